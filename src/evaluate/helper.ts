@@ -1,0 +1,169 @@
+/**
+ * The `helper` handed to the user's `run(helper, cfg)`: it records submissions. Submitting the
+ * same identifier twice yields one job; a task's dependencies are the submitted tasks whose
+ * outputs (or selves) appear in its params.
+ */
+import { Codes, XpmError, fail } from "../model/diagnostics.ts";
+import { collectOutputs, type CommandToken, Asset } from "../model/config.ts";
+import type { CommandWord, Json, TaskInstance } from "../model/plan.ts";
+import { ConfigInstance, PathRef } from "../model/values.ts";
+import { identifierHex } from "../util/identifier.ts";
+import { paramsDocument } from "./params-json.ts";
+
+export interface SubmitOptions {
+  /** Lightweight tasks run before the task, in the same job; they enter the identifier. */
+  initTasks?: ConfigInstance[];
+  /** Overrides the task's declared requirements. */
+  requirements?: string;
+  /** Forces a launcher by id. */
+  launcher?: string;
+}
+
+interface Submission {
+  task: ConfigInstance;
+  outputs: unknown;
+  record: TaskInstance;
+}
+
+/** Records what an experiment submits. */
+export class Helper {
+  private readonly byKey = new Map<string, Submission>();
+  private readonly byObject = new Map<ConfigInstance, Submission>();
+
+  constructor(
+    /** The experiment id (from the YAML). */
+    readonly experimentId: string,
+  ) {}
+
+  /** Submits a task; returns its outputs (or the task itself when it declares none). */
+  submit<T>(task: ConfigInstance<T & Record<string, unknown>>, opts: SubmitOptions = {}): unknown {
+    if (!(task instanceof ConfigInstance) || task.type.kind !== "task") {
+      const what = task instanceof ConfigInstance ? `a ${task.type.id} config` : typeof task;
+      fail(Codes.SUBMIT_NOT_TASK, `helper.submit() takes a task created with defineTask, got ${what}`, {
+        hint: "declare the type with defineTask(...) and create it with .create({...})",
+      });
+    }
+    const known = this.byObject.get(task);
+    if (known) return known.outputs;
+    if (opts.initTasks?.length) task.initTasks = [...opts.initTasks];
+    const hash = identifierHex(task);
+    const key = `${task.type.hashId}/${hash}`;
+    const same = this.byKey.get(key);
+    if (same) {
+      this.byObject.set(task, same);
+      return same.outputs;
+    }
+    const record = this.record(task, key, hash, opts);
+    const submission: Submission = { task, outputs: collectOutputs(task), record };
+    this.byKey.set(key, submission);
+    this.byObject.set(task, submission);
+    return submission.outputs;
+  }
+
+  /** The recorded tasks, in submission order. */
+  tasks(): TaskInstance[] {
+    return [...this.byKey.values()].map((s) => s.record);
+  }
+
+  /** The job key of a submitted task, or undefined. */
+  keyOf(task: ConfigInstance): string | undefined {
+    const s = this.byObject.get(task);
+    if (s) return s.record.key;
+    if (task.type.kind !== "task") return undefined;
+    const key = `${task.type.hashId}/${identifierHex(task)}`;
+    return this.byKey.has(key) ? key : undefined;
+  }
+
+  private record(task: ConfigInstance, key: string, hash: string, opts: SubmitOptions): TaskInstance {
+    const deps = new Set<string>();
+    this.collectDeps(task.values, task, deps, new Set());
+    for (const init of task.initTasks) this.collectDeps(init.values, task, deps, new Set());
+    const jobPath = `jobs/${key}`;
+    const options = task.type.task ?? {};
+    const segments = task.type.id.split(".");
+    return {
+      key,
+      taskId: task.type.id,
+      name: segments[segments.length - 1]!,
+      hash,
+      jobPath,
+      deps: [...deps].sort(),
+      command: this.commandOf(task, key, deps),
+      initCommands: task.initTasks.map((t) => this.commandOf(t, key, deps)),
+      params: paramsDocument(task, (t) => this.keyOf(t), jobPath) as Json,
+      tags: task.allTags(),
+      requirements: opts.requirements ?? options.requirements,
+      launcher: opts.launcher,
+    };
+  }
+
+  /** Walks param values: outputs of submitted tasks, and submitted tasks themselves, are dependencies. */
+  private collectDeps(value: unknown, self: ConfigInstance, deps: Set<string>, seen: Set<unknown>): void {
+    if (value === null || typeof value !== "object" || seen.has(value)) return;
+    seen.add(value);
+    if (value instanceof PathRef) {
+      if (value.task === self) return;
+      const key = this.keyOf(value.task);
+      if (!key) this.notSubmitted(self, value.task);
+      deps.add(key);
+      return;
+    }
+    if (value instanceof ConfigInstance) {
+      if (value.producer && value.producer !== self) {
+        const key = this.keyOf(value.producer);
+        if (!key) this.notSubmitted(self, value.producer);
+        deps.add(key);
+      }
+      if (value !== self && value.type.kind === "task") {
+        const key = this.keyOf(value);
+        if (key) {
+          deps.add(key);
+          return;
+        }
+      }
+      for (const v of Object.values(value.values)) this.collectDeps(v, self, deps, seen);
+      return;
+    }
+    const items = value instanceof Map ? value.values() : Array.isArray(value) || value instanceof Set ? value : Object.values(value);
+    for (const v of items) this.collectDeps(v, self, deps, seen);
+  }
+
+  private notSubmitted(self: ConfigInstance, producer: ConfigInstance): never {
+    return fail(Codes.SUBMIT_NOT_TASK, `${self.type.id} uses an output of ${producer.type.id}, which was not submitted`, {
+      hint: `call helper.submit() on the ${producer.type.id} task before using its outputs`,
+    });
+  }
+
+  private commandOf(task: ConfigInstance, selfKey: string, deps: Set<string>): CommandWord[] {
+    const build = task.type.task?.command;
+    // A task without a command can still be hashed and planned; the plan stage refuses to emit it.
+    if (!build) return [];
+    const tokens = build(task.values as never);
+    if (!Array.isArray(tokens) || tokens.length === 0) {
+      fail(Codes.COMMAND_VALUE, `the command of ${task.type.id} must return a non-empty array of words`);
+    }
+    return tokens.map((t, i) => this.word(t, i, task, selfKey, deps));
+  }
+
+  private word(t: CommandToken, i: number, task: ConfigInstance, selfKey: string, deps: Set<string>): CommandWord {
+    if (typeof t === "string") return { lit: t };
+    if (typeof t === "number" || typeof t === "boolean") return { lit: String(t) };
+    if (t instanceof Asset) return { asset: t.source };
+    if (t instanceof PathRef) {
+      if (t.task === task || t.task.type.kind !== "task") return { jobFile: { job: selfKey, rel: t.rel } };
+      const key = this.keyOf(t.task);
+      if (key && deps.has(key)) return { jobFile: { job: key, rel: t.rel } };
+    }
+    throw new XpmError({
+      code: Codes.COMMAND_VALUE,
+      message: `word ${i} of the command of ${task.type.id} is not a string, number, boolean, path or asset (${describe(t)})`,
+      hint: "pass values through the task's params and use them in the command; outputs of other tasks must be params",
+    });
+  }
+}
+
+function describe(v: unknown): string {
+  if (v instanceof ConfigInstance) return `a ${v.type.id} config`;
+  if (v instanceof PathRef) return `a path of ${v.task.type.id} that is not among the params`;
+  return v === null ? "null" : typeof v;
+}

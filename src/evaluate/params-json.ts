@@ -1,0 +1,44 @@
+/**
+ * params.json: the resolved parameter values of a job, for humans and for the command itself.
+ * Keys are sorted; paths are relative to the job directory; sub-configs carry their type and id.
+ */
+import { posix } from "node:path";
+import type { ConfigInstance as CI } from "../model/values.ts";
+import { ConfigInstance, PathRef } from "../model/values.ts";
+import { identifierHex } from "../util/identifier.ts";
+
+type KeyOf = (task: CI) => string | undefined;
+
+/** Builds the params.json document of a task (as plain JSON values). */
+export function paramsDocument(task: CI, keyOf: KeyOf, jobPath: string): unknown {
+  const onPath = new Set<CI>();
+  const toJson = (v: unknown): unknown => {
+    if (v === null || v === undefined) return null;
+    if (typeof v === "bigint") return Number(v);
+    if (typeof v !== "object") return v;
+    if (v instanceof PathRef) {
+      if (v.task === task) return v.rel;
+      const key = keyOf(v.task);
+      return key ? posix.relative(jobPath, `jobs/${key}/${v.rel}`) : v.rel;
+    }
+    if (v instanceof ConfigInstance) {
+      if (onPath.has(v)) return { $ref: identifierHex(v) };
+      onPath.add(v);
+      const out: Record<string, unknown> = { $type: v.type.id, $id: identifierHex(v) };
+      for (const name of Object.keys(v.values).sort()) {
+        if (v.type.params[name]?.kind === "pathgen" && v !== task) continue;
+        out[name] = toJson(v.values[name]);
+      }
+      onPath.delete(v);
+      return out;
+    }
+    if (Array.isArray(v) || v instanceof Set) return [...v].map(toJson);
+    const entries = v instanceof Map ? [...v.entries()] : Object.entries(v);
+    return Object.fromEntries(entries.map(([k, x]) => [String(k), toJson(x)]).sort(([a], [b]) => (String(a) < String(b) ? -1 : 1)));
+  };
+  const doc: Record<string, unknown> = { task: task.type.id, identifier: identifierHex(task) };
+  doc.params = toJson(task);
+  const tags = task.allTags();
+  doc.tags = Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return doc;
+}

@@ -1,0 +1,14 @@
+/** Public API of experimaestro-ts: what experiment modules import. */
+export { defineConfig, defineTask, asset, Asset } from "./model/config.ts";
+export type { ConfigType, TypedConfigType, TaskOptions, ConfigOptions, CommandToken, ValuesOf, CreateArgs } from "./model/config.ts";
+export { param, meta, constant, pathGen } from "./model/params.ts";
+export type { ParamDecl, ParamOptions } from "./model/params.ts";
+export { defineEnum, pathType } from "./model/types.ts";
+export { ConfigInstance, PathRef } from "./model/values.ts";
+export type { Tags } from "./model/values.ts";
+export { Helper } from "./evaluate/helper.ts";
+export type { SubmitOptions } from "./evaluate/helper.ts";
+export { identifier, identifierHex, jobPath } from "./util/identifier.ts";
+export { XpmError, Codes } from "./model/diagnostics.ts";
+export type { Diagnostic } from "./model/diagnostics.ts";
+export { z } from "zod";

@@ -1,0 +1,246 @@
+/**
+ * `defineConfig` / `defineTask`: typed declarations of configurations and tasks, and the
+ * validated construction of their instances.
+ */
+import { z } from "zod";
+import { Codes, XpmError, type Diagnostic } from "./diagnostics.ts";
+import type { ParamDecl } from "./params.ts";
+import { describeSchema, markSchema, type ValueType } from "./types.ts";
+import { ConfigInstance, PathRef } from "./values.ts";
+import { didYouMean } from "../util/text.ts";
+
+export type ConfigKind = "config" | "task" | "instance" | "lightweight";
+export type Params = Record<string, ParamDecl>;
+
+/** What a command may contain: literals, paths (job-relative once emitted) and project files. */
+export type CommandToken = string | number | boolean | PathRef | Asset;
+
+/** A file of the user's project copied into the workspace (content-addressed) so jobs need no outside path. */
+export class Asset {
+  constructor(readonly source: string) {}
+}
+
+/** Declares a project file that a command uses, e.g. `asset(new URL("./train.mjs", import.meta.url))`. */
+export function asset(file: URL | string): Asset {
+  const path = file instanceof URL ? decodeURIComponent(file.pathname) : file;
+  if (!path.startsWith("/")) throw new Error(`asset(): give a URL or an absolute path, got '${path}'`);
+  return new Asset(path);
+}
+
+export interface TaskOptions<V> {
+  /** The command line (argv); the job script shows it as is and needs only bash at run time. */
+  command?: (values: V) => CommandToken[];
+  /** Resource requirements, e.g. `duration=2h & cpu(cores=4, mem=8GiB)`. */
+  requirements?: string;
+  /** What `helper.submit` returns; configs created here are marked as produced by the task. */
+  outputs?: (self: ConfigInstance<V & Record<string, unknown>>) => unknown;
+  /** false: outputs are plain configs, not marked by the task (experimaestro `TaskWithOutput`). */
+  outputsDep?: boolean;
+}
+
+export interface ConfigOptions {
+  kind?: ConfigKind;
+  parent?: ConfigType;
+}
+
+type ValueOfDecl<D> = D extends ParamDecl<infer T, boolean> ? T : never;
+type RequiredKeys<P> = { [K in keyof P]: P[K] extends ParamDecl<unknown, false> ? K : never }[keyof P];
+/** The resolved values of a config with params P. */
+export type ValuesOf<P> = { [K in keyof P]: ValueOfDecl<P[K]> };
+/** What `create` accepts: required params, and optional ones that have a default or are optional. */
+export type CreateArgs<P> = { [K in RequiredKeys<P>]: ValueOfDecl<P[K]> } & {
+  [K in Exclude<keyof P, RequiredKeys<P>>]?: ValueOfDecl<P[K]>;
+};
+
+/** A declared configuration or task type. */
+export interface ConfigType<V extends Record<string, unknown> = Record<string, unknown>> {
+  /** The type id as declared (`mnist_xp.learn.Learn`). */
+  readonly id: string;
+  /** Lower-cased id, used in identifiers and job paths. */
+  readonly hashId: string;
+  readonly kind: ConfigKind;
+  /** Own and inherited params. */
+  readonly params: Params;
+  readonly parent: ConfigType | undefined;
+  /** A zod schema accepting instances of this type (or of a subtype). */
+  readonly schema: z.ZodType<ConfigInstance<V>>;
+  readonly task: TaskOptions<V> | undefined;
+  /** The value type of each param, computed lazily (declarations may refer to each other). */
+  paramType(name: string): ValueType;
+  create(values: Record<string, unknown>, opts?: CreateOptions): ConfigInstance<V>;
+  isSubtypeOf(other: ConfigType): boolean;
+}
+
+export interface CreateOptions {
+  /** Allow required params to be missing, to be given later with `instance.set` (reference cycles). */
+  partial?: boolean;
+}
+
+/** The configuration and task types with their create() typed from the params. */
+export type TypedConfigType<P extends Params> = ConfigType<ValuesOf<P>> & {
+  create(values: CreateArgs<P>, opts?: CreateOptions): ConfigInstance<ValuesOf<P>>;
+  /** experimaestro spelling of create. */
+  C(values: CreateArgs<P>): ConfigInstance<ValuesOf<P>>;
+};
+
+/** While a task's `outputs` runs, configs created there are marked with that task. */
+let currentProducer: ConfigInstance | undefined;
+
+/** Calls a task's outputs function, marking configs it creates (unless outputsDep is false). */
+export function collectOutputs(task: ConfigInstance): unknown {
+  const opts = task.type.task;
+  if (!opts?.outputs) return task;
+  const previous = currentProducer;
+  currentProducer = opts.outputsDep === false ? undefined : task;
+  try {
+    return opts.outputs(task as ConfigInstance<never>);
+  } finally {
+    currentProducer = previous;
+  }
+}
+
+function defaultValue(decl: ParamDecl): unknown {
+  if (!decl.default) return undefined;
+  return "factory" in decl.default ? decl.default.factory() : decl.default.value;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  return issue.message.replace(/^Invalid input: /, "");
+}
+
+class ConfigTypeImpl implements ConfigType {
+  readonly hashId: string;
+  readonly params: Params;
+  readonly schema: z.ZodType<ConfigInstance>;
+  private readonly types = new Map<string, ValueType>();
+
+  constructor(
+    readonly id: string,
+    ownParams: Params,
+    readonly kind: ConfigKind,
+    readonly parent: ConfigType | undefined,
+    readonly task: TaskOptions<Record<string, unknown>> | undefined,
+  ) {
+    this.hashId = id.toLowerCase();
+    this.params = { ...(parent?.params ?? {}), ...ownParams };
+    this.schema = markSchema(
+      z.custom<ConfigInstance>((v) => v instanceof ConfigInstance && v.type.isSubtypeOf(this), {
+        message: `expected a ${id} config`,
+      }),
+      { kind: "config", type: () => this },
+    );
+  }
+
+  isSubtypeOf(other: ConfigType): boolean {
+    for (let t: ConfigType | undefined = this; t; t = t.parent) if (t === other) return true;
+    return false;
+  }
+
+  paramType(name: string): ValueType {
+    let t = this.types.get(name);
+    if (!t) {
+      const decl = this.params[name];
+      if (!decl) throw new Error(`${this.id} has no param ${name}`);
+      t = describeSchema(decl.schema);
+      this.types.set(name, t);
+    }
+    return t;
+  }
+
+  C(values: Record<string, unknown>): ConfigInstance {
+    return this.create(values);
+  }
+
+  create(given: Record<string, unknown>, opts: CreateOptions = {}): ConfigInstance {
+    const problems: Diagnostic[] = [];
+    const names = Object.keys(this.params);
+    for (const key of Object.keys(given)) {
+      const decl = this.params[key];
+      if (!decl) {
+        const guess = didYouMean(key, names);
+        problems.push({
+          code: Codes.PARAM_UNKNOWN,
+          message: `${this.id} has no param '${key}'`,
+          where: { path: `${this.id}.${key}` },
+          hint: guess ? `did you mean '${guess}'?` : `declared params: ${names.join(", ") || "(none)"}`,
+        });
+      } else if (decl.kind === "constant" || decl.kind === "pathgen") {
+        problems.push({
+          code: Codes.PARAM_UNKNOWN,
+          message: `${this.id}.${key} is a ${decl.kind === "constant" ? "constant" : "path generator"} and cannot be set`,
+          where: { path: `${this.id}.${key}` },
+          hint: `remove '${key}' from the values`,
+        });
+      }
+    }
+    const values: Record<string, unknown> = {};
+    const instance = new ConfigInstance(this, values);
+    for (const [name, decl] of Object.entries(this.params)) {
+      if (decl.kind === "pathgen") {
+        values[name] = new PathRef(instance, decl.relPath!);
+        continue;
+      }
+      let value = decl.kind === "constant" ? defaultValue(decl) : given[name];
+      if (value === undefined) value = defaultValue(decl);
+      if (value === undefined) {
+        const t = this.paramType(name);
+        if (t.kind === "optional") {
+          values[name] = null;
+          continue;
+        }
+        if (opts.partial) continue;
+        problems.push({
+          code: Codes.PARAM_MISSING,
+          message: `${this.id}: required param '${name}' is missing`,
+          where: { path: `${this.id}.${name}` },
+          hint: `give '${name}' a value`,
+        });
+        continue;
+      }
+      const checked = decl.schema.safeParse(value);
+      if (!checked.success) {
+        for (const issue of checked.error.issues) {
+          const path = [name, ...issue.path.map(String)].join(".");
+          problems.push({
+            code: Codes.PARAM_TYPE,
+            message: `${this.id}: param '${path}' ${describeIssue(issue)}, got ${preview(value, issue.path)}`,
+            where: { path: `${this.id}.${path}` },
+            hint: `fix the value of '${path}'`,
+          });
+        }
+        continue;
+      }
+      values[name] = value;
+    }
+    if (problems.length) throw new XpmError(problems);
+    if (currentProducer) instance.producer = currentProducer;
+    return instance;
+  }
+}
+
+function preview(value: unknown, path: readonly PropertyKey[]): string {
+  let v: unknown = value;
+  for (const k of path) v = v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  if (v instanceof ConfigInstance) return `a ${v.type.id} config`;
+  try {
+    const s = JSON.stringify(v);
+    return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  } catch {
+    return String(v);
+  }
+}
+
+/** Declares a configuration type (experimaestro `Config`). */
+export function defineConfig<P extends Params>(id: string, params: P, opts: ConfigOptions = {}): TypedConfigType<P> {
+  return new ConfigTypeImpl(id, params, opts.kind ?? "config", opts.parent, undefined) as unknown as TypedConfigType<P>;
+}
+
+/** Declares a task type (experimaestro `Task`): a config that becomes a job when submitted. */
+export function defineTask<P extends Params>(
+  id: string,
+  params: P,
+  opts: TaskOptions<ValuesOf<P>> & { parent?: ConfigType; lightweight?: boolean } = {},
+): TypedConfigType<P> {
+  const { parent, lightweight, ...task } = opts;
+  return new ConfigTypeImpl(id, params, lightweight ? "lightweight" : "task", parent, task as TaskOptions<Record<string, unknown>>) as unknown as TypedConfigType<P>;
+}

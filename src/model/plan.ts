@@ -1,0 +1,84 @@
+/**
+ * The data that flows between stages once the user's code has run: plain values only (no
+ * functions, no config objects), so plan / resolve / emit are pure and easy to test.
+ */
+import type { Tags } from "./values.ts";
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** One word of a command, before it is rendered relative to a job directory. */
+export type CommandWord =
+  | { lit: string }
+  /** A file in a job directory (`job` is a job key), rendered relative to the running job's dir. */
+  | { jobFile: { job: string; rel: string } }
+  /** A project file, copied into the workspace under `assets/` (source is absolute at compile time). */
+  | { asset: string };
+
+/** A submitted task, as the evaluate stage records it. */
+export interface TaskInstance {
+  /** `<lower-cased task id>/<hex identifier>`: unique per job. */
+  key: string;
+  taskId: string;
+  /** Last segment of the task id: names the job's files (`<name>.sh`, `<name>.done`). */
+  name: string;
+  hash: string;
+  /** `jobs/<key>`, relative to the workspace. */
+  jobPath: string;
+  /** Keys of the jobs this one depends on, sorted. */
+  deps: string[];
+  command: CommandWord[];
+  /** Commands of init tasks, run before the command in the same job. */
+  initCommands: CommandWord[][];
+  /** The params.json document (paths relative to the job directory). */
+  params: Json;
+  tags: Tags;
+  requirements: string | undefined;
+  /** A launcher id forced at submission. */
+  launcher: string | undefined;
+}
+
+/** The evaluated experiment: its tasks in submission order. */
+export interface Evaluated {
+  experimentId: string;
+  tasks: TaskInstance[];
+}
+
+/** A planned job: a task instance plus its place in the DAG. */
+export interface PlannedJob extends TaskInstance {
+  /** Position in the stable topological order. */
+  index: number;
+  /** Keys of jobs that depend on this one, sorted. */
+  dependents: string[];
+}
+
+/** The DAG in a stable topological order (ties broken by task id, then hash). */
+export interface Plan {
+  experimentId: string;
+  jobs: PlannedJob[];
+}
+
+/** Where and how a job runs once requirements are matched to a launcher. */
+export interface ResolvedResources {
+  launcher: string;
+  backend: string;
+  cpus: number;
+  /** Memory in bytes, or undefined when not asked. */
+  memory: number | undefined;
+  /** Time limit in seconds, or undefined when not asked. */
+  duration: number | undefined;
+  gpus: number;
+  /** Backend options from the launcher (partition, account, ...), sorted by key when emitted. */
+  options: Record<string, string>;
+}
+
+export interface ResolvedJob extends PlannedJob {
+  resources: ResolvedResources;
+}
+
+export interface ResolvedPlan {
+  experimentId: string;
+  jobs: ResolvedJob[];
+}
+
+/** Job states as read from markers (and, later, from schedulers). */
+export type JobState = "done" | "failed" | "running" | "ready" | "waiting";

@@ -1,0 +1,78 @@
+/**
+ * Runtime values of the model: config instances and path references.
+ */
+import type { ConfigType } from "./config.ts";
+
+/**
+ * A path inside a task's job directory: a path generator of that task, or a path the task
+ * returns among its outputs. Passing it to another task's param makes that task depend on `task`.
+ */
+export class PathRef {
+  constructor(
+    /** The task whose job directory holds the path. */
+    readonly task: ConfigInstance,
+    /** POSIX path relative to the job directory. */
+    readonly rel: string,
+  ) {}
+  toString(): string {
+    return this.rel;
+  }
+}
+
+/** Display-only annotations; they never enter identifiers. */
+export type Tags = Record<string, string | number | boolean>;
+
+/** One configuration or task object, with its resolved parameter values. */
+export class ConfigInstance<V extends Record<string, unknown> = Record<string, unknown>> {
+  /** The values of every declared param (defaults applied), path generators as PathRef. */
+  readonly values: V;
+  /** Set when this config is an output of a submitted task (experimaestro marks it with the task). */
+  producer: ConfigInstance | undefined;
+  /** Init tasks attached at submission; they enter the identifier after the params. */
+  initTasks: ConfigInstance[] = [];
+  readonly tags: Tags = {};
+  /** Cached identifier (raw bytes) once computed without a cycle; the config is then frozen. */
+  cachedId: Uint8Array | undefined;
+
+  constructor(
+    readonly type: ConfigType,
+    values: V,
+  ) {
+    this.values = values;
+    this.producer = undefined;
+  }
+
+  /** Annotates this config for display; returns it for chaining. */
+  tag(name: string, value: string | number | boolean): this {
+    this.tags[name] = value;
+    return this;
+  }
+
+  /** Every tag of this config and its sub-configs (nearest wins), for reports and params.json. */
+  allTags(): Tags {
+    const out: Tags = {};
+    const seen = new Set<unknown>();
+    const visit = (v: unknown): void => {
+      if (v === null || typeof v !== "object" || seen.has(v)) return;
+      seen.add(v);
+      if (v instanceof ConfigInstance) {
+        for (const child of Object.values(v.values)) visit(child);
+        Object.assign(out, v.tags);
+      } else if (Array.isArray(v) || v instanceof Set) for (const x of v) visit(x);
+      else if (v instanceof Map) for (const x of v.values()) visit(x);
+      else if (!(v instanceof PathRef)) for (const x of Object.values(v)) visit(x);
+    };
+    visit(this);
+    return out;
+  }
+
+  /** Sets a param after creation (e.g. to close a reference cycle); refused once the id is known. */
+  set(name: string, value: unknown): void {
+    if (this.cachedId) throw new Error(`config ${this.type.id} is frozen: its identifier was already computed`);
+    const decl = this.type.params[name];
+    if (!decl) throw new Error(`${this.type.id} has no param '${name}'`);
+    const checked = decl.schema.safeParse(value);
+    if (!checked.success) throw new Error(`${this.type.id}.${name}: ${checked.error.issues[0]?.message ?? "invalid value"}`);
+    (this.values as Record<string, unknown>)[name] = value;
+  }
+}
