@@ -15,16 +15,30 @@ export type Params = Record<string, ParamDecl>;
 /** What a command may contain: literals, paths (job-relative once emitted) and project files. */
 export type CommandToken = string | number | boolean | PathRef | Asset;
 
-/** A file of the user's project copied into the workspace (content-addressed) so jobs need no outside path. */
+/**
+ * A file or folder of the user's project, copied into the workspace (content-addressed) so that
+ * jobs use no path outside it. `member` names a file inside a folder asset.
+ */
 export class Asset {
-  constructor(readonly source: string) {}
+  constructor(
+    readonly source: string,
+    readonly member: string | undefined = undefined,
+  ) {}
+  /** A file inside this folder asset: `scripts.file("train.mjs")`. */
+  file(member: string): Asset {
+    return new Asset(this.source, member);
+  }
 }
 
-/** Declares a project file that a command uses, e.g. `asset(new URL("./train.mjs", import.meta.url))`. */
+/**
+ * Declares a project file or folder that commands use:
+ * `asset(new URL("./train.mjs", import.meta.url))`, or a whole folder (so scripts can import
+ * their neighbours) with `asset(new URL("./scripts/", import.meta.url)).file("train.mjs")`.
+ */
 export function asset(file: URL | string): Asset {
   const path = file instanceof URL ? decodeURIComponent(file.pathname) : file;
   if (!path.startsWith("/")) throw new Error(`asset(): give a URL or an absolute path, got '${path}'`);
-  return new Asset(path);
+  return new Asset(path.replace(/\/+$/, ""));
 }
 
 export interface TaskOptions<V> {

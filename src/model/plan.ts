@@ -11,8 +11,8 @@ export type CommandWord =
   | { lit: string }
   /** A file in a job directory (`job` is a job key), rendered relative to the running job's dir. */
   | { jobFile: { job: string; rel: string } }
-  /** A project file, copied into the workspace under `assets/` (source is absolute at compile time). */
-  | { asset: string };
+  /** A project file or folder copied into the workspace under `assets/` (source is absolute at compile time). */
+  | { asset: string; member?: string };
 
 /** A submitted task, as the evaluate stage records it. */
 export interface TaskInstance {

@@ -1,0 +1,52 @@
+/**
+ * Tasks of the example: fit a tiny linear model on generated data (train), measure it on
+ * held-out data (evaluate), and gather every evaluation into one table (report).
+ * Each task is a command: the job script shows the real `node script.mjs ...` line.
+ */
+import { asset, defineTask, param, pathGen, pathType, z } from "experimaestro-ts";
+
+// The scripts folder is shipped into the workspace (content-addressed), so jobs need nothing outside it.
+const scripts = asset(new URL("./scripts/", import.meta.url));
+const script = (name: string) => scripts.file(name);
+
+export const Train = defineTask(
+  "grid.Train",
+  {
+    lr: param(z.number(), { help: "learning rate of the gradient descent" }),
+    seed: param(z.int(), { help: "seed of the generated data and of the initial weights" }),
+    epochs: param(z.int().positive(), { default: 200, ignoreDefault: true }),
+    samples: param(z.int().positive(), { default: 256, ignoreDefault: true }),
+    model: pathGen("model.json"),
+  },
+  {
+    command: (p) => ["node", script("train.mjs"), "--lr", p.lr, "--seed", p.seed, "--epochs", p.epochs, "--samples", p.samples, "--out", p.model],
+    requirements: "cpu(cores=1)",
+    outputs: (self) => ({ model: self.values.model }),
+  },
+);
+
+export const Evaluate = defineTask(
+  "grid.Evaluate",
+  {
+    model: param(pathType(), { help: "the model file written by a Train job" }),
+    samples: param(z.int().positive(), { default: 1000, ignoreDefault: true }),
+    metrics: pathGen("metrics.json"),
+  },
+  {
+    command: (p) => ["node", script("evaluate.mjs"), "--model", p.model, "--samples", p.samples, "--out", p.metrics],
+    requirements: "cpu(cores=1)",
+    outputs: (self) => ({ metrics: self.values.metrics }),
+  },
+);
+
+export const Report = defineTask(
+  "grid.Report",
+  {
+    title: param(z.string()),
+    metrics: param(z.array(pathType()), { help: "metrics.json files of the Evaluate jobs" }),
+    table: pathGen("results.md"),
+  },
+  {
+    command: (p) => ["node", script("report.mjs"), "--title", p.title, "--out", p.table, ...p.metrics],
+  },
+);

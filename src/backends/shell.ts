@@ -1,0 +1,7 @@
+/** The shell backend: jobs run by the local runner or run-local.sh; no scheduler header. */
+import type { Backend } from "./types.ts";
+
+export const shellBackend: Backend = {
+  key: "local",
+  directives: () => [],
+};

@@ -1,0 +1,196 @@
+/**
+ * The command line: `experimaestro run-experiment | run | --help`. Parses arguments, calls the
+ * stages through compile.ts, prints diagnostics once, and maps outcomes to exit statuses:
+ * 0 success, 1 a job failed or did not run, 2 a user error, 130 interrupted.
+ */
+import { resolve as resolvePath, relative, join } from "node:path";
+import { compile } from "./compile.ts";
+import { writeFiles } from "./emit/write.ts";
+import { formatPlan } from "./emit/report.ts";
+import { experimentDir } from "./emit/paths.ts";
+import { Codes, XpmError, fail, formatDiagnostics } from "./model/diagnostics.ts";
+import type { ResolvedJob } from "./model/plan.ts";
+import { runExperiment, type RunSummary } from "./run/index.ts";
+import { isDone, readFailed } from "./run/markers.ts";
+import { readManifest } from "./run/manifest.ts";
+
+const VERSION = "0.1.0";
+
+const HELP = `experimaestro-ts ${VERSION} — compile experiments into reviewable job scripts
+
+Usage:
+  experimaestro run-experiment <yaml> [options]   compile an experiment and run it (or not, by --run-mode)
+  experimaestro run <workspace> <experiment-id>   run an already prepared experiment on this machine
+  experimaestro --help | --version
+
+run-experiment options:
+  --run-mode MODE        dry-run (print the jobs, write nothing), prepare (alias generate: write
+                         scripts, run nothing) or normal (default: write, then run)
+  --workdir DIR          the workspace (default: ./workspace)
+  -c, --conf KEY=VALUE   override a configuration value (repeatable; later wins)
+  -j, --parallel N       jobs run at once by the local runner (default: number of cores)
+
+run options:
+  -j, --parallel N       as above
+`;
+
+interface Parsed {
+  positional: string[];
+  flags: Map<string, string[]>;
+}
+
+const TAKES_VALUE = new Map([
+  ["--run-mode", "--run-mode"],
+  ["--workdir", "--workdir"],
+  ["-c", "--conf"],
+  ["--conf", "--conf"],
+  ["-j", "--parallel"],
+  ["--parallel", "--parallel"],
+]);
+const BOOLEAN = new Set(["--help", "-h", "--version"]);
+
+function parseArgs(argv: string[]): Parsed {
+  const out: Parsed = { positional: [], flags: new Map() };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const canonical = TAKES_VALUE.get(name);
+    if (canonical) {
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined) fail(Codes.USAGE, `${name} needs a value`, { hint: "see experimaestro --help" });
+      out.flags.set(canonical, [...(out.flags.get(canonical) ?? []), value]);
+    } else if (BOOLEAN.has(arg)) {
+      out.flags.set(arg === "-h" ? "--help" : arg, ["true"]);
+    } else if (arg.startsWith("-") && arg !== "-") {
+      fail(Codes.USAGE, `unknown option ${arg}`, { hint: "see experimaestro --help" });
+    } else out.positional.push(arg);
+  }
+  return out;
+}
+
+function last(p: Parsed, flag: string): string | undefined {
+  const v = p.flags.get(flag);
+  return v?.[v.length - 1];
+}
+
+function parallelOf(p: Parsed): number | undefined {
+  const v = last(p, "--parallel");
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) fail(Codes.USAGE, `--parallel expects a positive integer, got '${v}'`, { hint: "for example -j 4" });
+  return n;
+}
+
+const MODES: Record<string, "dry-run" | "prepare" | "normal"> = {
+  "dry-run": "dry-run",
+  prepare: "prepare",
+  generate: "prepare",
+  normal: "normal",
+};
+
+function stateOnDisk(workspace: string, job: { jobPath: string; name: string }): string {
+  const loc = { dir: job.jobPath, name: job.name };
+  if (isDone(workspace, loc)) return "done";
+  const failed = readFailed(workspace, loc);
+  return failed ? `failed:${failed.reason}` : "todo";
+}
+
+function printSummary(s: RunSummary, out: (l: string) => void): void {
+  out(
+    `${s.total} jobs: ${s.skipped.length} already done, ${s.done.length} ran, ${s.failed.length} failed, ` +
+      `${s.blocked.length} blocked by a failed dependency${s.notRun.length ? `, ${s.notRun.length} not run` : ""}`,
+  );
+  for (const f of s.failed) out(`  failed (${f.reason}, exit ${f.code}): ${f.key} — stderr: ${f.stderr}`);
+}
+
+function exitStatus(s: RunSummary): number {
+  if (s.interrupted) return 130;
+  return s.failed.length || s.blocked.length || s.notRun.length ? 1 : 0;
+}
+
+async function runExperimentCommand(p: Parsed, out: (l: string) => void): Promise<number> {
+  const [yaml, ...extra] = p.positional;
+  if (!yaml || extra.length) fail(Codes.USAGE, "run-experiment takes one experiment YAML", { hint: "experimaestro run-experiment my_project/normal" });
+  const modeArg = last(p, "--run-mode") ?? "normal";
+  const mode = MODES[modeArg.toLowerCase()];
+  if (!mode) fail(Codes.USAGE, `unknown run mode '${modeArg}'`, { hint: "use dry-run, prepare (or generate) or normal" });
+  const workdir = last(p, "--workdir");
+  const workspace = resolvePath(workdir ?? "workspace");
+  const shown = displayPath(workspace);
+  out(`workspace: ${shown}${workdir ? "" : " (default: no --workdir given)"}`);
+  const compiled = await compile(yaml, { overrides: p.flags.get("--conf") ?? [], emit: mode !== "dry-run" });
+  const jobs = compiled.plan.jobs;
+  if (mode === "dry-run") {
+    out(`experiment ${compiled.loaded.id}: ${jobs.length} jobs (dry run: nothing written)`);
+    out(formatPlan(jobs, (j) => stateOnDisk(workspace, j)));
+    return 0;
+  }
+  const report = writeFiles(workspace, compiled.files!);
+  const xp = join(shown, experimentDir(compiled.loaded.id));
+  out(`experiment ${compiled.loaded.id}: ${jobs.length} jobs; ${report.written.length} files written, ${report.unchanged} unchanged (${xp})`);
+  if (mode === "prepare") {
+    out(`prepared: run with \`bash ${join(xp, "run-local.sh")}\` or \`experimaestro run ${shown} ${compiled.loaded.id}\``);
+    return 0;
+  }
+  const parallel = parallelOf(p);
+  const summary = await runExperiment({ workspace, experimentId: compiled.loaded.id, log: out, ...(parallel ? { parallel } : {}) });
+  printSummary(summary, out);
+  printResults(jobs, shown, out);
+  return exitStatus(summary);
+}
+
+/** A path as the user would type it: relative below the current folder, absolute elsewhere. */
+function displayPath(abs: string): string {
+  const rel = relative(process.cwd(), abs);
+  return rel === "" ? "." : rel.startsWith("..") ? abs : rel;
+}
+
+/** Where to look: the jobs nothing depends on hold the experiment's final results. */
+function printResults(jobs: readonly ResolvedJob[], shown: string, out: (l: string) => void): void {
+  const sinks = jobs.filter((j) => j.dependents.length === 0);
+  out(`results (the final job${sinks.length === 1 ? "" : "s"}, on which nothing depends):`);
+  for (const j of sinks) out(`  ${join(shown, j.jobPath)}/`);
+}
+
+async function runCommand(p: Parsed, out: (l: string) => void): Promise<number> {
+  const [ws, id, ...extra] = p.positional;
+  if (!ws || !id || extra.length) fail(Codes.USAGE, "run takes a workspace and an experiment id", { hint: "experimaestro run ./workspace my-experiment" });
+  const workspace = resolvePath(ws);
+  readManifest(workspace, id);
+  const parallel = parallelOf(p);
+  const summary = await runExperiment({ workspace, experimentId: id, log: out, ...(parallel ? { parallel } : {}) });
+  printSummary(summary, out);
+  return exitStatus(summary);
+}
+
+/** Runs the CLI; returns the exit status (never throws for user errors). */
+export async function main(argv: string[], out: (l: string) => void = console.log, err: (l: string) => void = console.error): Promise<number> {
+  try {
+    const p = parseArgs(argv);
+    if (p.flags.has("--version")) {
+      out(VERSION);
+      return 0;
+    }
+    const [command, ...rest] = p.positional;
+    if (p.flags.has("--help") || !command) {
+      out(HELP);
+      return command || p.flags.has("--help") ? 0 : 2;
+    }
+    const sub = { ...p, positional: rest };
+    switch (command) {
+      case "run-experiment":
+        return await runExperimentCommand(sub, out);
+      case "run":
+        return await runCommand(sub, out);
+      default:
+        return fail(Codes.USAGE, `unknown command '${command}'`, { hint: "commands: run-experiment, run (see --help)" });
+    }
+  } catch (e) {
+    if (e instanceof XpmError) {
+      err(formatDiagnostics(e.diagnostics));
+      return 2;
+    }
+    throw e;
+  }
+}

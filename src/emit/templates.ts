@@ -1,0 +1,20 @@
+/**
+ * Handlebars templates for shell, compiled once per process. `noEscape` because HTML escaping
+ * corrupts `&&`, `<` and quotes; `strict` so a missing field is an error, not an empty string.
+ * Templates only loop and print; view-models do all formatting and quoting.
+ */
+import { readFileSync } from "node:fs";
+import Handlebars from "handlebars";
+
+const dir = new URL("../../templates/", import.meta.url);
+const cache = new Map<string, Handlebars.TemplateDelegate>();
+
+/** Renders `templates/<name>.hbs` with a view-model. */
+export function render(name: string, view: object): string {
+  let t = cache.get(name);
+  if (!t) {
+    t = Handlebars.compile(readFileSync(new URL(`${name}.hbs`, dir), "utf8"), { noEscape: true, strict: true });
+    cache.set(name, t);
+  }
+  return t(view);
+}

@@ -1,0 +1,38 @@
+/**
+ * evaluate: calls the experiment's `run(helper, cfg)` once and returns what it submitted.
+ * An exception from the user's code becomes a diagnostic pointing at the user's file.
+ */
+import { relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Codes, XpmError, fail } from "../model/diagnostics.ts";
+import type { Evaluated } from "../model/plan.ts";
+import type { LoadedExperiment } from "../load/index.ts";
+import { Helper } from "./helper.ts";
+
+/** The first stack frame in the user's module, as `file:line:col`. */
+function userFrame(err: Error, modulePath: string): string | undefined {
+  for (const line of (err.stack ?? "").split("\n")) {
+    const m = /\(?((?:file:\/\/)?\/[^()]+?):(\d+):(\d+)\)?$/.exec(line.trim());
+    if (!m) continue;
+    const file = m[1]!.startsWith("file://") ? fileURLToPath(m[1]!) : m[1]!;
+    if (file.includes("/node_modules/") || !file.startsWith(modulePath.slice(0, modulePath.lastIndexOf("/")))) continue;
+    return `${relative(process.cwd(), file)}:${m[2]}:${m[3]}`;
+  }
+  return undefined;
+}
+
+export async function evaluate(loaded: LoadedExperiment): Promise<Evaluated> {
+  const helper = new Helper(loaded.id);
+  try {
+    await loaded.run(helper, loaded.config);
+  } catch (e) {
+    if (e instanceof XpmError) throw e;
+    const err = e instanceof Error ? e : new Error(String(e));
+    const at = userFrame(err, loaded.modulePath);
+    fail(Codes.RUN_FAILED, `the experiment's run() threw: ${err.message}`, {
+      where: { file: at ?? relative(process.cwd(), loaded.modulePath) },
+      hint: "fix the experiment code at this location",
+    });
+  }
+  return { experimentId: loaded.id, tasks: helper.tasks() };
+}

@@ -1,0 +1,84 @@
+/**
+ * Reading experiment YAML files with positions, so every error can point at a line and column,
+ * and applying `-c key.path=value` overrides.
+ */
+import { readFileSync } from "node:fs";
+import { Document, LineCounter, parseDocument, isMap, isScalar, type Node } from "yaml";
+import { Codes, XpmError, fail, type Diagnostic, type Where } from "../model/diagnostics.ts";
+
+/** A parsed YAML file that can locate paths inside it. */
+export interface YamlSource {
+  file: string;
+  doc: Document;
+  lines: LineCounter;
+  text: string;
+}
+
+/** An excerpt of the source line with a caret under the column (1-based). */
+export function caretExcerpt(text: string, line: number, column: number): string {
+  const src = text.split("\n")[line - 1] ?? "";
+  return `${src}\n${" ".repeat(Math.max(0, column - 1))}^`;
+}
+
+/** Reads and parses a YAML file; syntax errors become diagnostics with line, column and a caret. */
+export function readYaml(file: string, displayName = file): YamlSource {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return fail(Codes.YAML_NOT_FOUND, `cannot read the experiment file ${displayName}`, {
+      where: { file: displayName },
+      hint: "check the path (the .yaml suffix is optional)",
+    });
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length) {
+    throw new XpmError(
+      doc.errors.map((e): Diagnostic => {
+        const pos = lines.linePos(e.pos[0]);
+        return {
+          code: Codes.YAML_SYNTAX,
+          message: `YAML syntax error: ${e.message.split("\n")[0]}`,
+          where: { file: displayName, line: pos.line, column: pos.col },
+          excerpt: caretExcerpt(text, pos.line, pos.col),
+          hint: "fix the YAML syntax at this position (indentation, a missing ':' or an unclosed quote are common causes)",
+        };
+      }),
+    );
+  }
+  if (doc.contents !== null && !isMap(doc.contents)) {
+    fail(Codes.YAML_SHAPE, `${displayName} must be a mapping of keys to values`, {
+      where: { file: displayName, line: 1, column: 1 },
+      hint: "start the file with `id: my-experiment` and `file: experiment.ts`",
+    });
+  }
+  return { file: displayName, doc, lines, text };
+}
+
+/** The position of a key path in the source (the deepest node that exists). */
+export function locate(src: YamlSource, path: readonly (string | number)[]): Where {
+  const where: Where = { file: src.file, path: path.length ? path.join(".") : "(root)" };
+  for (let n = path.length; n >= 0; n--) {
+    const node = src.doc.getIn(path.slice(0, n), true) as Node | undefined;
+    if (node && typeof node === "object" && "range" in node && node.range) {
+      const pos = src.lines.linePos(node.range[0]);
+      return { ...where, line: pos.line, column: pos.col };
+    }
+  }
+  return where;
+}
+
+/** Parses `key.path=value`; the value is read as a YAML scalar (so `1e-3` is a number). */
+export function parseOverride(spec: string): { path: string[]; value: unknown } {
+  const eq = spec.indexOf("=");
+  if (eq <= 0) {
+    fail(Codes.OVERRIDE_SYNTAX, `-c expects key.path=value, got '${spec}'`, { hint: "for example: -c learning.lr=1e-3" });
+  }
+  const path = spec.slice(0, eq).split(".");
+  if (path.some((p) => p === "")) fail(Codes.OVERRIDE_SYNTAX, `-c: empty key segment in '${spec.slice(0, eq)}'`, { hint: "write keys as a.b.c" });
+  const raw = spec.slice(eq + 1);
+  const parsed = parseDocument(raw);
+  const value = parsed.errors.length ? raw : isScalar(parsed.contents) || parsed.contents === null ? parsed.toJS() : parsed.toJS();
+  return { path, value };
+}

@@ -1,0 +1,67 @@
+/**
+ * plan: the evaluated tasks as a DAG (graphlib), checked for cycles and for tasks that cannot
+ * run, in a stable topological order: among ready jobs, the smallest (task id, hash) first.
+ */
+import { Graph, alg } from "@dagrejs/graphlib";
+import { Codes, XpmError, type Diagnostic } from "../model/diagnostics.ts";
+import type { Evaluated, Plan, PlannedJob, TaskInstance } from "../model/plan.ts";
+
+
+function compareJobs(a: TaskInstance, b: TaskInstance): number {
+  if (a.taskId !== b.taskId) return a.taskId < b.taskId ? -1 : 1;
+  return a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0;
+}
+
+/** Builds the plan; throws XpmError listing every problem found. */
+export function plan(evaluated: Evaluated): Plan {
+  const byKey = new Map(evaluated.tasks.map((t) => [t.key, t]));
+  const graph = new Graph({ directed: true });
+  const problems: Diagnostic[] = [];
+  for (const t of evaluated.tasks) {
+    graph.setNode(t.key);
+    if (t.command.length === 0) {
+      problems.push({
+        code: Codes.COMMAND_VALUE,
+        message: `task ${t.taskId} has no command, so its job cannot run`,
+        hint: "give defineTask(...) a `command: (p) => [...]` option",
+      });
+    }
+  }
+  for (const t of evaluated.tasks) {
+    for (const d of t.deps) {
+      if (!byKey.has(d)) throw new Error(`internal: ${t.key} depends on unknown job ${d}`);
+      graph.setEdge(d, t.key);
+    }
+  }
+  if (!alg.isAcyclic(graph)) {
+    for (const cycle of alg.findCycles(graph)) {
+      problems.push({ code: Codes.DAG_CYCLE, message: `jobs depend on each other in a cycle: ${cycle.join(" -> ")}` });
+    }
+  }
+  if (problems.length) throw new XpmError(problems);
+
+  const indegree = new Map(evaluated.tasks.map((t) => [t.key, t.deps.length]));
+  const ready = evaluated.tasks.filter((t) => t.deps.length === 0).sort(compareJobs);
+  const order: TaskInstance[] = [];
+  while (ready.length) {
+    const next = ready.shift()!;
+    order.push(next);
+    for (const child of (graph.successors(next.key) ?? []).sort()) {
+      const left = indegree.get(child)! - 1;
+      indegree.set(child, left);
+      if (left === 0) insertSorted(ready, byKey.get(child)!);
+    }
+  }
+  const jobs: PlannedJob[] = order.map((t, index) => ({
+    ...t,
+    index,
+    dependents: [...(graph.successors(t.key) ?? [])].sort(),
+  }));
+  return { experimentId: evaluated.experimentId, jobs };
+}
+
+function insertSorted(list: TaskInstance[], t: TaskInstance): void {
+  let i = 0;
+  while (i < list.length && compareJobs(list[i]!, t) <= 0) i++;
+  list.splice(i, 0, t);
+}
