@@ -97,6 +97,10 @@ function stateOnDisk(workspace: string, job: { jobPath: string; name: string }):
 }
 
 function printSummary(s: RunSummary, out: (l: string) => void): void {
+  if (s.total > 0 && s.skipped.length === s.total) {
+    out(`nothing to run: all ${s.total} jobs are already done`);
+    return;
+  }
   out(
     `${s.total} jobs: ${s.skipped.length} already done, ${s.done.length} ran, ${s.failed.length} failed, ` +
       `${s.blocked.length} blocked by a failed dependency${s.notRun.length ? `, ${s.notRun.length} not run` : ""}`,

@@ -1,0 +1,50 @@
+/** Shared by the tests: run the real CLI in a child process, make temporary folders, read trees. */
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const CLI = join(ROOT, "bin/experimaestro.mjs");
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `experimaestro <args>` as a user would (a separate Node process). */
+export function cli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
+  const r: SpawnSyncReturns<string> = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    encoding: "utf8",
+    env: { ...process.env, ...opts.env },
+    timeout: 120_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A fresh temporary folder. */
+export function tmp(prefix = "xpm-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Every file below `dir` as relative path -> bytes (sorted by path). */
+export function tree(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(relative(dir, p), readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** The path of a fixture project's YAML. */
+export function fixture(...parts: string[]): string {
+  return join(ROOT, "test/fixtures", ...parts);
+}
