@@ -26,9 +26,12 @@ export async function evaluate(loaded: LoadedExperiment): Promise<Evaluated> {
   try {
     await loaded.run(helper, loaded.config);
   } catch (e) {
-    if (e instanceof XpmError) throw e;
     const err = e instanceof Error ? e : new Error(String(e));
     const at = userFrame(err, loaded.modulePath);
+    if (e instanceof XpmError) {
+      // A model error raised by the user's code (e.g. a wrong param type): say where in that code.
+      throw new XpmError(e.diagnostics.map((d) => (d.where?.file || !at ? d : { ...d, where: { ...d.where, file: at } })));
+    }
     fail(Codes.RUN_FAILED, `the experiment's run() threw: ${err.message}`, {
       where: { file: at ?? relative(process.cwd(), loaded.modulePath) },
       hint: "fix the experiment code at this location",

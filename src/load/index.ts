@@ -44,7 +44,7 @@ export function findYaml(arg: string, cwd: string): string {
   for (const candidate of [abs, `${abs}.yaml`, `${abs}.yml`]) if (existsSync(candidate) && !candidate.endsWith("/")) return candidate;
   return fail(Codes.YAML_NOT_FOUND, `no experiment file '${arg}' (tried ${arg}, ${arg}.yaml, ${arg}.yml)`, {
     where: { file: arg },
-    hint: "give the path of the experiment YAML, e.g. my_project/normal",
+    hint: "give the path of the experiment YAML, e.g. my_project/normal (the .yaml suffix is optional)",
   });
 }
 

@@ -1,0 +1,45 @@
+/**
+ * Bad input is a table of fixtures (test/fixtures/bad/): each mistake gives a stable code, a
+ * message that says what and where, a hint, exit status 2, no stack trace, and writes nothing.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli, fixture, tmp } from "../helpers.ts";
+
+const cases: { name: string; args?: string[]; code: string; fragments: string[] }[] = [
+  { name: "yaml-syntax", code: "XPM101", fragments: ["YAML syntax error", "yaml-syntax.yaml:4:1", "^"] },
+  { name: "unknown-key", code: "XPM104", fragments: ["unknown key 'secnds'", "unknown-key.yaml:3:", "did you mean 'seconds'?"] },
+  { name: "mistyped-key", code: "XPM104", fragments: ["'seconds': expected number, received string", "mistyped-key.yaml:3:10", 'got "ten"'] },
+  { name: "missing-run", code: "XPM112", fragments: ["does not export a 'run' function", "missing-run.yaml:2:7", "export async function run"] },
+  { name: "missing-module", code: "XPM110", fragments: ["'nowhere.ts' does not exist", "missing-module.yaml:2:7"] },
+  { name: "broken-import", code: "XPM110", fragments: ["does-not-exist.ts", "check the import paths"] },
+  { name: "wrong-param", code: "XPM201", fragments: ["bad.Sleep: param 'seconds' expected int", "wrong-param.ts:8:", "got 1.5"] },
+  { name: "no-id", code: "XPM104", fragments: ["has no 'id'", "add `id: my-experiment`"] },
+  { name: "file-and-module", code: "XPM104", fragments: ["either 'file' or 'module', not both", "file-and-module.yaml:3:"] },
+  { name: "run-throws", code: "XPM301", fragments: ["run() threw: no data folder configured", "throws.ts:5:"] },
+  { name: "missing-yaml", code: "XPM102", fragments: ["no experiment file", "the .yaml suffix is optional"] },
+  { name: "good", args: ["--run-mode", "sometimes"], code: "XPM901", fragments: ["unknown run mode 'sometimes'", "dry-run, prepare"] },
+  { name: "good", args: ["-c", "noequals"], code: "XPM120", fragments: ["-c expects key.path=value"] },
+  { name: "good", args: ["-c", "seconds=abc"], code: "XPM104", fragments: ["'seconds': expected number, received string"] },
+];
+
+describe("bad input: one fixture per mistake", () => {
+  for (const c of cases) {
+    it(`${c.name}${c.args ? ` ${c.args.join(" ")}` : ""} -> ${c.code}`, () => {
+      const ws = join(tmp(), "ws");
+      const r = cli(["run-experiment", fixture("bad", c.name), "--workdir", ws, "--run-mode", "prepare", ...(c.args ?? [])]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^error ${c.code}: `));
+      for (const f of c.fragments) expect(r.stderr).toContain(f);
+      expect(r.stderr).toContain("hint: ");
+      expect(r.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
+      expect(existsSync(ws)).toBe(false);
+    });
+  }
+
+  it("an unknown command and option are usage errors", () => {
+    expect(cli(["frobnicate"]).stderr).toContain("error XPM901: unknown command 'frobnicate'");
+    expect(cli(["run-experiment", "x", "--frob"]).stderr).toContain("error XPM901: unknown option --frob");
+  });
+});
