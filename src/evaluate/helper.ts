@@ -98,11 +98,12 @@ export class Helper {
   }
 
   /** Walks param values: outputs of submitted tasks, and submitted tasks themselves, are dependencies. */
-  private collectDeps(value: unknown, self: ConfigInstance, deps: Set<string>, seen: Set<unknown>): void {
+  private collectDeps(value: unknown, self: ConfigInstance, deps: Set<string>, seen: Set<unknown>, owner: ConfigInstance = self): void {
     if (value === null || typeof value !== "object" || seen.has(value)) return;
     seen.add(value);
     if (value instanceof PathRef) {
-      if (value.task === self) return;
+      // A config's own path generators are not outputs of another job.
+      if (value.task === self || value.task === owner) return;
       const key = this.keyOf(value.task);
       if (!key) this.notSubmitted(self, value.task);
       deps.add(key);
@@ -121,11 +122,11 @@ export class Helper {
           return;
         }
       }
-      for (const v of Object.values(value.values)) this.collectDeps(v, self, deps, seen);
+      for (const v of Object.values(value.values)) this.collectDeps(v, self, deps, seen, value);
       return;
     }
     const items = value instanceof Map ? value.values() : Array.isArray(value) || value instanceof Set ? value : Object.values(value);
-    for (const v of items) this.collectDeps(v, self, deps, seen);
+    for (const v of items) this.collectDeps(v, self, deps, seen, owner);
   }
 
   private notSubmitted(self: ConfigInstance, producer: ConfigInstance): never {

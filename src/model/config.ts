@@ -78,7 +78,7 @@ export interface ConfigType<V extends Record<string, unknown> = Record<string, u
   readonly parent: ConfigType | undefined;
   /** A zod schema accepting instances of this type (or of a subtype). */
   readonly schema: z.ZodType<ConfigInstance<V>>;
-  readonly task: TaskOptions<V> | undefined;
+  readonly task: TaskOptions<never> | undefined;
   /** The value type of each param, computed lazily (declarations may refer to each other). */
   paramType(name: string): ValueType;
   create(values: Record<string, unknown>, opts?: CreateOptions): ConfigInstance<V>;
@@ -133,7 +133,7 @@ class ConfigTypeImpl implements ConfigType {
     ownParams: Params,
     readonly kind: ConfigKind,
     readonly parent: ConfigType | undefined,
-    readonly task: TaskOptions<Record<string, unknown>> | undefined,
+    readonly task: TaskOptions<never> | undefined,
   ) {
     this.hashId = id.toLowerCase();
     this.params = { ...(parent?.params ?? {}), ...ownParams };
@@ -256,5 +256,5 @@ export function defineTask<P extends Params>(
   opts: TaskOptions<ValuesOf<P>> & { parent?: ConfigType; lightweight?: boolean } = {},
 ): TypedConfigType<P> {
   const { parent, lightweight, ...task } = opts;
-  return new ConfigTypeImpl(id, params, lightweight ? "lightweight" : "task", parent, task as TaskOptions<Record<string, unknown>>) as unknown as TypedConfigType<P>;
+  return new ConfigTypeImpl(id, params, lightweight ? "lightweight" : "task", parent, task as TaskOptions<never>) as unknown as TypedConfigType<P>;
 }

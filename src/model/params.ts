@@ -4,7 +4,7 @@
  */
 import type { z } from "zod";
 import { pathType } from "./types.ts";
-import type { PathRef } from "./values.ts";
+import type { ConfigInstance, PathRef } from "./values.ts";
 import type { ConfigType } from "./config.ts";
 
 export type ParamKind = "param" | "meta" | "constant" | "pathgen";
@@ -33,7 +33,7 @@ export interface ParamOptions<T> {
 }
 
 type SchemaOrConfig = z.ZodType | ConfigType;
-type ValueOf<S> = S extends ConfigType<infer V> ? V : S extends z.ZodType<infer T> ? T : never;
+type ValueOf<S> = S extends ConfigType<infer V> ? ConfigInstance<V> : S extends z.ZodType<infer T> ? T : never;
 type OmittableOf<S, O> = O extends { default: unknown } | { defaultFactory: unknown }
   ? true
   : S extends z.ZodOptional<z.ZodType> | z.ZodNullable<z.ZodType>

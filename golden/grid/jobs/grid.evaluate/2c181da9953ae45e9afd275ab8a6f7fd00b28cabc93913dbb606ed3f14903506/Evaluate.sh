@@ -18,6 +18,7 @@ xpm_mark_failed() {
   printf '{"code": %d, "reason": "%s"}\n' "$1" "$2" > Evaluate.failed.tmp && mv -f Evaluate.failed.tmp Evaluate.failed
 }
 # A kill, a cancellation or a time limit still leaves a .failed marker.
+# shellcheck disable=SC2317 # called by the traps below
 xpm_on_signal() {
   trap - TERM INT HUP USR1
   if [ -n "$xpm_child" ]; then
@@ -45,15 +46,21 @@ rm -f Evaluate.done Evaluate.failed
 : > Evaluate.out
 : > Evaluate.err
 
-# Every parent job must have finished successfully.
-for xpm_dep in ../../grid.train/05b4b186de797f1cf140893718381d36a8bc9be01f191910782a47708e41e816/Train.done ; do
-  if [ ! -e "$xpm_dep" ]; then
-    echo "experimaestro: dependency not done: $xpm_dep" >> Evaluate.err
-    xpm_mark_failed 1 dependency
-    exit 1
-  fi
-done
+# Every parent job must have finished successfully: check their .done markers.
+xpm_require_done() {
+  local dep
+  for dep in "$@"; do
+    if [ ! -e "$dep" ]; then
+      echo "experimaestro: dependency not done: $dep" >> Evaluate.err
+      xpm_mark_failed 1 dependency
+      exit 1
+    fi
+  done
+}
+xpm_require_done ../../grid.train/05b4b186de797f1cf140893718381d36a8bc9be01f191910782a47708e41e816/Train.done
 
+# The command. Values are single-quoted: $, backticks and quotes in them stay literal.
+# shellcheck disable=SC2016
 xpm_run() {
   xpm_step node ../../../assets/c07895f75a5bc099/scripts/evaluate.mjs --model ../../grid.train/05b4b186de797f1cf140893718381d36a8bc9be01f191910782a47708e41e816/model.json --samples 1000 --out metrics.json
 }

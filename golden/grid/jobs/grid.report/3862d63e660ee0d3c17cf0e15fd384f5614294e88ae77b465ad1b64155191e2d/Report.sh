@@ -18,6 +18,7 @@ xpm_mark_failed() {
   printf '{"code": %d, "reason": "%s"}\n' "$1" "$2" > Report.failed.tmp && mv -f Report.failed.tmp Report.failed
 }
 # A kill, a cancellation or a time limit still leaves a .failed marker.
+# shellcheck disable=SC2317 # called by the traps below
 xpm_on_signal() {
   trap - TERM INT HUP USR1
   if [ -n "$xpm_child" ]; then
@@ -45,15 +46,26 @@ rm -f Report.done Report.failed
 : > Report.out
 : > Report.err
 
-# Every parent job must have finished successfully.
-for xpm_dep in ../../grid.evaluate/2c181da9953ae45e9afd275ab8a6f7fd00b28cabc93913dbb606ed3f14903506/Evaluate.done ../../grid.evaluate/302e38bbd29c396bd8205e2339942f20ff3fb39fa773765111c85ffddff8b821/Evaluate.done ../../grid.evaluate/341a9c12dc8c7f62ca82938cc31b1dcb88c9b686c997ea3b0fbbd71238a8252d/Evaluate.done ../../grid.evaluate/d1ef81bf5642e5ca0f96d2a5b4e36e6ce8529dd038cd04b4c2f0dbdbf5393fa0/Evaluate.done ../../grid.evaluate/d33e326c020b9c63982ddb46fb572111467a06f7fcde213dc08da6b199f79fbd/Evaluate.done ../../grid.evaluate/eb845b108d23ae0ae318502869fea57df3ee235be532d631424a8cb79164f63a/Evaluate.done ; do
-  if [ ! -e "$xpm_dep" ]; then
-    echo "experimaestro: dependency not done: $xpm_dep" >> Report.err
-    xpm_mark_failed 1 dependency
-    exit 1
-  fi
-done
+# Every parent job must have finished successfully: check their .done markers.
+xpm_require_done() {
+  local dep
+  for dep in "$@"; do
+    if [ ! -e "$dep" ]; then
+      echo "experimaestro: dependency not done: $dep" >> Report.err
+      xpm_mark_failed 1 dependency
+      exit 1
+    fi
+  done
+}
+xpm_require_done ../../grid.evaluate/2c181da9953ae45e9afd275ab8a6f7fd00b28cabc93913dbb606ed3f14903506/Evaluate.done \
+  ../../grid.evaluate/302e38bbd29c396bd8205e2339942f20ff3fb39fa773765111c85ffddff8b821/Evaluate.done \
+  ../../grid.evaluate/341a9c12dc8c7f62ca82938cc31b1dcb88c9b686c997ea3b0fbbd71238a8252d/Evaluate.done \
+  ../../grid.evaluate/d1ef81bf5642e5ca0f96d2a5b4e36e6ce8529dd038cd04b4c2f0dbdbf5393fa0/Evaluate.done \
+  ../../grid.evaluate/d33e326c020b9c63982ddb46fb572111467a06f7fcde213dc08da6b199f79fbd/Evaluate.done \
+  ../../grid.evaluate/eb845b108d23ae0ae318502869fea57df3ee235be532d631424a8cb79164f63a/Evaluate.done
 
+# The command. Values are single-quoted: $, backticks and quotes in them stay literal.
+# shellcheck disable=SC2016
 xpm_run() {
   xpm_step node ../../../assets/c07895f75a5bc099/scripts/report.mjs --title 'Learning-rate sweep on a noisy line' --out results.md ../../grid.evaluate/2c181da9953ae45e9afd275ab8a6f7fd00b28cabc93913dbb606ed3f14903506/metrics.json ../../grid.evaluate/eb845b108d23ae0ae318502869fea57df3ee235be532d631424a8cb79164f63a/metrics.json ../../grid.evaluate/d1ef81bf5642e5ca0f96d2a5b4e36e6ce8529dd038cd04b4c2f0dbdbf5393fa0/metrics.json ../../grid.evaluate/341a9c12dc8c7f62ca82938cc31b1dcb88c9b686c997ea3b0fbbd71238a8252d/metrics.json ../../grid.evaluate/302e38bbd29c396bd8205e2339942f20ff3fb39fa773765111c85ffddff8b821/metrics.json ../../grid.evaluate/d33e326c020b9c63982ddb46fb572111467a06f7fcde213dc08da6b199f79fbd/metrics.json
 }

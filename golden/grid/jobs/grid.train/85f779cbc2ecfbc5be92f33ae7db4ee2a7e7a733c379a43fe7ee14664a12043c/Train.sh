@@ -18,6 +18,7 @@ xpm_mark_failed() {
   printf '{"code": %d, "reason": "%s"}\n' "$1" "$2" > Train.failed.tmp && mv -f Train.failed.tmp Train.failed
 }
 # A kill, a cancellation or a time limit still leaves a .failed marker.
+# shellcheck disable=SC2317 # called by the traps below
 xpm_on_signal() {
   trap - TERM INT HUP USR1
   if [ -n "$xpm_child" ]; then
@@ -45,6 +46,8 @@ rm -f Train.done Train.failed
 : > Train.out
 : > Train.err
 
+# The command. Values are single-quoted: $, backticks and quotes in them stay literal.
+# shellcheck disable=SC2016
 xpm_run() {
   xpm_step node ../../../assets/c07895f75a5bc099/scripts/train.mjs --lr 0.01 --seed 2 --epochs 200 --samples 256 --out model.json
 }
