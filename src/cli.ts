@@ -13,6 +13,11 @@ import type { ResolvedJob } from "./model/plan.ts";
 import { runExperiment, type RunSummary } from "./run/index.ts";
 import { isDone, readFailed } from "./run/markers.ts";
 import { readManifest } from "./run/manifest.ts";
+import { configDir, loadLaunchers } from "./load/launchers.ts";
+import { parseRequirement } from "./resolve/requirements.ts";
+import { findLauncher } from "./resolve/match.ts";
+import { explainRefusals } from "./resolve/index.ts";
+import { formatHost } from "./emit/report.ts";
 
 const VERSION = "0.1.0";
 
@@ -21,6 +26,7 @@ const HELP = `experimaestro-ts ${VERSION} — compile experiments into reviewabl
 Usage:
   experimaestro run-experiment <yaml> [options]   compile an experiment and run it (or not, by --run-mode)
   experimaestro run <workspace> <experiment-id>   run an already prepared experiment on this machine
+  experimaestro find-launcher "<requirements>"    which launcher a requirement string gets, and why
   experimaestro --help | --version
 
 run-experiment options:
@@ -29,6 +35,8 @@ run-experiment options:
   --workdir DIR          the workspace (default: ./workspace)
   -c, --conf KEY=VALUE   override a configuration value (repeatable; later wins)
   -j, --parallel N       jobs run at once by the local runner (default: number of cores)
+  --xpm-config-dir DIR   the settings folder holding launchers.yaml (default: $XPM_CONFIG_DIR,
+                         else ~/.config/experimaestro)
 
 run options:
   -j, --parallel N       as above
@@ -46,6 +54,7 @@ const TAKES_VALUE = new Map([
   ["--conf", "--conf"],
   ["-j", "--parallel"],
   ["--parallel", "--parallel"],
+  ["--xpm-config-dir", "--xpm-config-dir"],
 ]);
 const BOOLEAN = new Set(["--help", "-h", "--version"]);
 
@@ -123,7 +132,7 @@ async function runExperimentCommand(p: Parsed, out: (l: string) => void): Promis
   const workspace = resolvePath(workdir ?? "workspace");
   const shown = displayPath(workspace);
   out(`workspace: ${shown}${workdir ? "" : " (default: no --workdir given)"}`);
-  const compiled = await compile(yaml, { overrides: p.flags.get("--conf") ?? [], emit: mode !== "dry-run" });
+  const compiled = await compile(yaml, { overrides: p.flags.get("--conf") ?? [], emit: mode !== "dry-run", ...configOpt(p) });
   const jobs = compiled.plan.jobs;
   if (mode === "dry-run") {
     out(`experiment ${compiled.loaded.id}: ${jobs.length} jobs (dry run: nothing written)`);
@@ -168,6 +177,31 @@ async function runCommand(p: Parsed, out: (l: string) => void): Promise<number> 
   return exitStatus(summary);
 }
 
+function configOpt(p: Parsed): { configDir?: string } {
+  const dir = last(p, "--xpm-config-dir");
+  return dir === undefined ? {} : { configDir: resolvePath(dir) };
+}
+
+function findLauncherCommand(p: Parsed, out: (l: string) => void): number {
+  const [spec, ...extra] = p.positional;
+  if (spec === undefined || extra.length) fail(Codes.USAGE, "find-launcher takes one requirement string", { hint: 'experimaestro find-launcher "duration=4h & cpu(cores=4)"' });
+  const loaded = loadLaunchers(configDir(configOpt(p).configDir));
+  out(`launchers: ${loaded.file ?? "none configured: this machine only (local)"}`);
+  const parsed = parseRequirement(spec);
+  if (!parsed.ok) throw new XpmError(parsed.error);
+  const found = findLauncher(parsed.value, loaded.launchers);
+  if ("refusals" in found) {
+    out(`no launcher can run "${spec}":`);
+    out(explainRefusals(found.refusals, parsed.value.length).replace(/^/gm, "  "));
+    return 1;
+  }
+  const { launcher, alternative, host } = found.match;
+  out(`${launcher.id} (${launcher.type})${parsed.value.length > 1 ? `, alternative ${alternative + 1}` : ""}`);
+  out(`  ${formatHost(host)}`);
+  for (const k of Object.keys(launcher.options).sort()) out(`  ${k}: ${launcher.options[k]}`);
+  return 0;
+}
+
 /** Runs the CLI; returns the exit status (never throws for user errors). */
 export async function main(argv: string[], out: (l: string) => void = console.log, err: (l: string) => void = console.error): Promise<number> {
   try {
@@ -187,8 +221,10 @@ export async function main(argv: string[], out: (l: string) => void = console.lo
         return await runExperimentCommand(sub, out);
       case "run":
         return await runCommand(sub, out);
+      case "find-launcher":
+        return findLauncherCommand(sub, out);
       default:
-        return fail(Codes.USAGE, `unknown command '${command}'`, { hint: "commands: run-experiment, run (see --help)" });
+        return fail(Codes.USAGE, `unknown command '${command}'`, { hint: "commands: run-experiment, run, find-launcher (see --help)" });
     }
   } catch (e) {
     if (e instanceof XpmError) {

@@ -6,6 +6,7 @@ import { emit, type EmittedFiles } from "./emit/index.ts";
 import { evaluate } from "./evaluate/index.ts";
 import { loadAssets } from "./load/assets.ts";
 import { loadExperiment, type LoadOptions, type LoadedExperiment } from "./load/index.ts";
+import { configDir, loadLaunchers } from "./load/launchers.ts";
 import type { ResolvedPlan } from "./model/plan.ts";
 import { plan } from "./plan/index.ts";
 import { resolve } from "./resolve/index.ts";
@@ -18,10 +19,11 @@ export interface Compiled {
 }
 
 /** Compiles an experiment YAML into a resolved plan and (optionally) the files to write. */
-export async function compile(yaml: string, opts: LoadOptions & { emit?: boolean } = {}): Promise<Compiled> {
+export async function compile(yaml: string, opts: LoadOptions & { emit?: boolean; configDir?: string } = {}): Promise<Compiled> {
+  const { launchers } = loadLaunchers(configDir(opts.configDir));
   const loaded = await loadExperiment(yaml, opts);
   const evaluated = await evaluate(loaded);
-  const resolved = resolve(plan(evaluated));
+  const resolved = resolve(plan(evaluated), launchers);
   const files = opts.emit === false ? undefined : emit(resolved, loadAssets(evaluated));
   return { loaded, plan: resolved, files };
 }

@@ -17,7 +17,7 @@ export interface ManifestJob {
   deps: string[];
   launcher: string;
   backend: string;
-  resources: { cpus: number; memory: number | null; duration: number | null; gpus: number; options: Record<string, string> };
+  resources: { cpus: number; memory: number | null; duration: number | null; gpus: number; options: Record<string, string>; extra: string[] };
   requirements: string | null;
   command: string[];
   tags: Record<string, string | number | boolean>;
@@ -45,7 +45,7 @@ function manifestJob(job: ResolvedJob, assets: ReadonlyMap<string, { rel: string
     deps: job.deps,
     launcher: r.launcher,
     backend: r.backend,
-    resources: { cpus: r.cpus, memory: r.memory ?? null, duration: r.duration ?? null, gpus: r.gpus, options: sortedObject(r.options) },
+    resources: { cpus: r.cpus, memory: r.memory ?? null, duration: r.duration ?? null, gpus: r.gpus, options: sortedObject(r.options), extra: r.extra },
     requirements: job.requirements ?? null,
     command: job.command.map((w) => renderWord(w, job.jobPath, assets)),
     tags: sortedObject(job.tags),

@@ -1,21 +1,17 @@
 /** The dry-run listing: one block per job, in plan order. Pure: states come from the caller. */
 import type { ResolvedJob } from "../model/plan.ts";
+import { formatBytes, formatDuration } from "../util/format.ts";
 
-function formatBytes(n: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1 && n % 1024 === 0) {
-    n /= 1024;
-    i++;
+/** A parsed host requirement as one line: `cpus=4 mem=16GiB time=4:00:00 gpus=2 (gpu 24GiB)`. */
+export function formatHost(h: { cores: number; memory: number | undefined; duration: number | undefined; accelerators: { type: string; memory: number | undefined }[] }): string {
+  const parts = [`cpus=${h.cores}`];
+  if (h.memory !== undefined) parts.push(`mem=${formatBytes(h.memory)}`);
+  if (h.duration !== undefined) parts.push(`time=${formatDuration(h.duration)}`);
+  if (h.accelerators.length) {
+    const kinds = [...new Set(h.accelerators.map((a) => `${a.type}${a.memory !== undefined ? ` ${formatBytes(a.memory)}` : ""}`))];
+    parts.push(`gpus=${h.accelerators.length} (${kinds.join(", ")})`);
   }
-  return `${n}${units[i]}`;
-}
-
-function formatDuration(s: number): string {
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  return `${h}:${String(m).padStart(2, "0")}:${String(sec).padStart(2, "0")}`;
+  return parts.join(" ");
 }
 
 /** Resources as one short line: `cpus=1 mem=4GiB time=1:00:00 gpus=0 partition=gpu`. */

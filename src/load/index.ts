@@ -9,8 +9,7 @@ import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import { Codes, XpmError, fail, type Diagnostic } from "../model/diagnostics.ts";
 import type { Helper } from "../evaluate/helper.ts";
-import { didYouMean } from "../util/text.ts";
-import { locate, parseOverride, readYaml, type YamlSource } from "./yaml.ts";
+import { locate, parseOverride, readYaml, zodDiagnostics, type YamlSource } from "./yaml.ts";
 
 /** What an experiment module exports. */
 export type RunFunction = (helper: Helper, cfg: Record<string, unknown>) => unknown;
@@ -117,35 +116,6 @@ async function importModule(src: YamlSource, path: string, key: string[]): Promi
 
 function firstLine(s: string): string {
   return s.split("\n")[0] ?? s;
-}
-
-/** Turns zod issues into diagnostics located in the YAML source. */
-export function zodDiagnostics(src: YamlSource, error: z.ZodError, known: readonly string[]): Diagnostic[] {
-  return error.issues.flatMap((issue): Diagnostic[] => {
-    const path = issue.path.map((p) => (typeof p === "number" ? p : String(p)));
-    if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => {
-        const guess = path.length === 0 ? didYouMean(key, known) : undefined;
-        return {
-          code: Codes.CONFIG_INVALID,
-          message: `unknown key '${[...path, key].join(".")}'`,
-          where: locate(src, [...path, key]),
-          hint: guess ? `did you mean '${guess}'?` : `remove it, or declare it in the module's Configuration (known keys: ${known.join(", ")})`,
-        };
-      });
-    }
-    const at = path.length ? path.join(".") : "(root)";
-    const value = src.doc.getIn(path);
-    const got = value === undefined ? "nothing" : JSON.stringify(value);
-    return [
-      {
-        code: Codes.CONFIG_INVALID,
-        message: `'${at}': ${issue.message.replace(/^Invalid input: /, "")} (got ${got})`,
-        where: locate(src, path),
-        hint: value === undefined ? `add '${at}' to the YAML` : `change the value of '${at}' in the YAML`,
-      },
-    ];
-  });
 }
 
 /** Loads an experiment: YAML, overrides, module, validated configuration. */

@@ -4,7 +4,9 @@
  */
 import { readFileSync } from "node:fs";
 import { Document, LineCounter, parseDocument, isMap, isScalar, type Node } from "yaml";
+import type { z } from "zod";
 import { Codes, XpmError, fail, type Diagnostic, type Where } from "../model/diagnostics.ts";
+import { didYouMean } from "../util/text.ts";
 
 /** A parsed YAML file that can locate paths inside it. */
 export interface YamlSource {
@@ -82,3 +84,33 @@ export function parseOverride(spec: string): { path: string[]; value: unknown } 
   const value = parsed.errors.length ? raw : isScalar(parsed.contents) || parsed.contents === null ? parsed.toJS() : parsed.toJS();
   return { path, value };
 }
+
+/** Turns zod issues into diagnostics located in the YAML source. */
+export function zodDiagnostics(src: YamlSource, error: z.ZodError, known: readonly string[], code: string = Codes.CONFIG_INVALID): Diagnostic[] {
+  return error.issues.flatMap((issue): Diagnostic[] => {
+    const path = issue.path.map((p) => (typeof p === "number" ? p : String(p)));
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => {
+        const guess = path.length === 0 ? didYouMean(key, known) : undefined;
+        return {
+          code,
+          message: `unknown key '${[...path, key].join(".")}'`,
+          where: locate(src, [...path, key]),
+          hint: guess ? `did you mean '${guess}'?` : `remove it, or declare it in the module's Configuration (known keys: ${known.join(", ")})`,
+        };
+      });
+    }
+    const at = path.length ? path.join(".") : "(root)";
+    const value = src.doc.getIn(path);
+    const got = value === undefined ? "nothing" : JSON.stringify(value);
+    return [
+      {
+        code,
+        message: `'${at}': ${issue.message.replace(/^Invalid input: /, "")} (got ${got})`,
+        where: locate(src, path),
+        hint: value === undefined ? `add '${at}' to the YAML` : `change the value of '${at}' in the YAML`,
+      },
+    ];
+  });
+}
+

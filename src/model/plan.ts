@@ -69,6 +69,10 @@ export interface ResolvedResources {
   gpus: number;
   /** Backend options from the launcher (partition, account, ...), sorted by key when emitted. */
   options: Record<string, string>;
+  /** Extra scheduler directives from the launcher, verbatim. */
+  extra: string[];
+  /** SLURM: cancel the job when a dependency failed. */
+  killOnInvalidDep: boolean;
 }
 
 export interface ResolvedJob extends PlannedJob {

@@ -1,26 +1,81 @@
 /**
- * resolve: assigns each planned job a launcher and fixed resources. Until requirement strings and
- * launchers.yaml are matched (requirements issue), every job runs on the local launcher with one core.
+ * resolve: each planned job gets a launcher and fixed resources, from its requirement string
+ * (or a launcher forced at submission) matched against the launchers. All problems are
+ * collected: a bad requirement, an unknown launcher, or nothing that fits (with every refusal).
  */
-import type { Plan, ResolvedPlan } from "../model/plan.ts";
+import { Codes, XpmError, type Diagnostic } from "../model/diagnostics.ts";
+import type { Launcher } from "../model/launchers.ts";
+import type { Plan, PlannedJob, ResolvedJob, ResolvedPlan, ResolvedResources } from "../model/plan.ts";
+import { findLauncher, refusal, type Refusal } from "./match.ts";
+import { DEFAULT_REQUIREMENT, parseRequirement, type HostRequirement, type Requirement } from "./requirements.ts";
 
-/** The launcher used when the user configured none. */
-export const LOCAL_LAUNCHER = { id: "local", type: "local" } as const;
-
-export function resolve(plan: Plan): ResolvedPlan {
+function resources(l: Launcher, host: HostRequirement): ResolvedResources {
   return {
-    experimentId: plan.experimentId,
-    jobs: plan.jobs.map((job) => ({
-      ...job,
-      resources: {
-        launcher: job.launcher ?? LOCAL_LAUNCHER.id,
-        backend: LOCAL_LAUNCHER.type,
-        cpus: 1,
-        memory: undefined,
-        duration: undefined,
-        gpus: 0,
-        options: {},
-      },
-    })),
+    launcher: l.id,
+    backend: l.type,
+    cpus: host.cores,
+    memory: host.memory,
+    duration: host.duration,
+    gpus: host.accelerators.length,
+    options: l.options,
+    extra: l.extra,
+    killOnInvalidDep: l.killOnInvalidDep,
   };
+}
+
+/** "a: reason; b: reason", alternative by alternative. */
+export function explainRefusals(refusals: readonly Refusal[], alternatives: number): string {
+  const lines: string[] = [];
+  for (let alt = 0; alt < alternatives; alt++) {
+    const mine = refusals.filter((r) => r.alternative === alt);
+    const prefix = alternatives > 1 ? `alternative ${alt + 1}: ` : "";
+    lines.push(...mine.map((r) => `${prefix}${r.launcher}: ${r.reason}`));
+  }
+  return lines.join("\n");
+}
+
+function resolveJob(job: PlannedJob, launchers: readonly Launcher[], problems: Diagnostic[]): ResolvedJob | undefined {
+  const where = { path: `${job.taskId} (${job.hash.slice(0, 8)})` };
+  let req: Requirement = DEFAULT_REQUIREMENT;
+  if (job.requirements !== undefined) {
+    const parsed = parseRequirement(job.requirements);
+    if (!parsed.ok) {
+      problems.push({ ...parsed.error, message: `${job.taskId}: ${parsed.error.message}`, where });
+      return undefined;
+    }
+    req = parsed.value;
+  }
+  if (job.launcher !== undefined) {
+    const forced = launchers.find((l) => l.id === job.launcher);
+    if (!forced) {
+      problems.push({ code: Codes.UNKNOWN_LAUNCHER, message: `${job.taskId} asks for launcher '${job.launcher}', which is not declared`, where, hint: `declared launchers: ${launchers.map((l) => l.id).join(", ")}` });
+      return undefined;
+    }
+    const alt = req.findIndex((h) => refusal(h, forced) === undefined);
+    if (alt < 0) {
+      const reasons = req.map((h) => refusal(h, forced)).join("; ");
+      problems.push({ code: Codes.NO_LAUNCHER, message: `${job.taskId} is forced onto launcher '${forced.id}', which cannot run it: ${reasons}`, where, hint: "change the requirements or the launcher" });
+      return undefined;
+    }
+    return { ...job, resources: resources(forced, req[alt]!) };
+  }
+  const found = findLauncher(req, launchers);
+  if ("refusals" in found) {
+    problems.push({
+      code: Codes.NO_LAUNCHER,
+      message: `no launcher can run ${job.taskId} (requirements: ${job.requirements ?? "none"})`,
+      where,
+      excerpt: explainRefusals(found.refusals, req.length),
+      hint: "lower the requirements, add an alternative with '|', or declare a launcher that offers them in launchers.yaml",
+    });
+    return undefined;
+  }
+  return { ...job, resources: resources(found.match.launcher, found.match.host) };
+}
+
+export function resolve(plan: Plan, launchers: readonly Launcher[]): ResolvedPlan {
+  const problems: Diagnostic[] = [];
+  const jobs = plan.jobs.map((j) => resolveJob(j, launchers, problems));
+  if (problems.length) throw new XpmError(problems);
+  return { experimentId: plan.experimentId, jobs: jobs as ResolvedJob[] };
 }
