@@ -18,6 +18,7 @@ import { parseRequirement } from "./resolve/requirements.ts";
 import { findLauncher } from "./resolve/match.ts";
 import { explainRefusals } from "./resolve/index.ts";
 import { formatHost } from "./emit/report.ts";
+import { displayPath } from "./util/text.ts";
 
 const VERSION = "0.1.0";
 
@@ -151,12 +152,6 @@ async function runExperimentCommand(p: Parsed, out: (l: string) => void): Promis
   printSummary(summary, out);
   printResults(jobs, shown, out);
   return exitStatus(summary);
-}
-
-/** A path as the user would type it: relative below the current folder, absolute elsewhere. */
-function displayPath(abs: string): string {
-  const rel = relative(process.cwd(), abs);
-  return rel === "" ? "." : rel.startsWith("..") ? abs : rel;
 }
 
 /** Where to look: the jobs nothing depends on hold the experiment's final results. */

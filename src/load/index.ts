@@ -145,11 +145,11 @@ export async function loadExperiment(yamlArg: string, opts: LoadOptions = {}): P
       hint: "add `export const Configuration = z.object({ ... })` describing the YAML keys",
     });
   }
+  // Experiment keys are read above; declaring them here only serves did-you-mean.
   const strict = schema instanceof z.ZodObject ? schema.strict() : schema;
-  const known = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
   const rest = Object.fromEntries(Object.entries(data).filter(([k]) => !(EXPERIMENT_KEYS as readonly string[]).includes(k)));
   const parsed = strict.safeParse(rest);
-  if (!parsed.success) throw new XpmError(zodDiagnostics(src, parsed.error, [...known, ...EXPERIMENT_KEYS]));
+  if (!parsed.success) throw new XpmError(zodDiagnostics(src, parsed.error, strict));
   return {
     yamlFile: src.file,
     id: keys.id,

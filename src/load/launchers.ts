@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { availableParallelism, homedir, totalmem } from "node:os";
 import { join } from "node:path";
+import { displayPath } from "../util/text.ts";
 import { z } from "zod";
 import { Codes, XpmError, type Diagnostic } from "../model/diagnostics.ts";
 import type { Launcher } from "../model/launchers.ts";
@@ -21,7 +22,7 @@ const withUnit = (parse: (s: string) => number | undefined, example: string, wha
   z.union([z.string(), z.number()]).transform((v, ctx) => {
     const parsed = typeof v === "string" ? parse(v) : undefined;
     if (parsed === undefined) {
-      ctx.addIssue({ code: "custom", message: `${what} needs a unit, e.g. ${example} (got ${JSON.stringify(v)})` });
+      ctx.addIssue({ code: "custom", message: `${what} needs a unit: write e.g. ${example}, got ${JSON.stringify(v)}` });
       return z.NEVER;
     }
     return parsed;
@@ -107,9 +108,9 @@ export interface LoadedLaunchers {
 export function loadLaunchers(dir: string): LoadedLaunchers {
   const file = join(dir, "launchers.yaml");
   if (!existsSync(file)) return { file: undefined, launchers: [localLauncher()] };
-  const src = readYaml(file);
+  const src = readYaml(file, displayPath(file));
   const parsed = FileSchema.safeParse(src.doc.toJS() ?? {});
-  if (!parsed.success) throw new XpmError(zodDiagnostics(src, parsed.error, ["launchers"], Codes.LAUNCHERS_INVALID));
+  if (!parsed.success) throw new XpmError(zodDiagnostics(src, parsed.error, FileSchema, Codes.LAUNCHERS_INVALID));
   const problems: Diagnostic[] = [];
   const seen = new Map<string, number>();
   parsed.data.launchers.forEach((l, i) => {

@@ -85,32 +85,72 @@ export function parseOverride(spec: string): { path: string[]; value: unknown } 
   return { path, value };
 }
 
+interface ZodDefLike {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  innerType?: z.ZodType;
+  element?: z.ZodType;
+  in?: z.ZodType;
+  options?: z.ZodType[];
+}
+
+/** The keys a zod schema accepts at `path` (for did-you-mean on unknown keys at any depth). */
+function keysAt(schema: z.ZodType, path: readonly (string | number)[]): string[] {
+  let s: z.ZodType | undefined = schema;
+  let i = 0;
+  while (s) {
+    const def: ZodDefLike = (s as unknown as { _zod: { def: ZodDefLike } })._zod.def;
+    if (def.innerType) s = def.innerType;
+    else if (def.in) s = def.in;
+    else if (def.type === "object") {
+      if (i === path.length) return Object.keys(def.shape ?? {});
+      s = def.shape?.[String(path[i++])];
+    } else if (def.type === "array" && i < path.length) {
+      i++;
+      s = def.element;
+    } else return [];
+  }
+  return [];
+}
+
+/** A concrete fix for a zod issue, from its kind. */
+function fixFor(issue: z.core.$ZodIssue, at: string, present: boolean): string {
+  if (!present) return `add '${at}'`;
+  const i = issue as z.core.$ZodIssue & { values?: unknown[]; minimum?: unknown; maximum?: unknown; inclusive?: boolean; expected?: string };
+  switch (i.code) {
+    case "invalid_value":
+      return `use one of: ${(i.values ?? []).map((v) => String(v)).join(", ")}`;
+    case "too_small":
+      return `use a value ${i.inclusive ? "of at least" : "above"} ${String(i.minimum)}`;
+    case "too_big":
+      return `use a value ${i.inclusive ? "of at most" : "below"} ${String(i.maximum)}`;
+    case "invalid_type":
+      return `write a ${i.expected} for '${at}'`;
+    default:
+      return `change the value of '${at}'`;
+  }
+}
+
 /** Turns zod issues into diagnostics located in the YAML source. */
-export function zodDiagnostics(src: YamlSource, error: z.ZodError, known: readonly string[], code: string = Codes.CONFIG_INVALID): Diagnostic[] {
+export function zodDiagnostics(src: YamlSource, error: z.ZodError, schema: z.ZodType, code: string = Codes.CONFIG_INVALID): Diagnostic[] {
   return error.issues.flatMap((issue): Diagnostic[] => {
     const path = issue.path.map((p) => (typeof p === "number" ? p : String(p)));
     if (issue.code === "unrecognized_keys") {
+      const known = keysAt(schema, path);
       return issue.keys.map((key) => {
-        const guess = path.length === 0 ? didYouMean(key, known) : undefined;
+        const guess = didYouMean(key, known);
         return {
           code,
           message: `unknown key '${[...path, key].join(".")}'`,
           where: locate(src, [...path, key]),
-          hint: guess ? `did you mean '${guess}'?` : `remove it, or declare it in the module's Configuration (known keys: ${known.join(", ")})`,
+          hint: guess ? `did you mean '${guess}'?` : `remove it (known keys here: ${known.join(", ") || "none"})`,
         };
       });
     }
     const at = path.length ? path.join(".") : "(root)";
     const value = src.doc.getIn(path);
-    const got = value === undefined ? "nothing" : JSON.stringify(value);
-    return [
-      {
-        code,
-        message: `'${at}': ${issue.message.replace(/^Invalid input: /, "")} (got ${got})`,
-        where: locate(src, path),
-        hint: value === undefined ? `add '${at}' to the YAML` : `change the value of '${at}' in the YAML`,
-      },
-    ];
+    const message = issue.message.replace(/^Invalid input: /, "");
+    const got = value === undefined || issue.code === "custom" ? "" : ` (got ${JSON.stringify(value)})`;
+    return [{ code, message: `'${at}': ${message}${got}`, where: locate(src, path), hint: fixFor(issue, at, value !== undefined) }];
   });
 }
-

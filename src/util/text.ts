@@ -1,4 +1,5 @@
 /** Small text helpers shared by error messages. */
+import { relative } from "node:path";
 
 /** Levenshtein distance, for did-you-mean suggestions. */
 function distance(a: string, b: string): number {
@@ -27,4 +28,10 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
     }
   }
   return best;
+}
+
+/** A path as the user would type it: relative below the current folder, absolute elsewhere. */
+export function displayPath(abs: string): string {
+  const rel = relative(process.cwd(), abs);
+  return rel === "" ? "." : rel.startsWith("..") ? abs : rel;
 }
