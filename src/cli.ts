@@ -19,6 +19,8 @@ import { findLauncher } from "./resolve/match.ts";
 import { explainRefusals } from "./resolve/index.ts";
 import { formatHost } from "./emit/report.ts";
 import { displayPath } from "./util/text.ts";
+import { schedulersOf, submitAll } from "./submit/index.ts";
+import { experimentStatus, formatStatus } from "./submit/status.ts";
 
 const VERSION = "0.1.0";
 
@@ -27,6 +29,8 @@ const HELP = `experimaestro-ts ${VERSION} — compile experiments into reviewabl
 Usage:
   experimaestro run-experiment <yaml> [options]   compile an experiment and run it (or not, by --run-mode)
   experimaestro run <workspace> <experiment-id>   run an already prepared experiment on this machine
+  experimaestro status <workspace> <experiment-id> [--json]
+                                                  each job's state: markers, scheduler ids and states
   experimaestro find-launcher "<requirements>"    which launcher a requirement string gets, and why
   experimaestro --help | --version
 
@@ -57,7 +61,7 @@ const TAKES_VALUE = new Map([
   ["--parallel", "--parallel"],
   ["--xpm-config-dir", "--xpm-config-dir"],
 ]);
-const BOOLEAN = new Set(["--help", "-h", "--version"]);
+const BOOLEAN = new Set(["--help", "-h", "--version", "--json"]);
 
 function parseArgs(argv: string[]): Parsed {
   const out: Parsed = { positional: [], flags: new Map() };
@@ -107,12 +111,13 @@ function stateOnDisk(workspace: string, job: { jobPath: string; name: string }):
 }
 
 function printSummary(s: RunSummary, out: (l: string) => void): void {
+  if (s.waiting.length) out(`${s.waiting.length} local jobs wait for jobs of another launcher: run \`experimaestro run\` again once those are done`);
   if (s.total > 0 && s.skipped.length === s.total) {
     out(`nothing to run: all ${s.total} jobs are already done`);
     return;
   }
   out(
-    `${s.total} jobs: ${s.skipped.length} already done, ${s.done.length} ran, ${s.failed.length} failed, ` +
+    `${s.total - s.elsewhere.length} ${s.elsewhere.length ? "local jobs" : "jobs"}: ${s.skipped.length} already done, ${s.done.length} ran, ${s.failed.length} failed, ` +
       `${s.blocked.length} blocked by a failed dependency${s.notRun.length ? `, ${s.notRun.length} not run` : ""}`,
   );
   for (const f of s.failed) out(`  failed (${f.reason}, exit ${f.code}): ${f.key} — stderr: ${f.stderr}`);
@@ -147,11 +152,28 @@ async function runExperimentCommand(p: Parsed, out: (l: string) => void): Promis
     out(`prepared: run with \`bash ${join(xp, "run-local.sh")}\` or \`experimaestro run ${shown} ${compiled.loaded.id}\``);
     return 0;
   }
+  return runAndSubmit(p, workspace, compiled.loaded.id, out, () => printResults(jobs, shown, out));
+}
+
+/** Normal mode after writing: local jobs by the runner, then scheduler jobs by their drivers. */
+async function runAndSubmit(p: Parsed, workspace: string, id: string, out: (l: string) => void, after: () => void): Promise<number> {
+  const manifest = readManifest(workspace, id);
   const parallel = parallelOf(p);
-  const summary = await runExperiment({ workspace, experimentId: compiled.loaded.id, log: out, ...(parallel ? { parallel } : {}) });
-  printSummary(summary, out);
-  printResults(jobs, shown, out);
-  return exitStatus(summary);
+  const hasLocal = manifest.jobs.some((j) => j.backend === "local");
+  let status = 0;
+  if (hasLocal) {
+    const summary = await runExperiment({ workspace, experimentId: id, log: out, ...(parallel ? { parallel } : {}) });
+    printSummary(summary, out);
+    status = exitStatus(summary);
+    if (summary.interrupted) return status;
+  }
+  if (schedulersOf(manifest).length) {
+    const code = await submitAll(workspace, manifest, out);
+    if (code !== 0) status = status || code;
+    else out(`submitted: follow with \`experimaestro status ${displayPath(workspace)} ${id}\` (or bash ${join(displayPath(workspace), experimentDir(id), "status.sh")})`);
+  }
+  after();
+  return status;
 }
 
 /** Where to look: the jobs nothing depends on hold the experiment's final results. */
@@ -165,11 +187,16 @@ async function runCommand(p: Parsed, out: (l: string) => void): Promise<number> 
   const [ws, id, ...extra] = p.positional;
   if (!ws || !id || extra.length) fail(Codes.USAGE, "run takes a workspace and an experiment id", { hint: "experimaestro run ./workspace my-experiment" });
   const workspace = resolvePath(ws);
-  readManifest(workspace, id);
-  const parallel = parallelOf(p);
-  const summary = await runExperiment({ workspace, experimentId: id, log: out, ...(parallel ? { parallel } : {}) });
-  printSummary(summary, out);
-  return exitStatus(summary);
+  return runAndSubmit(p, workspace, id, out, () => {});
+}
+
+function statusCommand(p: Parsed, out: (l: string) => void): number {
+  const [ws, id, ...extra] = p.positional;
+  if (!ws || !id || extra.length) fail(Codes.USAGE, "status takes a workspace and an experiment id", { hint: "experimaestro status ./workspace my-experiment" });
+  const workspace = resolvePath(ws);
+  const rows = experimentStatus(workspace, readManifest(workspace, id));
+  out(p.flags.has("--json") ? JSON.stringify(rows, null, 2) : formatStatus(rows));
+  return rows.every((r) => r.state === "done") ? 0 : rows.some((r) => r.state === "failed" || r.state === "blocked") ? 1 : 3;
 }
 
 function configOpt(p: Parsed): { configDir?: string } {
@@ -216,6 +243,8 @@ export async function main(argv: string[], out: (l: string) => void = console.lo
         return await runExperimentCommand(sub, out);
       case "run":
         return await runCommand(sub, out);
+      case "status":
+        return statusCommand(sub, out);
       case "find-launcher":
         return findLauncherCommand(sub, out);
       default:

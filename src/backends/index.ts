@@ -1,9 +1,13 @@
 /** Backend registry: one line per backend. */
+import { oarBackend } from "./oar.ts";
 import { shellBackend } from "./shell.ts";
+import { slurmBackend } from "./slurm.ts";
 import type { Backend } from "./types.ts";
 
 const backends: Record<string, Backend> = {
   [shellBackend.key]: shellBackend,
+  [slurmBackend.key]: slurmBackend,
+  [oarBackend.key]: oarBackend,
 };
 
 /** The backend serving a launcher type. */
@@ -13,4 +17,9 @@ export function backendFor(type: string): Backend {
   return b;
 }
 
-export type { Backend } from "./types.ts";
+/** Every backend that submits to a scheduler. */
+export function schedulerBackends(): Backend[] {
+  return Object.values(backends).filter((b) => b.scheduler !== undefined);
+}
+
+export type { Backend, Scheduler, SchedulerJobState } from "./types.ts";

@@ -4,4 +4,5 @@ import type { Backend } from "./types.ts";
 export const shellBackend: Backend = {
   key: "local",
   directives: () => [],
+  scheduler: undefined,
 };

@@ -8,6 +8,7 @@ import type { ResolvedJob, ResolvedPlan } from "../model/plan.ts";
 import { shellJoin, shellQuote } from "../util/shell.ts";
 import { buildManifest, stableJson } from "./manifest.ts";
 import { experimentDir, jobFile, renderWord } from "./paths.ts";
+import { drivers } from "./drivers.ts";
 import { render } from "./templates.ts";
 
 /** A project file (content) or folder (files) to ship in the workspace, and where it goes. */
@@ -47,12 +48,6 @@ export function emit(plan: ResolvedPlan, assets: ReadonlyMap<string, LoadedAsset
   }
   const xp = experimentDir(plan.experimentId);
   files.set(`${xp}/manifest.json`, stableJson(buildManifest(plan, assets)));
-  const driverView = {
-    experimentId: plan.experimentId,
-    total: plan.jobs.length,
-    jobs: plan.jobs.map((j) => ({ dir: shellQuote(j.jobPath), name: shellQuote(j.name) })),
-  };
-  files.set(`${xp}/run-local.sh`, render("run-local.sh", driverView));
-  files.set(`${xp}/status.sh`, render("status.sh", driverView));
+  for (const [name, content] of drivers(plan)) files.set(`${xp}/${name}`, content);
   return files;
 }

@@ -30,10 +30,14 @@ export interface RunSummary {
   blocked: string[];
   /** Not run because the run was interrupted. */
   notRun: string[];
+  /** Local jobs left for a later run: they depend on scheduler jobs that are not done yet. */
+  waiting: string[];
+  /** Jobs of other launchers (SLURM, OAR): the submit drivers handle them. */
+  elsewhere: string[];
   interrupted: boolean;
 }
 
-type State = "pending" | "running" | "done" | "failed" | "blocked";
+type State = "pending" | "running" | "done" | "failed" | "blocked" | "elsewhere";
 
 /** Runs every local job of a prepared experiment; resolves when nothing more can run. */
 export async function runExperiment(opts: RunOptions): Promise<RunSummary> {
@@ -43,12 +47,15 @@ export async function runExperiment(opts: RunOptions): Promise<RunSummary> {
   const jobs = manifest.jobs;
   const byKey = new Map(jobs.map((j) => [j.key, j]));
   const state = new Map<string, State>();
-  const summary: RunSummary = { total: jobs.length, skipped: [], done: [], failed: [], blocked: [], notRun: [], interrupted: false };
+  const summary: RunSummary = { total: jobs.length, skipped: [], done: [], failed: [], blocked: [], notRun: [], waiting: [], elsewhere: [], interrupted: false };
   for (const j of jobs) {
     const done = isDone(workspace, j);
-    state.set(j.key, done ? "done" : "pending");
+    state.set(j.key, done ? "done" : j.backend === "local" ? "pending" : "elsewhere");
     if (done) summary.skipped.push(j.key);
+    else if (j.backend !== "local") summary.elsewhere.push(j.key);
   }
+  /** A job that waits, directly or not, on a scheduler job that is not done. */
+  const waitsElsewhere = (j: ManifestJob): boolean => j.deps.some((d) => state.get(d) === "elsewhere" || (state.get(d) === "pending" && waitsElsewhere(byKey.get(d)!)));
   const running = new Map<string, ChildProcess>();
   const limit = Math.max(1, opts.parallel ?? availableParallelism());
   let finished = summary.skipped.length;
@@ -83,7 +90,13 @@ export async function runExperiment(opts: RunOptions): Promise<RunSummary> {
     const settle = () => {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
-      for (const j of jobs) if (state.get(j.key) === "pending") summary.notRun.push(j.key);
+      for (const j of jobs) {
+        if (state.get(j.key) !== "pending") continue;
+        if (!summary.interrupted && waitsElsewhere(j)) {
+          summary.waiting.push(j.key);
+          log(`waiting  ${label(j)}: depends on jobs of another launcher; run again once they are done`);
+        } else summary.notRun.push(j.key);
+      }
       resolvePromise(summary);
     };
 

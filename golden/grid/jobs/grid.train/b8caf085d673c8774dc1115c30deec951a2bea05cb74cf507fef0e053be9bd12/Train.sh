@@ -4,9 +4,15 @@
 # Generated from the experiment; edit the experiment, not this file.
 set -u
 
-# Run from the job directory: this script's folder (a scheduler starts the job there itself).
-if [ -z "${SLURM_JOB_ID:-}" ] && [ -z "${OAR_JOB_ID:-}" ]; then
-  cd "$(dirname "${BASH_SOURCE[0]}")" || exit 1
+# Run from the job directory: this script's folder. SLURM runs a spooled copy instead, from
+# the working directory given at submission (--chdir), which is the job directory.
+xpm_self=$(dirname "${BASH_SOURCE[0]}")
+if [ -f "$xpm_self/params.json" ]; then
+  cd "$xpm_self" || exit 1
+fi
+if [ ! -f params.json ] || [ ! -f Train.sh ]; then
+  echo "experimaestro: run this script from its job directory ($PWD is not one)" >&2
+  exit 1
 fi
 XPM_JOB_DIR=$PWD
 XPM_WORKSPACE=$(cd ../../.. && pwd)

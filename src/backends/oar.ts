@@ -1,0 +1,59 @@
+/**
+ * OAR: `#OAR` header from resolved resources, `OAR_JOB_ID=` ids, `oarstat -s` states.
+ * OAR has no afterok: `-a` (anterior) waits for the parent to end however it ended, so the job
+ * script's own check of its parents' .done markers gives afterok semantics. States follow the
+ * OAR 2.5 documentation (oarstat): Waiting, toLaunch, Launching, Running, Finishing, Hold,
+ * toAckReservation, Suspended, Resuming, Terminated, Error.
+ */
+import type { ResolvedJob } from "../model/plan.ts";
+import { shellQuote } from "../util/shell.ts";
+import type { Backend, SchedulerJobState } from "./types.ts";
+
+/** Walltime as `H:MM:SS`, hours unbounded. */
+export function oarWalltime(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return `${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
+}
+
+function resourceSpec(job: ResolvedJob): string {
+  const r = job.resources;
+  const parts = ["/nodes=1"];
+  if (r.gpus > 0) parts.push(`/gpu=${r.gpus}`);
+  parts.push(`/core=${r.cpus}`);
+  return parts.join("") + (r.duration !== undefined ? `,walltime=${oarWalltime(r.duration)}` : "");
+}
+
+const RUNNING = new Set(["toLaunch", "Launching", "Running", "Finishing", "Resuming"]);
+const QUEUED = new Set(["Waiting", "Hold", "toAckReservation", "Suspended", "toError"]);
+
+export const oarBackend: Backend = {
+  key: "oar",
+  directives: (job) => {
+    const r = job.resources;
+    const lines = [`#OAR -n ${shellQuote(`${job.taskId}-${job.hash.slice(0, 8)}`)}`, `#OAR -l ${resourceSpec(job)}`, `#OAR -O ${job.name}.out`, `#OAR -E ${job.name}.err`];
+    if (r.options.queue !== undefined) lines.push(`#OAR -q ${shellQuote(r.options.queue)}`);
+    if (r.options.project !== undefined) lines.push(`#OAR --project ${shellQuote(r.options.project)}`);
+    if (r.options.properties !== undefined) lines.push(`#OAR -p ${shellQuote(r.options.properties)}`);
+    return [...lines, ...r.extra.map((e) => `#OAR ${e}`)];
+  },
+  scheduler: {
+    submitCommand: "oarsub",
+    idExtension: "oar-id",
+    driver: "submit-oar.sh",
+    parseJobId: (stdout) => /^OAR_JOB_ID=(\d+)\s*$/m.exec(stdout)?.[1],
+    statusArgv: (ids) => ["oarstat", "-s", ...ids.flatMap((id) => ["-j", id])],
+    parseStatus: (stdout) => {
+      const out = new Map<string, SchedulerJobState>();
+      for (const line of stdout.split("\n")) {
+        const m = /^\s*(\d+)\s*:\s*(\S+)\s*$/.exec(line);
+        if (!m) continue;
+        const raw = m[2]!;
+        const state = RUNNING.has(raw) ? "running" : QUEUED.has(raw) ? "queued" : raw === "Terminated" || raw === "Error" ? "finished" : "unknown";
+        out.set(m[1]!, { state, raw, reason: undefined });
+      }
+      return out;
+    },
+  },
+};
