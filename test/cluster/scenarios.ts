@@ -1,0 +1,135 @@
+/**
+ * The scheduler scenarios, shared by the SLURM and OAR test files: the example submitted with
+ * the emitted bash driver, a failing middle job, idempotent re-runs, a moved workspace and
+ * normal mode. Each scheduler adds its own checks through `extra`.
+ */
+import { spawnSync } from "node:child_process";
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { cli, fixture, tmp } from "../helpers.ts";
+import { driver, prepare, waitUntil } from "./cluster.ts";
+
+export interface SchedulerCase {
+  name: string;
+  /** Launchers fixture folder (test/fixtures/launchers/<launchers>). */
+  launchers: string;
+  driver: string;
+  /** Submit as this user (OAR refuses root). */
+  user: string | undefined;
+  /** Checks after the failing chain settled (e.g. nothing left pending). */
+  afterFailure?: () => void;
+}
+
+interface Row {
+  key: string;
+  task: string;
+  state: string;
+  detail?: string;
+  schedulerId?: string;
+}
+
+export function status(ws: string, id: string): Row[] {
+  return JSON.parse(cli(["status", ws, id, "--json"]).stdout);
+}
+
+function settled(ws: string, id: string): boolean {
+  return status(ws, id).every((r) => r.state !== "queued" && r.state !== "running" && r.state !== "submitted");
+}
+
+export function schedulerScenarios(c: SchedulerCase, skipReason: string | undefined): void {
+  const made: string[] = [];
+  afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  /** A folder the submitting user owns (jobs run as that user and write there). */
+  const scratch = (): string => {
+    const d = tmp(`xpm-${c.name}-`);
+    made.push(d);
+    chmodSync(d, 0o755);
+    if (c.user) {
+      const uid = Number(spawnSync("id", ["-u", c.user], { encoding: "utf8" }).stdout);
+      const gid = Number(spawnSync("id", ["-g", c.user], { encoding: "utf8" }).stdout);
+      chownSync(d, uid, gid);
+    }
+    return d;
+  };
+  const own = (path: string) => {
+    if (c.user) spawnSync("chown", ["-R", c.user, path]);
+  };
+  const submit = (ws: string, id: string) => {
+    own(ws);
+    return driver(join(ws, "experiments", id, c.driver), c.user);
+  };
+  const labelOf = (ws: string, r: Row): string => JSON.parse(readFileSync(join(ws, "jobs", r.key, "params.json"), "utf8")).params.label;
+
+  describe.skipIf(skipReason !== undefined)(c.name, () => {
+    it(`the example, submitted with ${c.driver}, completes; a second run submits nothing`, async () => {
+      const ws = join(scratch(), "ws");
+      mkdirSync(ws);
+      prepare(ws, "examples/grid/normal", c.launchers);
+      const first = submit(ws, "grid");
+      expect(first.stderr).toBe("");
+      expect(first.status).toBe(0);
+      expect(first.stdout).toContain("13 jobs: 13 submitted, 0 already queued or running, 0 done");
+      expect(first.stdout).toMatch(/submitted {2}jobs\/grid\.report\/\S+ \(\d+, after \d+(:\d+){5}\)/);
+
+      const second = submit(ws, "grid");
+      expect(second.stdout).toMatch(/13 jobs: 0 submitted, \d+ already queued or running, \d+ done/);
+      const ids = status(ws, "grid").map((r) => r.schedulerId);
+      expect(new Set(ids).size).toBe(13);
+
+      await waitUntil("the example to finish", () => settled(ws, "grid"));
+      const rows = status(ws, "grid");
+      expect(rows.map((r) => r.state)).toEqual(Array(13).fill("done"));
+      // No job was submitted twice: the recorded ids did not change.
+      expect(rows.map((r) => r.schedulerId)).toEqual(ids);
+      const report = rows.find((r) => r.task === "grid.Report")!;
+      expect(readFileSync(join(ws, "jobs", report.key, "results.md"), "utf8")).toContain("| lr | seed |");
+
+      const third = submit(ws, "grid");
+      expect(third.stdout).toContain("13 jobs: 0 submitted, 0 already queued or running, 13 done");
+      const bashStatus = spawnSync("bash", [join(ws, "experiments/grid/status.sh")], { encoding: "utf8" }).stdout;
+      expect(bashStatus.trim().split("\n").every((l) => new RegExp(`  done \\[${c.name.toLowerCase()} \\d+\\]$`).test(l))).toBe(true);
+    });
+
+    it("a failing middle job: descendants never run and show as blocked; a fixed re-run runs only that subtree", async () => {
+      const dir = scratch();
+      const ws = join(dir, "ws");
+      const log = join(dir, "chain.log");
+      writeFileSync(log, "");
+      own(log);
+      const project = fixture("projects/chain/normal");
+      prepare(ws, project, c.launchers, ["-c", "fail_b=true", "-c", `log=${log}`]);
+      expect(submit(ws, "chain").status).toBe(0);
+      await waitUntil("the chain to settle", () => settled(ws, "chain"));
+      const rows = status(ws, "chain");
+      const state = (l: string) => rows.find((r) => labelOf(ws, r) === l)!;
+      expect(["a", "b", "c", "d", "e"].map((l) => state(l).state)).toEqual(["done", "failed", "blocked", "done", "blocked"]);
+      expect(state("c").detail).toContain("chain.Step/");
+      expect(readFileSync(log, "utf8").trim().split("\n").sort()).toEqual(["a", "b", "d"]);
+      expect(cli(["status", ws, "chain"]).status).toBe(1);
+      c.afterFailure?.();
+
+      writeFileSync(log, "");
+      prepare(ws, project, c.launchers, ["-c", "fail_b=false", "-c", `log=${log}`]);
+      const rerun = submit(ws, "chain");
+      expect(rerun.stdout).toContain("5 jobs: 3 submitted, 0 already queued or running, 2 done");
+      await waitUntil("the fixed chain to finish", () => settled(ws, "chain"));
+      expect(status(ws, "chain").map((r) => r.state)).toEqual(Array(5).fill("done"));
+      expect(readFileSync(log, "utf8").trim().split("\n").sort()).toEqual(["b", "c", "e"]);
+    });
+
+    it("a workspace copied to another path still runs (relative paths hold)", async () => {
+      const ws = join(scratch(), "ws");
+      prepare(ws, "examples/grid/normal", c.launchers, ["-c", "seeds=[7]", "-c", "lrs=[0.2]"]);
+      const moved = join(scratch(), "elsewhere", "ws");
+      cpSync(ws, moved, { recursive: true });
+      rmSync(ws, { recursive: true, force: true });
+      own(join(moved, ".."));
+      const r = submit(moved, "grid");
+      expect(r.stdout).toContain("3 jobs: 3 submitted");
+      await waitUntil("the moved workspace to finish", () => settled(moved, "grid"));
+      expect(status(moved, "grid").map((s) => s.state)).toEqual(["done", "done", "done"]);
+      expect(existsSync(ws)).toBe(false);
+    });
+  });
+}
