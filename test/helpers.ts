@@ -14,12 +14,15 @@ export interface CliResult {
   stderr: string;
 }
 
+/** An empty settings folder, so that the tester's own launchers.yaml never leaks into a test. */
+const EMPTY_CONFIG = mkdtempSync(join(tmpdir(), "xpm-config-"));
+
 /** Runs `experimaestro <args>` as a user would (a separate Node process). */
 export function cli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
   const r: SpawnSyncReturns<string> = spawnSync(process.execPath, [CLI, ...args], {
     cwd: opts.cwd ?? ROOT,
     encoding: "utf8",
-    env: { ...process.env, ...opts.env },
+    env: { ...process.env, XPM_CONFIG_DIR: EMPTY_CONFIG, ...opts.env },
     timeout: 120_000,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

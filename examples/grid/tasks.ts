@@ -20,7 +20,7 @@ export const Train = defineTask(
   },
   {
     command: (p) => ["node", script("train.mjs"), "--lr", p.lr, "--seed", p.seed, "--epochs", p.epochs, "--samples", p.samples, "--out", p.model],
-    requirements: "cpu(cores=1)",
+    requirements: "duration=10m & cpu(cores=1, mem=1GiB)",
     outputs: (self) => ({ model: self.values.model }),
   },
 );

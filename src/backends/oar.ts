@@ -1,12 +1,13 @@
 /**
  * OAR: `#OAR` header from resolved resources, `OAR_JOB_ID=` ids, `oarstat -s` states.
+ * oarsub -S takes the rest of a `#OAR` line verbatim (quotes included, as tried on OAR 2.5.9),
+ * so values are written unquoted; launchers.yaml and type ids cannot hold a line break.
  * OAR has no afterok: `-a` (anterior) waits for the parent to end however it ended, so the job
  * script's own check of its parents' .done markers gives afterok semantics. States follow the
  * OAR 2.5 documentation (oarstat): Waiting, toLaunch, Launching, Running, Finishing, Hold,
  * toAckReservation, Suspended, Resuming, Terminated, Error.
  */
 import type { ResolvedJob } from "../model/plan.ts";
-import { shellQuote } from "../util/shell.ts";
 import type { Backend, SchedulerJobState } from "./types.ts";
 
 /** Walltime as `H:MM:SS`, hours unbounded. */
@@ -32,10 +33,10 @@ export const oarBackend: Backend = {
   key: "oar",
   directives: (job) => {
     const r = job.resources;
-    const lines = [`#OAR -n ${shellQuote(`${job.taskId}-${job.hash.slice(0, 8)}`)}`, `#OAR -l ${resourceSpec(job)}`, `#OAR -O ${job.name}.out`, `#OAR -E ${job.name}.err`];
-    if (r.options.queue !== undefined) lines.push(`#OAR -q ${shellQuote(r.options.queue)}`);
-    if (r.options.project !== undefined) lines.push(`#OAR --project ${shellQuote(r.options.project)}`);
-    if (r.options.properties !== undefined) lines.push(`#OAR -p ${shellQuote(r.options.properties)}`);
+    const lines = [`#OAR -n ${job.taskId}-${job.hash.slice(0, 8)}`, `#OAR -l ${resourceSpec(job)}`, `#OAR -O ${job.name}.out`, `#OAR -E ${job.name}.err`];
+    if (r.options.queue !== undefined) lines.push(`#OAR -q ${r.options.queue}`);
+    if (r.options.project !== undefined) lines.push(`#OAR --project ${r.options.project}`);
+    if (r.options.properties !== undefined) lines.push(`#OAR -p ${r.options.properties}`);
     return [...lines, ...r.extra.map((e) => `#OAR ${e}`)];
   },
   scheduler: {

@@ -30,7 +30,9 @@ const withUnit = (parse: (s: string) => number | undefined, example: string, wha
 
 const size = withUnit(parseSize, "16GiB or 500M", "a size");
 const duration = withUnit(parseDuration, "24h or 2d", "a duration");
-const optionalString = z.string().min(1).optional();
+// Values become scheduler directive lines: a line break would add a line to the job script.
+const oneLine = z.string().min(1).regex(/^[^\n\r]*$/, "must fit on one line");
+const optionalString = oneLine.optional();
 
 const LauncherSchema = z
   .object({
@@ -50,12 +52,12 @@ const LauncherSchema = z
         account: optionalString,
         qos: optionalString,
         constraint: optionalString,
-        extra: z.array(z.string()).default([]),
+        extra: z.array(oneLine).default([]),
         kill_on_invalid_dep: z.boolean().default(true),
       })
       .strict()
       .optional(),
-    oar: z.object({ queue: optionalString, project: optionalString, properties: optionalString, extra: z.array(z.string()).default([]) }).strict().optional(),
+    oar: z.object({ queue: optionalString, project: optionalString, properties: optionalString, extra: z.array(oneLine).default([]) }).strict().optional(),
   })
   .strict();
 

@@ -122,6 +122,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return issue.message.replace(/^Invalid input: /, "");
 }
 
+/** Dotted identifiers, as in Python: they name folders and files and reach scheduler headers. */
+const TYPE_ID = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
 class ConfigTypeImpl implements ConfigType {
   readonly hashId: string;
   readonly params: Params;
@@ -135,6 +138,13 @@ class ConfigTypeImpl implements ConfigType {
     readonly parent: ConfigType | undefined,
     readonly task: TaskOptions<never> | undefined,
   ) {
+    if (!TYPE_ID.test(id)) {
+      throw new XpmError({
+        code: Codes.DECLARATION,
+        message: `'${id}' is not a valid type id`,
+        hint: "use a dotted identifier such as my_project.learn.Learn (letters, digits, '_' and '.')",
+      });
+    }
     this.hashId = id.toLowerCase();
     this.params = { ...(parent?.params ?? {}), ...ownParams };
     this.schema = markSchema(

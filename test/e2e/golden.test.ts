@@ -1,30 +1,43 @@
 /**
- * The `prepare` output of the example is byte-stable: equal to golden/ (file list included),
+ * The `prepare` output of the examples is byte-stable: equal to golden/ (file list included),
  * and identical wherever the workspace lives. Regenerate with `npm run golden`.
  */
 import { rmSync } from "node:fs";
-import { join } from "node:path";
 import { hostname } from "node:os";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { GOLDEN_EXAMPLES } from "../../scripts/golden-examples.mjs";
 import { ROOT, cli, tmp, tree } from "../helpers.ts";
 
 const made: string[] = [];
 afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function prepare(ws: string) {
+function prepare(ws: string, yaml = "examples/grid/normal", launchers?: string) {
   made.push(ws);
-  const r = cli(["run-experiment", "examples/grid/normal", "--run-mode", "prepare", "--workdir", ws]);
+  const config = launchers ?? tmp("xpm-empty-config-");
+  const r = cli(["run-experiment", yaml, "--run-mode", "prepare", "--workdir", ws, "--xpm-config-dir", config]);
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
   return tree(ws);
 }
 
-describe("golden files of the grid example", () => {
-  it("prepare output equals golden/grid byte for byte, with the same file list", () => {
-    const got = prepare(tmp());
-    const golden = tree(join(ROOT, "golden/grid"));
-    expect([...got.keys()]).toEqual([...golden.keys()]);
-    for (const [path, bytes] of golden) expect(got.get(path)?.toString("utf8"), path).toBe(bytes.toString("utf8"));
+describe("golden files", () => {
+  for (const example of GOLDEN_EXAMPLES) {
+    it(`prepare output equals golden/${example.name} byte for byte, with the same file list`, () => {
+      const got = prepare(tmp(), example.yaml, example.launchers);
+      const golden = tree(join(ROOT, "golden", example.name));
+      expect([...got.keys()]).toEqual([...golden.keys()]);
+      for (const [path, bytes] of golden) expect(got.get(path)?.toString("utf8"), path).toBe(bytes.toString("utf8"));
+    });
+  }
+
+  it("the SLURM and OAR trees hold their submit drivers and scheduler headers", () => {
+    const slurm = [...tree(join(ROOT, "golden/grid-slurm")).entries()];
+    expect(slurm.some(([p]) => p === "experiments/grid/submit-slurm.sh")).toBe(true);
+    expect(slurm.find(([p]) => p.endsWith("Train.sh"))![1].toString()).toContain("#SBATCH --time=00:10:00");
+    const oar = [...tree(join(ROOT, "golden/grid-oar")).entries()];
+    expect(oar.some(([p]) => p === "experiments/grid/submit-oar.sh")).toBe(true);
+    expect(oar.find(([p]) => p.endsWith("Train.sh"))![1].toString()).toContain("#OAR -l /nodes=1/core=1,walltime=0:10:00");
   });
 
   it("two workspaces at different paths get identical trees", () => {
@@ -47,7 +60,7 @@ describe("golden files of the grid example", () => {
   it("preparing twice writes nothing the second time", () => {
     const ws = tmp();
     prepare(ws);
-    const r = cli(["run-experiment", "examples/grid/normal", "--run-mode", "prepare", "--workdir", ws]);
+    const r = cli(["run-experiment", "examples/grid/normal", "--run-mode", "prepare", "--workdir", ws, "--xpm-config-dir", tmp()]);
     expect(r.stdout).toMatch(/0 files written, 33 unchanged/);
   });
 });

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+#OAR -n grid.Train-095dc9e7
+#OAR -l /nodes=1/core=1,walltime=0:10:00
+#OAR -O Train.out
+#OAR -E Train.err
+#OAR -q default
+#OAR --project team-ml
+#OAR -p cpuarch='x86_64'
+# experimaestro-ts job: grid.Train
+# identifier: 095dc9e78e1a89e95ce8e30bc728f379a49c27ffa66bebc04e793fcb010e2b99
+# Generated from the experiment; edit the experiment, not this file.
+set -u
+
+# Run from the job directory: this script's folder. SLURM runs a spooled copy instead, from
+# the working directory given at submission (--chdir), which is the job directory.
+xpm_self=$(dirname "${BASH_SOURCE[0]}")
+if [ -f "$xpm_self/params.json" ]; then
+  cd "$xpm_self" || exit 1
+fi
+if [ ! -f params.json ] || [ ! -f Train.sh ]; then
+  echo "experimaestro: run this script from its job directory ($PWD is not one)" >&2
+  exit 1
+fi
+XPM_JOB_DIR=$PWD
+XPM_WORKSPACE=$(cd ../../.. && pwd)
+export XPM_JOB_DIR XPM_WORKSPACE
+
+xpm_child=""
+# Writes <name>.failed atomically: $1 exit code, $2 reason (failed|timeout|cancelled|dependency).
+xpm_mark_failed() {
+  printf '{"code": %d, "reason": "%s"}\n' "$1" "$2" > Train.failed.tmp && mv -f Train.failed.tmp Train.failed
+}
+# A kill, a cancellation or a time limit still leaves a .failed marker.
+# shellcheck disable=SC2317 # called by the traps below
+xpm_on_signal() {
+  trap - TERM INT HUP USR1
+  if [ -n "$xpm_child" ]; then
+    kill -TERM "$xpm_child" 2>/dev/null
+    wait "$xpm_child"
+  fi
+  xpm_mark_failed "$2" "$1"
+  exit "$2"
+}
+trap 'xpm_on_signal cancelled 143' TERM
+trap 'xpm_on_signal cancelled 130' INT
+trap 'xpm_on_signal cancelled 129' HUP
+trap 'xpm_on_signal timeout 143' USR1
+# Runs one command in the background and waits, so that signals reach the traps above.
+xpm_step() {
+  "$@" >> Train.out 2>> Train.err &
+  xpm_child=$!
+  wait "$xpm_child"
+  local code=$?
+  xpm_child=""
+  return "$code"
+}
+
+rm -f Train.done Train.failed
+: > Train.out
+: > Train.err
+
+# The command. Values are single-quoted: $, backticks and quotes in them stay literal.
+# shellcheck disable=SC2016
+xpm_run() {
+  xpm_step node ../../../assets/c07895f75a5bc099/scripts/train.mjs --lr 0.01 --seed 1 --epochs 200 --samples 256 --out model.json
+}
+xpm_run
+xpm_code=$?
+if [ "$xpm_code" -eq 0 ]; then
+  : > Train.done
+else
+  xpm_mark_failed "$xpm_code" failed
+fi
+exit "$xpm_code"
