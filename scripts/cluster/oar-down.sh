@@ -14,9 +14,8 @@ stop() {
 }
 stop oar-server
 stop sshd-oar
-if [ -f "$state/postgres.pid" ]; then
-  pgver=$(ls /usr/lib/postgresql | sort -n | tail -n 1)
-  pg_ctlcluster "$pgver" main stop 2>/dev/null || stop postgres
-  rm -f "$state/postgres.pid"
+if [ -f "$state/postgres.version" ]; then
+  pg_ctlcluster "$(cat "$state/postgres.version")" main stop 2>/dev/null
+  rm -f "$state/postgres.version"
 fi
 echo "oar: stopped"

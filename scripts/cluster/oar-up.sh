@@ -23,12 +23,14 @@ if ! command -v oar-server >/dev/null 2>&1 && [ ! -x /usr/sbin/oar-server ]; the
 fi
 
 # PostgreSQL
-pgver=$(ls /usr/lib/postgresql | sort -n | tail -n 1)
+pgver=$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -n | tail -n 1)
 if ! pg_lsclusters -h | grep -q .; then pg_createcluster "$pgver" main >/dev/null; fi
-pg_ctlcluster "$pgver" main start 2>/dev/null || true
+# Only a server this script starts is recorded, so oar-down.sh stops nothing it did not start.
+if ! pg_lsclusters -h | grep -q online; then
+  pg_ctlcluster "$pgver" main start
+  echo "$pgver" > "$state/postgres.version"
+fi
 for _ in $(seq 1 30); do runuser -u postgres -- psql -qAtc 'select 1' >/dev/null 2>&1 && break; sleep 0.5; done
-pg_pid=$(head -n 1 "/var/lib/postgresql/$pgver/main/postmaster.pid")
-echo "$pg_pid" > "$state/postgres.pid"
 
 # oar.conf: database passwords, no cpuset manager, a scheduler that runs at once.
 conf=/etc/oar/oar.conf

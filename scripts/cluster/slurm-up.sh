@@ -25,10 +25,12 @@ chown munge:munge /run/munge /var/log/munge /var/lib/munge
 chown munge:munge /etc/munge/munge.key
 chmod 400 /etc/munge/munge.key
 if ! pgrep -x munged >/dev/null; then
-  # Close fd 9 and above: daemons keep inherited descriptors (and locks) forever.
-  setpriv --reuid=munge --regid=munge --init-groups /usr/sbin/munged 9>&- || true
+  # Close fd 9: daemons keep inherited descriptors (and locks) forever.
+  setpriv --reuid=munge --regid=munge --init-groups /usr/sbin/munged 9>&-
+  # Recorded only when started here: slurm-down.sh stops nothing it did not start.
+  sleep 0.5
+  pgrep -x munged | head -n 1 > "$state/munged.pid"
 fi
-pgrep -x munged > "$state/munged.pid" || true
 
 # slurm.conf from this machine's figures (slurmd -C), with a fast scheduler.
 mkdir -p /var/lib/slurm/slurmctld /var/lib/slurm/slurmd /var/log/slurm /etc/slurm
