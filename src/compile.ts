@@ -7,23 +7,43 @@ import { evaluate } from "./evaluate/index.ts";
 import { loadAssets } from "./load/assets.ts";
 import { loadExperiment, type LoadOptions, type LoadedExperiment } from "./load/index.ts";
 import { configDir, loadLaunchers } from "./load/launchers.ts";
+import { loadSettings, type Settings } from "./load/settings.ts";
+import type { Launcher } from "./model/launchers.ts";
 import type { ResolvedPlan } from "./model/plan.ts";
 import { plan } from "./plan/index.ts";
 import { resolve } from "./resolve/index.ts";
 
+export interface Loaded {
+  experiment: LoadedExperiment;
+  launchers: Launcher[];
+  settings: Settings;
+}
+
+/** The load stage: settings and launchers first (their errors come before running user code), then the experiment. */
+export async function load(yaml: string, opts: LoadOptions & { configDir?: string } = {}): Promise<Loaded> {
+  const dir = configDir(opts.configDir);
+  const settings = loadSettings(dir);
+  const { launchers } = loadLaunchers(dir);
+  const experiment = await loadExperiment(yaml, opts);
+  return { experiment, launchers, settings };
+}
+
 export interface Compiled {
-  loaded: LoadedExperiment;
   plan: ResolvedPlan;
-  /** Workspace-relative paths to contents; only computed when `emit` is asked. */
+  /** Workspace-relative paths to contents; undefined when `emit` is false (dry-run). */
   files: EmittedFiles | undefined;
 }
 
-/** Compiles an experiment YAML into a resolved plan and (optionally) the files to write. */
-export async function compile(yaml: string, opts: LoadOptions & { emit?: boolean; configDir?: string } = {}): Promise<Compiled> {
-  const { launchers } = loadLaunchers(configDir(opts.configDir));
-  const loaded = await loadExperiment(yaml, opts);
-  const evaluated = await evaluate(loaded);
-  const resolved = resolve(plan(evaluated), launchers);
+/** evaluate -> plan -> resolve (-> emit) over a loaded experiment; `env` is the job environment after the launcher's. */
+export async function compileLoaded(loaded: Loaded, env: readonly [string, string][], opts: { emit?: boolean } = {}): Promise<Compiled> {
+  const evaluated = await evaluate(loaded.experiment);
+  const resolved = resolve(plan(evaluated), loaded.launchers, env);
   const files = opts.emit === false ? undefined : emit(resolved, loadAssets(evaluated));
-  return { loaded, plan: resolved, files };
+  return { plan: resolved, files };
+}
+
+/** Loads and compiles in one call (for scripts and benchmarks). */
+export async function compile(yaml: string, opts: LoadOptions & { configDir?: string; emit?: boolean } = {}): Promise<Compiled & { loaded: Loaded }> {
+  const loaded = await load(yaml, opts);
+  return { loaded, ...(await compileLoaded(loaded, [], opts)) };
 }

@@ -51,3 +51,12 @@ export function tree(dir: string): Map<string, Buffer> {
 export function fixture(...parts: string[]): string {
   return join(ROOT, "test/fixtures", ...parts);
 }
+
+/** stderr without warnings (a developer's uncommitted changes make dirty_git warn): only errors count. */
+export function errorsIn(stderr: string): string {
+  return stderr
+    .split(/\n(?=\S)/)
+    .filter((block) => !block.startsWith("warning "))
+    .join("\n")
+    .trim();
+}

@@ -27,6 +27,7 @@ function jobScript(job: ResolvedJob, byKey: ReadonlyMap<string, ResolvedJob>, as
     taskId: job.taskId,
     hash: job.hash,
     name: shellQuote(job.name),
+    env: job.resources.env.map(([k, v]) => `export ${k}=${shellQuote(v)}`),
     // One marker per line: long dependency lists stay reviewable.
     deps: job.deps.map((d) => shellQuote(posix.relative(job.jobPath, jobFile(byKey.get(d)!, "done")))).join(" \\\n  "),
     initCommands: job.initCommands.map(words),

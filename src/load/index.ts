@@ -1,6 +1,7 @@
 /**
- * load: the experiment YAML (with `-c` overrides), validated against the module's
- * `Configuration` (zod), and the TypeScript module itself, imported directly (tsx).
+ * load: the layered experiment YAML (imports, --pre-yaml, the file, --post-yaml, -c), its
+ * experiment keys, the TypeScript module (imported directly, through tsx), and the module's
+ * `Configuration` (zod) validating the rest. Every error points at the layer that set the value.
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -8,21 +9,23 @@ import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import { Codes, XpmError, fail, type Diagnostic } from "../model/diagnostics.ts";
+import { ExperimentConfig, EXPERIMENT_KEYS, type ExperimentKeys } from "../model/experiment.ts";
 import type { Helper } from "../evaluate/helper.ts";
-import { locate, parseOverride, readYaml, zodDiagnostics, type YamlSource } from "./yaml.ts";
+import { didYouMean, displayPath } from "../util/text.ts";
+import { layerYaml, locateLayered, type Layered } from "./layers.ts";
+import { keysAt, zodDiagnostics, type Locator } from "./yaml.ts";
 
 /** What an experiment module exports. */
 export type RunFunction = (helper: Helper, cfg: Record<string, unknown>) => unknown;
 
-export interface LoadedExperiment {
+export interface LoadedExperiment extends ExperimentKeys {
   /** The YAML file as the user named it (for messages). */
   yamlFile: string;
-  id: string;
-  title: string | undefined;
-  description: string | undefined;
+  /** Every YAML file read, in layering order. */
+  yamlFiles: string[];
   /** Absolute path of the experiment module. */
   modulePath: string;
-  /** The validated configuration (the YAML minus the experiment keys). */
+  /** The validated configuration handed to `run` (experiment keys included when the schema declares them). */
   config: Record<string, unknown>;
   run: RunFunction;
 }
@@ -30,12 +33,11 @@ export interface LoadedExperiment {
 export interface LoadOptions {
   /** `-c key.path=value` overrides, applied in order (later wins). */
   overrides?: string[];
+  /** YAML files merged before / after the experiment file. */
+  preYaml?: string[];
+  postYaml?: string[];
   cwd?: string;
 }
-
-/** Keys read by experimaestro itself; everything else belongs to the module's Configuration. */
-const EXPERIMENT_KEYS = ["id", "file", "module", "title", "description"] as const;
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** Finds the YAML file: the `.yaml` (or `.yml`) suffix is optional. */
 export function findYaml(arg: string, cwd: string): string {
@@ -47,114 +49,149 @@ export function findYaml(arg: string, cwd: string): string {
   });
 }
 
-function experimentKeys(src: YamlSource, data: Record<string, unknown>) {
-  const problems: Diagnostic[] = [];
-  const str = (key: string): string | undefined => {
-    const v = data[key];
-    if (v === undefined) return undefined;
-    if (typeof v !== "string") {
-      problems.push({ code: Codes.CONFIG_INVALID, message: `'${key}' must be a string`, where: locate(src, [key]), hint: `write ${key}: some-text` });
-      return undefined;
-    }
-    return v;
+function layeredLocator(layered: Layered): Locator {
+  return {
+    where: (path) => locateLayered(layered, path),
+    value: (path) => path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string | number, unknown>)[k] : undefined), layered.data),
   };
-  const id = str("id");
-  const file = str("file");
-  const module = str("module");
-  const title = str("title");
-  const description = str("description");
-  if (id === undefined && !problems.length) {
-    problems.push({ code: Codes.CONFIG_INVALID, message: "the experiment has no 'id'", where: locate(src, []), hint: "add `id: my-experiment` (it names experiments/<id> in the workspace)" });
-  } else if (id !== undefined && !ID_PATTERN.test(id)) {
-    problems.push({ code: Codes.CONFIG_INVALID, message: `experiment id '${id}' cannot name a folder`, where: locate(src, ["id"]), hint: "use letters, digits, '.', '_' and '-' only" });
+}
+
+function experimentKeys(layered: Layered): ExperimentKeys {
+  const locator = layeredLocator(layered);
+  const own = Object.fromEntries(Object.entries(layered.data).filter(([k]) => (EXPERIMENT_KEYS as readonly string[]).includes(k)));
+  const parsed = ExperimentConfig.safeParse(own);
+  if (!parsed.success) {
+    const missingId = parsed.error.issues.some((i) => i.path[0] === "id" && layered.data.id === undefined);
+    if (missingId) {
+      fail(Codes.CONFIG_INVALID, "the experiment has no 'id'", { where: locator.where([]), hint: "add `id: my-experiment` (it names experiments/<id> in the workspace)" });
+    }
+    throw new XpmError(zodDiagnostics(locator, parsed.error, ExperimentConfig));
   }
-  if ((file === undefined) === (module === undefined) && !problems.length) {
-    problems.push({
-      code: Codes.CONFIG_INVALID,
-      message: file === undefined ? "the experiment names no module: give 'file' or 'module'" : "give either 'file' or 'module', not both",
-      where: locate(src, file === undefined ? [] : ["module"]),
+  const keys = parsed.data;
+  if ((keys.file === undefined) === (keys.module === undefined)) {
+    fail(Codes.CONFIG_INVALID, keys.file === undefined ? "the experiment names no module: give 'file' or 'module'" : "give either 'file' or 'module', not both", {
+      where: locator.where(keys.file === undefined ? [] : ["module"]),
       hint: "`file: experiment.ts` (relative to the YAML) or `module: some-package/experiment`",
     });
   }
-  if (problems.length) throw new XpmError(problems);
-  return { id: id!, file, module, title, description };
+  return keys;
 }
 
-function resolveModule(src: YamlSource, yamlDir: string, file: string | undefined, module: string | undefined): string {
-  if (file !== undefined) {
-    const path = isAbsolute(file) ? file : resolve(yamlDir, file);
+/** Resolves `file:` (relative to the YAML that set it) or `module:` (a package specifier). */
+function resolveModule(layered: Layered, key: "file" | "module" | "pre_experiment", spec: string, baseDir: string): string {
+  const where = locateLayered(layered, [key]);
+  if (key !== "module") {
+    const path = isAbsolute(spec) ? spec : resolve(baseDir, spec);
     if (!existsSync(path)) {
-      fail(Codes.MODULE_NOT_FOUND, `the experiment module '${file}' does not exist`, {
-        where: locate(src, ["file"]),
-        hint: `create ${relative(process.cwd(), path) || path}, or fix 'file' (it is relative to the YAML file)`,
+      fail(Codes.MODULE_NOT_FOUND, `the ${key === "file" ? "experiment module" : "pre_experiment module"} '${spec}' does not exist`, {
+        where,
+        hint: `create ${displayPath(path)}, or fix '${key}' (it is relative to the YAML file)`,
       });
     }
     return path;
   }
   try {
-    return createRequire(resolve(yamlDir, "experiment.yaml")).resolve(module!);
+    return createRequire(resolve(baseDir, "experiment.yaml")).resolve(spec);
   } catch {
-    return fail(Codes.MODULE_NOT_FOUND, `cannot resolve the module '${module}' from ${yamlDir}`, {
-      where: locate(src, ["module"]),
+    return fail(Codes.MODULE_NOT_FOUND, `cannot resolve the module '${spec}' from ${displayPath(baseDir)}`, {
+      where,
       hint: "install the package that provides it, or use `file:` with a path",
     });
   }
 }
 
-async function importModule(src: YamlSource, path: string, key: string[]): Promise<Record<string, unknown>> {
+async function importModule(layered: Layered, path: string, key: string): Promise<Record<string, unknown>> {
   try {
     return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (e) {
     const err = e as Error & { code?: string };
     const missing = err.code === "ERR_MODULE_NOT_FOUND";
-    return fail(missing ? Codes.MODULE_NOT_FOUND : Codes.MODULE_LOAD_FAILED, `cannot load ${relative(process.cwd(), path) || path}: ${firstLine(err.message)}`, {
-      where: locate(src, key),
+    return fail(missing ? Codes.MODULE_NOT_FOUND : Codes.MODULE_LOAD_FAILED, `cannot load ${displayPath(path)}: ${err.message.split("\n")[0]}`, {
+      where: locateLayered(layered, [key]),
       hint: missing ? "a module it imports cannot be found: check the import paths and that dependencies are installed" : "fix the error in the module (run `npx tsc --noEmit` for type errors)",
     });
   }
 }
 
-function firstLine(s: string): string {
-  return s.split("\n")[0] ?? s;
+/** A `-c` on a key the schema does not have is an error (with did-you-mean), not a silent no-op. */
+function checkOverrides(layered: Layered, schema: z.ZodType): void {
+  const problems: Diagnostic[] = [];
+  for (const { path, spec } of layered.overrides) {
+    if ((EXPERIMENT_KEYS as readonly string[]).includes(path[0]!)) continue;
+    for (let i = 0; i < path.length; i++) {
+      const known = keysAt(schema, path.slice(0, i));
+      if (known.length === 0 || known.includes(path[i]!)) continue;
+      const guess = didYouMean(path[i]!, known);
+      problems.push({
+        code: Codes.OVERRIDE_UNKNOWN,
+        message: `-c ${spec}: the configuration has no key '${path.slice(0, i + 1).join(".")}'`,
+        where: { file: `-c ${spec}` },
+        hint: guess ? `did you mean '${[...path.slice(0, i), guess].join(".")}'?` : `known keys${i ? ` under '${path.slice(0, i).join(".")}'` : ""}: ${known.join(", ")}`,
+      });
+      break;
+    }
+  }
+  if (problems.length) throw new XpmError(problems);
 }
 
-/** Loads an experiment: YAML, overrides, module, validated configuration. */
+/** The schema to validate with: strict, and holding the experiment keys when it extends the base. */
+function validationSchema(schema: z.ZodType): { schema: z.ZodType; withKeys: boolean } {
+  if (!(schema instanceof z.ZodObject)) return { schema, withKeys: false };
+  const withKeys = "id" in schema.shape;
+  return { schema: schema.strict(), withKeys };
+}
+
+/** The `Configuration` schema of a module file, or of the module an experiment YAML names. */
+export async function loadExperimentModule(path: string, isModule: boolean): Promise<z.ZodType> {
+  let mod: Record<string, unknown>;
+  if (isModule) {
+    try {
+      mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    } catch (e) {
+      return fail(Codes.MODULE_LOAD_FAILED, `cannot load ${displayPath(path)}: ${(e as Error).message.split("\n")[0]}`, { where: { file: displayPath(path) }, hint: "fix the module, or give the experiment YAML instead" });
+    }
+  } else {
+    const layered = layerYaml({ main: path }, process.cwd());
+    const keys = experimentKeys(layered);
+    const key = keys.file !== undefined ? "file" : "module";
+    mod = await importModule(layered, resolveModule(layered, key, (keys.file ?? keys.module)!, dirname(path)), key);
+  }
+  if (!(mod.Configuration instanceof z.ZodType)) {
+    fail(Codes.MODULE_NO_CONFIGURATION, `${displayPath(path)} has no zod schema named 'Configuration'`, { hint: "export const Configuration = z.object({ ... })" });
+  }
+  return mod.Configuration;
+}
+
+/** Loads an experiment: layered YAML, module, validated configuration. */
 export async function loadExperiment(yamlArg: string, opts: LoadOptions = {}): Promise<LoadedExperiment> {
   const cwd = opts.cwd ?? process.cwd();
   const yamlPath = findYaml(yamlArg, cwd);
-  const src = readYaml(yamlPath, relative(cwd, yamlPath) || yamlPath);
-  for (const o of opts.overrides ?? []) {
-    const { path, value } = parseOverride(o);
-    src.doc.setIn(path, value);
-  }
-  const data = (src.doc.toJS() ?? {}) as Record<string, unknown>;
-  const keys = experimentKeys(src, data);
-  const modulePath = resolveModule(src, dirname(yamlPath), keys.file, keys.module);
-  const mod = await importModule(src, modulePath, [keys.file !== undefined ? "file" : "module"]);
-  const where = locate(src, [keys.file !== undefined ? "file" : "module"]);
+  const layered = layerYaml({ main: yamlPath, pre: opts.preYaml ?? [], post: opts.postYaml ?? [], overrides: opts.overrides ?? [] }, cwd);
+  const keys = experimentKeys(layered);
+  const yamlDir = dirname(yamlPath);
+  if (keys.pre_experiment !== undefined) await importModule(layered, resolveModule(layered, "pre_experiment", keys.pre_experiment, yamlDir), "pre_experiment");
+  const key = keys.file !== undefined ? "file" : "module";
+  const modulePath = resolveModule(layered, key, (keys.file ?? keys.module)!, yamlDir);
+  const mod = await importModule(layered, modulePath, key);
+  const where = locateLayered(layered, [key]);
   if (typeof mod.run !== "function") {
-    fail(Codes.MODULE_NO_RUN, `${relative(cwd, modulePath)} does not export a 'run' function`, {
-      where,
-      hint: "add `export async function run(helper, cfg) { ... }` to the module",
-    });
+    fail(Codes.MODULE_NO_RUN, `${relative(cwd, modulePath)} does not export a 'run' function`, { where, hint: "add `export async function run(helper, cfg) { ... }` to the module" });
   }
-  const schema = mod.Configuration;
-  if (!(schema instanceof z.ZodType)) {
+  if (!(mod.Configuration instanceof z.ZodType)) {
     fail(Codes.MODULE_NO_CONFIGURATION, `${relative(cwd, modulePath)} does not export a zod schema named 'Configuration'`, {
       where,
-      hint: "add `export const Configuration = z.object({ ... })` describing the YAML keys",
+      hint: "add `export const Configuration = ExperimentConfig.extend({ ... })` (or z.object) describing the YAML keys",
     });
   }
-  // Experiment keys are read above; declaring them here only serves did-you-mean.
-  const strict = schema instanceof z.ZodObject ? schema.strict() : schema;
-  const rest = Object.fromEntries(Object.entries(data).filter(([k]) => !(EXPERIMENT_KEYS as readonly string[]).includes(k)));
-  const parsed = strict.safeParse(rest);
-  if (!parsed.success) throw new XpmError(zodDiagnostics(src, parsed.error, strict));
+  const { schema, withKeys } = validationSchema(mod.Configuration);
+  checkOverrides(layered, schema);
+  const input = withKeys ? layered.data : Object.fromEntries(Object.entries(layered.data).filter(([k]) => !(EXPERIMENT_KEYS as readonly string[]).includes(k)));
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new XpmError(zodDiagnostics(layeredLocator(layered), parsed.error, schema));
   return {
-    yamlFile: src.file,
-    id: keys.id,
-    title: keys.title,
-    description: keys.description,
+    ...keys,
+    yamlFile: displayPath(yamlPath),
+    yamlFiles: layered.files,
     modulePath,
     config: parsed.data as Record<string, unknown>,
     run: mod.run as RunFunction,

@@ -11,7 +11,7 @@ import { z } from "zod";
 import { Codes, XpmError, type Diagnostic } from "../model/diagnostics.ts";
 import type { Launcher } from "../model/launchers.ts";
 import { parseDuration, parseSize } from "../resolve/requirements.ts";
-import { locate, readYaml, zodDiagnostics } from "./yaml.ts";
+import { fileLocator, locate, readYaml, zodDiagnostics } from "./yaml.ts";
 
 /** The settings folder, by precedence: explicit flag, environment, default. */
 export function configDir(explicit?: string): string {
@@ -43,6 +43,7 @@ const LauncherSchema = z
     memory: size.optional(),
     max_duration: duration.optional(),
     min_gpus: z.int().nonnegative().default(0),
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name"), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
     accelerators: z
       .array(z.object({ type: z.enum(["cuda", "mps"]), memory: size.optional(), count: z.int().positive().default(1) }).strict())
       .default([]),
@@ -81,6 +82,7 @@ function toLauncher(s: LauncherSpec): Launcher {
     options,
     extra: backend?.extra ?? [],
     killOnInvalidDep: s.slurm?.kill_on_invalid_dep ?? true,
+    env: s.env,
   };
 }
 
@@ -98,6 +100,7 @@ export function localLauncher(): Launcher {
     options: {},
     extra: [],
     killOnInvalidDep: true,
+    env: {},
   };
 }
 
@@ -112,7 +115,7 @@ export function loadLaunchers(dir: string): LoadedLaunchers {
   if (!existsSync(file)) return { file: undefined, launchers: [localLauncher()] };
   const src = readYaml(file, displayPath(file));
   const parsed = FileSchema.safeParse(src.doc.toJS() ?? {});
-  if (!parsed.success) throw new XpmError(zodDiagnostics(src, parsed.error, FileSchema, Codes.LAUNCHERS_INVALID));
+  if (!parsed.success) throw new XpmError(zodDiagnostics(fileLocator(src), parsed.error, FileSchema, Codes.LAUNCHERS_INVALID));
   const problems: Diagnostic[] = [];
   const seen = new Map<string, number>();
   parsed.data.launchers.forEach((l, i) => {

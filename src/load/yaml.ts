@@ -95,7 +95,7 @@ interface ZodDefLike {
 }
 
 /** The keys a zod schema accepts at `path` (for did-you-mean on unknown keys at any depth). */
-function keysAt(schema: z.ZodType, path: readonly (string | number)[]): string[] {
+export function keysAt(schema: z.ZodType, path: readonly (string | number)[]): string[] {
   let s: z.ZodType | undefined = schema;
   let i = 0;
   while (s) {
@@ -131,8 +131,19 @@ function fixFor(issue: z.core.$ZodIssue, at: string, present: boolean): string {
   }
 }
 
-/** Turns zod issues into diagnostics located in the YAML source. */
-export function zodDiagnostics(src: YamlSource, error: z.ZodError, schema: z.ZodType, code: string = Codes.CONFIG_INVALID): Diagnostic[] {
+/** Finds where a key path comes from, and its value there. */
+export interface Locator {
+  where(path: readonly (string | number)[]): Where;
+  value(path: readonly (string | number)[]): unknown;
+}
+
+/** A locator over one YAML file. */
+export function fileLocator(src: YamlSource): Locator {
+  return { where: (path) => locate(src, path), value: (path) => src.doc.getIn(path) };
+}
+
+/** Turns zod issues into diagnostics located in the YAML source(s). */
+export function zodDiagnostics(src: Locator, error: z.ZodError, schema: z.ZodType, code: string = Codes.CONFIG_INVALID): Diagnostic[] {
   return error.issues.flatMap((issue): Diagnostic[] => {
     const path = issue.path.map((p) => (typeof p === "number" ? p : String(p)));
     if (issue.code === "unrecognized_keys") {
@@ -142,15 +153,15 @@ export function zodDiagnostics(src: YamlSource, error: z.ZodError, schema: z.Zod
         return {
           code,
           message: `unknown key '${[...path, key].join(".")}'`,
-          where: locate(src, [...path, key]),
+          where: src.where([...path, key]),
           hint: guess ? `did you mean '${guess}'?` : `remove it (known keys here: ${known.join(", ") || "none"})`,
         };
       });
     }
     const at = path.length ? path.join(".") : "(root)";
-    const value = src.doc.getIn(path);
+    const value = src.value(path);
     const message = issue.message.replace(/^Invalid input: /, "");
     const got = value === undefined || issue.code === "custom" ? "" : ` (got ${JSON.stringify(value)})`;
-    return [{ code, message: `'${at}': ${message}${got}`, where: locate(src, path), hint: fixFor(issue, at, value !== undefined) }];
+    return [{ code, message: `'${at}': ${message}${got}`, where: src.where(path), hint: fixFor(issue, at, value !== undefined) }];
   });
 }

@@ -19,6 +19,8 @@ export interface Diagnostic {
   hint?: string;
   /** Extra lines printed verbatim under the message (e.g. a source excerpt with a caret). */
   excerpt?: string;
+  /** Warnings are printed and the command goes on; errors stop it. */
+  severity?: "error" | "warning";
 }
 
 /**
@@ -36,6 +38,15 @@ export const Codes = {
   MODULE_NO_RUN: "XPM112",
   MODULE_NO_CONFIGURATION: "XPM113",
   OVERRIDE_SYNTAX: "XPM120",
+  OVERRIDE_UNKNOWN: "XPM121",
+  IMPORT_CYCLE: "XPM122",
+  IMPORT_MISSING: "XPM123",
+  SETTINGS_INVALID: "XPM130",
+  WORKSPACE_UNKNOWN: "XPM131",
+  NO_TRIGGER_MATCH: "XPM132",
+  DIRTY_GIT: "XPM140",
+  EXPERIMENT_LOCKED: "XPM141",
+  GOLDEN_MISMATCH: "XPM150",
   PARAM_TYPE: "XPM201",
   PARAM_MISSING: "XPM202",
   PARAM_UNKNOWN: "XPM203",
@@ -84,7 +95,7 @@ function formatWhere(where: Where): string {
 export function formatDiagnostics(list: readonly Diagnostic[]): string {
   return list
     .map((d) => {
-      const lines = [`error ${d.code}: ${d.message}`];
+      const lines = [`${d.severity ?? "error"} ${d.code}: ${d.message}`];
       if (d.where && (d.where.file || d.where.path)) lines.push(`  --> ${formatWhere(d.where)}`);
       if (d.excerpt) lines.push(...d.excerpt.split("\n").map((l) => `   | ${l}`));
       if (d.hint) lines.push(`  hint: ${d.hint}`);

@@ -29,4 +29,6 @@ export interface Launcher {
   extra: string[];
   /** SLURM: cancel a job whose dependency failed (default true). */
   killOnInvalidDep: boolean;
+  /** Environment of the jobs it runs (before the workspace's and the settings'). */
+  env: Record<string, string>;
 }

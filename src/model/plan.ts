@@ -73,6 +73,8 @@ export interface ResolvedResources {
   extra: string[];
   /** SLURM: cancel the job when a dependency failed. */
   killOnInvalidDep: boolean;
+  /** Job environment, in the order it is exported (later wins): launcher, workspace, settings, --env. */
+  env: [string, string][];
 }
 
 export interface ResolvedJob extends PlannedJob {

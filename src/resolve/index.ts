@@ -9,7 +9,7 @@ import type { Plan, PlannedJob, ResolvedJob, ResolvedPlan, ResolvedResources } f
 import { findLauncher, refusal, type Refusal } from "./match.ts";
 import { DEFAULT_REQUIREMENT, parseRequirement, type HostRequirement, type Requirement } from "./requirements.ts";
 
-function resources(l: Launcher, host: HostRequirement): ResolvedResources {
+function resources(l: Launcher, host: HostRequirement, env: readonly [string, string][]): ResolvedResources {
   return {
     launcher: l.id,
     backend: l.type,
@@ -20,6 +20,7 @@ function resources(l: Launcher, host: HostRequirement): ResolvedResources {
     options: l.options,
     extra: l.extra,
     killOnInvalidDep: l.killOnInvalidDep,
+    env: [...Object.entries(l.env), ...env],
   };
 }
 
@@ -34,7 +35,7 @@ export function explainRefusals(refusals: readonly Refusal[], alternatives: numb
   return lines.join("\n");
 }
 
-function resolveJob(job: PlannedJob, launchers: readonly Launcher[], problems: Diagnostic[]): ResolvedJob | undefined {
+function resolveJob(job: PlannedJob, launchers: readonly Launcher[], env: readonly [string, string][], problems: Diagnostic[]): ResolvedJob | undefined {
   const where = { path: `${job.taskId} (${job.hash.slice(0, 8)})` };
   let req: Requirement = DEFAULT_REQUIREMENT;
   if (job.requirements !== undefined) {
@@ -57,7 +58,7 @@ function resolveJob(job: PlannedJob, launchers: readonly Launcher[], problems: D
       problems.push({ code: Codes.NO_LAUNCHER, message: `${job.taskId} is forced onto launcher '${forced.id}', which cannot run it: ${reasons}`, where, hint: "change the requirements or the launcher" });
       return undefined;
     }
-    return { ...job, resources: resources(forced, req[alt]!) };
+    return { ...job, resources: resources(forced, req[alt]!, env) };
   }
   const found = findLauncher(req, launchers);
   if ("refusals" in found) {
@@ -70,12 +71,13 @@ function resolveJob(job: PlannedJob, launchers: readonly Launcher[], problems: D
     });
     return undefined;
   }
-  return { ...job, resources: resources(found.match.launcher, found.match.host) };
+  return { ...job, resources: resources(found.match.launcher, found.match.host, env) };
 }
 
-export function resolve(plan: Plan, launchers: readonly Launcher[]): ResolvedPlan {
+/** `env`: the experiment's job environment (workspace, settings, --env), after the launcher's. */
+export function resolve(plan: Plan, launchers: readonly Launcher[], env: readonly [string, string][] = []): ResolvedPlan {
   const problems: Diagnostic[] = [];
-  const jobs = plan.jobs.map((j) => resolveJob(j, launchers, problems));
+  const jobs = plan.jobs.map((j) => resolveJob(j, launchers, env, problems));
   if (problems.length) throw new XpmError(problems);
   return { experimentId: plan.experimentId, jobs: jobs as ResolvedJob[] };
 }

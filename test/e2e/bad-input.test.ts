@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, fixture, tmp } from "../helpers.ts";
+import { cli, errorsIn, fixture, tmp } from "../helpers.ts";
 
 const cases: { name: string; args?: string[]; code: string; fragments: string[] }[] = [
   { name: "yaml-syntax", code: "XPM101", fragments: ["YAML syntax error", "yaml-syntax.yaml:4:1", "^"] },
@@ -30,9 +30,10 @@ describe("bad input: one fixture per mistake", () => {
       const ws = join(tmp(), "ws");
       const r = cli(["run-experiment", fixture("bad", c.name), "--workdir", ws, "--run-mode", "prepare", ...(c.args ?? [])]);
       expect(r.status).toBe(2);
-      expect(r.stderr).toMatch(new RegExp(`^error ${c.code}: `));
-      for (const f of c.fragments) expect(r.stderr).toContain(f);
-      expect(r.stderr).toContain("hint: ");
+      const errors = errorsIn(r.stderr);
+      expect(errors).toMatch(new RegExp(`^error ${c.code}: `));
+      for (const f of c.fragments) expect(errors).toContain(f);
+      expect(errors).toContain("hint: ");
       expect(r.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
       expect(existsSync(ws)).toBe(false);
     });

@@ -7,7 +7,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { GOLDEN_EXAMPLES } from "../../scripts/golden-examples.mjs";
-import { ROOT, cli, tmp, tree } from "../helpers.ts";
+import { ROOT, cli, tmp, tree, errorsIn } from "../helpers.ts";
 
 const made: string[] = [];
 afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -16,7 +16,7 @@ function prepare(ws: string, yaml = "examples/grid/normal", launchers?: string) 
   made.push(ws);
   const config = launchers ?? tmp("xpm-empty-config-");
   const r = cli(["run-experiment", yaml, "--run-mode", "prepare", "--workdir", ws, "--xpm-config-dir", config]);
-  expect(r.stderr).toBe("");
+  expect(errorsIn(r.stderr)).toBe("");
   expect(r.status).toBe(0);
   return tree(ws);
 }

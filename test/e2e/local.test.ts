@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cli, fixture, tmp, tree } from "../helpers.ts";
+import { cli, fixture, tmp, tree, errorsIn } from "../helpers.ts";
 
 const made: string[] = [];
 afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -24,7 +24,7 @@ describe("the grid example on the local runner", () => {
   it("runs end to end, then a second run runs nothing", () => {
     const ws = scratch();
     const first = cli(["run-experiment", "examples/grid/normal", "--workdir", ws]);
-    expect(first.stderr).toBe("");
+    expect(errorsIn(first.stderr)).toBe("");
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/13 jobs: 0 already done, 13 ran, 0 failed/);
     expect(markers(ws, "done")).toHaveLength(13);
@@ -128,7 +128,7 @@ describe("hostile parameter values", () => {
       const env = { HOME: home };
       const mode = via === "runner" ? "normal" : "prepare";
       const r = cli(["run-experiment", fixture("projects/inject/normal"), "--workdir", ws, "--run-mode", mode], { cwd, env });
-      expect(r.stderr).toBe("");
+      expect(errorsIn(r.stderr)).toBe("");
       if (via !== "runner") spawnSync("bash", [join(ws, "experiments/inject/run-local.sh")], { cwd, env: { ...process.env, ...env } });
       const jobDir = join(ws, "jobs/inject.echo", readdirSync(join(ws, "jobs/inject.echo"))[0]!);
       const got = readFileSync(join(jobDir, "out.bin"), "utf8").split("\0").slice(0, -1);

@@ -23,7 +23,7 @@ function job(resources: Partial<ResolvedJob["resources"]>): ResolvedJob {
     launcher: undefined,
     index: 0,
     dependents: [],
-    resources: { launcher: "l", backend: "slurm", cpus: 4, memory: undefined, duration: undefined, gpus: 0, options: {}, extra: [], killOnInvalidDep: true, ...resources },
+    resources: { launcher: "l", backend: "slurm", cpus: 4, memory: undefined, duration: undefined, gpus: 0, options: {}, extra: [], killOnInvalidDep: true, env: [], ...resources },
   };
 }
 

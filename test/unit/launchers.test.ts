@@ -5,7 +5,7 @@ import { XpmError } from "../../src/model/diagnostics.ts";
 import { explainRefusals } from "../../src/resolve/index.ts";
 import { findLauncher } from "../../src/resolve/match.ts";
 import { parseRequirement } from "../../src/resolve/requirements.ts";
-import { cli, fixture } from "../helpers.ts";
+import { cli, fixture, errorsIn } from "../helpers.ts";
 
 const { launchers } = loadLaunchers(fixture("launchers/cluster"));
 
@@ -118,7 +118,7 @@ describe("in the CLI", () => {
   });
   it("dry-run shows each job's launcher and resources", () => {
     const r = cli(["run-experiment", "examples/grid/normal", "--run-mode", "dry-run", "--xpm-config-dir", dir]);
-    expect(r.stderr).toBe("");
+    expect(errorsIn(r.stderr)).toBe("");
     expect(r.stdout).toContain("launcher cpu-long (slurm): cpus=1 account=team-ml partition=cpu");
     expect(r.stdout).toContain("requirements cpu(cores=1)");
   });

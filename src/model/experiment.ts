@@ -1,0 +1,25 @@
+/**
+ * The experiment keys every YAML may hold, read by experimaestro itself. A module's
+ * `Configuration` can extend `ExperimentConfig` to see them in `cfg`; otherwise they are
+ * removed before its schema validates the rest.
+ */
+import { z } from "zod";
+
+export const ExperimentConfig = z.object({
+  /** Names `experiments/<id>` in the workspace and selects workspaces by trigger. */
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "use letters, digits, '.', '_' and '-' (it names a folder)"),
+  /** The experiment module, relative to the YAML file. */
+  file: z.string().optional(),
+  /** Or a package specifier resolved from the YAML's folder. */
+  module: z.string().optional(),
+  /** A module imported before the experiment module (e.g. to stub heavy imports). */
+  pre_experiment: z.string().optional(),
+  /** What to do when the project's git work tree has uncommitted changes. */
+  dirty_git: z.enum(["ignore", "warn", "error"]).default("warn"),
+  title: z.string().optional(),
+  description: z.string().optional(),
+});
+
+export type ExperimentKeys = z.infer<typeof ExperimentConfig>;
+
+export const EXPERIMENT_KEYS = Object.keys(ExperimentConfig.shape) as (keyof ExperimentKeys)[];
