@@ -4,6 +4,9 @@ export type { ConfigType, TypedConfigType, TaskOptions, ConfigOptions, CommandTo
 export { param, meta, constant, pathGen } from "./model/params.ts";
 export type { ParamDecl, ParamOptions } from "./model/params.ts";
 export { defineEnum, pathType } from "./model/types.ts";
+export { ExperimentConfig } from "./model/experiment.ts";
+export type { ExperimentKeys } from "./model/experiment.ts";
+export { gridOf, expandRange, expandRangeMult } from "./model/grid.ts";
 export { ConfigInstance, PathRef } from "./model/values.ts";
 export type { Tags } from "./model/values.ts";
 export { Helper } from "./evaluate/helper.ts";

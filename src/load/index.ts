@@ -106,9 +106,14 @@ async function importModule(layered: Layered, path: string, key: string): Promis
   } catch (e) {
     const err = e as Error & { code?: string };
     const missing = err.code === "ERR_MODULE_NOT_FOUND";
+    const commonjs = /require\(\)|ERR_REQUIRE/.test(err.message);
     return fail(missing ? Codes.MODULE_NOT_FOUND : Codes.MODULE_LOAD_FAILED, `cannot load ${displayPath(path)}: ${err.message.split("\n")[0]}`, {
       where: locateLayered(layered, [key]),
-      hint: missing ? "a module it imports cannot be found: check the import paths and that dependencies are installed" : "fix the error in the module (run `npx tsc --noEmit` for type errors)",
+      hint: missing
+        ? "a module it imports cannot be found: check the import paths and that dependencies are installed"
+        : commonjs
+          ? 'experiment modules are ES modules: add "type": "module" to the project\'s package.json'
+          : "fix the error in the module (run `npx tsc --noEmit` for type errors)",
     });
   }
 }

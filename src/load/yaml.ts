@@ -125,7 +125,7 @@ function fixFor(issue: z.core.$ZodIssue, at: string, present: boolean): string {
     case "too_big":
       return `use a value ${i.inclusive ? "of at most" : "below"} ${String(i.maximum)}`;
     case "invalid_type":
-      return `write a ${i.expected} for '${at}'`;
+      return `write ${/^[aeiou]/.test(String(i.expected)) ? "an" : "a"} ${i.expected} for '${at}'`;
     default:
       return `change the value of '${at}'`;
   }
