@@ -36,7 +36,10 @@ run-experiment options:
   --env KEY VALUE        job environment variable (repeatable)
   --golden DIR           compare the prepare output with DIR (unified diff, exit 1 on a difference)
   --update-golden        with --golden: rewrite DIR
-  -j, --parallel N       jobs run at once by the local runner (default: number of cores)
+  -j, --parallel N       at most N jobs at once (the runner also keeps within the local
+                         launcher's cores, memory and GPUs: launchers.yaml, else detected)
+  --fail-fast            stop starting jobs after the first failure (default: --keep-going,
+                         independent branches go on)
   --xpm-config-dir DIR   the settings folder (settings.yaml, launchers.yaml; default:
                          $XPM_CONFIG_DIR, else ~/.config/experimaestro)
 `;

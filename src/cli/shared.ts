@@ -1,7 +1,10 @@
 /** Pieces shared by the commands: the settings folder option, running and submitting a prepared plan. */
 import { join, resolve as resolvePath } from "node:path";
 import { experimentDir } from "../emit/paths.ts";
-import { runExperiment, type RunSummary } from "../run/index.ts";
+import { configDir, loadLaunchers } from "../load/launchers.ts";
+import type { Capacity } from "../run/capacity.ts";
+import { detectedCapacity, runExperiment, type RunSummary } from "../run/index.ts";
+import { printSummary, reporter } from "./progress.ts";
 import { readManifest } from "../run/manifest.ts";
 import { schedulersOf, submitAll } from "../submit/index.ts";
 import { displayPath } from "../util/text.ts";
@@ -14,17 +17,16 @@ export function configOpt(p: Parsed): { configDir?: string } {
   return dir === undefined ? {} : { configDir: resolvePath(dir) };
 }
 
-function printSummary(s: RunSummary, out: Out): void {
-  if (s.waiting.length) out(`${s.waiting.length} local jobs wait for jobs of another launcher: run \`experimaestro run\` again once those are done`);
-  if (s.total > 0 && s.skipped.length === s.total) {
-    out(`nothing to run: all ${s.total} jobs are already done`);
-    return;
-  }
-  out(
-    `${s.total - s.elsewhere.length} ${s.elsewhere.length ? "local jobs" : "jobs"}: ${s.skipped.length} already done, ${s.done.length} ran, ${s.failed.length} failed, ` +
-      `${s.blocked.length} blocked by a failed dependency${s.notRun.length ? `, ${s.notRun.length} not run` : ""}`,
-  );
-  for (const f of s.failed) out(`  failed (${f.reason}, exit ${f.code}): ${f.key} — stderr: ${f.stderr}`);
+/** The local launcher's capacity from launchers.yaml, else this machine as detected. */
+function localCapacity(p: Parsed): Capacity {
+  const local = loadLaunchers(configDir(configOpt(p).configDir)).launchers.find((l) => l.type === "local");
+  const detected = detectedCapacity();
+  if (!local) return detected;
+  return {
+    cores: local.cores ?? detected.cores,
+    memory: local.memory ?? detected.memory,
+    gpus: local.accelerators.reduce((n, a) => n + a.count, 0),
+  };
 }
 
 function exitStatus(s: RunSummary): number {
@@ -38,7 +40,17 @@ export async function runAndSubmit(p: Parsed, workspace: string, id: string, out
   const parallel = parallelOf(p);
   let status = 0;
   if (manifest.jobs.some((j) => j.backend === "local")) {
-    const summary = await runExperiment({ workspace, experimentId: id, log: out, ...(parallel ? { parallel } : {}) });
+    const live = process.stdout.isTTY === true && !process.env.CI;
+    const report = reporter(out, manifest.jobs.length, live);
+    const summary = await runExperiment({
+      workspace,
+      experimentId: id,
+      onEvent: report.onEvent,
+      capacity: localCapacity(p),
+      failFast: p.flags.has("--fail-fast"),
+      ...(parallel ? { parallel } : {}),
+    });
+    report.close();
     printSummary(summary, out);
     status = exitStatus(summary);
     if (summary.interrupted) return status;

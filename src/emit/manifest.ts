@@ -21,6 +21,7 @@ export interface ManifestJob {
   requirements: string | null;
   command: string[];
   tags: Record<string, string | number | boolean>;
+  retry: { max: number; durationFactor: number };
 }
 
 export interface Manifest {
@@ -49,6 +50,7 @@ function manifestJob(job: ResolvedJob, assets: ReadonlyMap<string, { rel: string
     requirements: job.requirements ?? null,
     command: job.command.map((w) => renderWord(w, job.jobPath, assets)),
     tags: sortedObject(job.tags),
+    retry: job.retry,
   };
 }
 

@@ -94,6 +94,7 @@ export class Helper {
       tags: task.allTags(),
       requirements: opts.requirements ?? options.requirements,
       launcher: opts.launcher,
+      retry: { max: options.maxRetries ?? 0, durationFactor: options.retryDurationFactor ?? 1 },
     };
   }
 

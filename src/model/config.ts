@@ -50,6 +50,10 @@ export interface TaskOptions<V> {
   outputs?: (self: ConfigInstance<V & Record<string, unknown>>) => unknown;
   /** false: outputs are plain configs, not marked by the task (experimaestro `TaskWithOutput`). */
   outputsDep?: boolean;
+  /** The local runner reruns a failed or timed-out job up to this many times (default 0). */
+  maxRetries?: number;
+  /** Each retry's time limit is the previous one times this factor (default 1). */
+  retryDurationFactor?: number;
 }
 
 export interface ConfigOptions {

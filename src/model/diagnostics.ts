@@ -65,6 +65,7 @@ export const Codes = {
   WRITE_FAILED: "XPM501",
   MANIFEST_INVALID: "XPM601",
   SCHEDULER_MISSING: "XPM602",
+  JOB_TOO_LARGE: "XPM603",
   USAGE: "XPM901",
 } as const;
 

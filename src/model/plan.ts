@@ -35,6 +35,8 @@ export interface TaskInstance {
   requirements: string | undefined;
   /** A launcher id forced at submission. */
   launcher: string | undefined;
+  /** Local retries: how many, and the factor applied to the time limit at each retry. */
+  retry: { max: number; durationFactor: number };
 }
 
 /** The evaluated experiment: its tasks in submission order. */

@@ -21,6 +21,7 @@ function job(resources: Partial<ResolvedJob["resources"]>): ResolvedJob {
     tags: {},
     requirements: undefined,
     launcher: undefined,
+    retry: { max: 0, durationFactor: 1 },
     index: 0,
     dependents: [],
     resources: { launcher: "l", backend: "slurm", cpus: 4, memory: undefined, duration: undefined, gpus: 0, options: {}, extra: [], killOnInvalidDep: true, env: [], ...resources },

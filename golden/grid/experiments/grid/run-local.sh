@@ -16,12 +16,18 @@ xpm_job() {
     return 0
   fi
   echo "run      $1"
-  if bash "$1/$2.sh"; then
-    xpm_ran=$((xpm_ran + 1))
-  else
-    echo "failed   $1 ($(cat "$1/$2.failed" 2>/dev/null || echo 'no marker'))"
-    xpm_failed=$((xpm_failed + 1))
-  fi
+  bash "$1/$2.sh"
+  case $? in
+    0) xpm_ran=$((xpm_ran + 1)) ;;
+    75)
+      echo "busy     $1 (running elsewhere: its lock is held)"
+      xpm_failed=$((xpm_failed + 1))
+      ;;
+    *)
+      echo "failed   $1 ($(cat "$1/$2.failed" 2>/dev/null || echo 'no marker'))"
+      xpm_failed=$((xpm_failed + 1))
+      ;;
+  esac
 }
 
 xpm_job jobs/grid.train/05b4b186de797f1cf140893718381d36a8bc9be01f191910782a47708e41e816 Train
@@ -38,5 +44,5 @@ xpm_job jobs/grid.train/ed150993bc5791b0568cba72fc5ae149cadbbea9d8704ff34893fefc
 xpm_job jobs/grid.evaluate/341a9c12dc8c7f62ca82938cc31b1dcb88c9b686c997ea3b0fbbd71238a8252d Evaluate
 xpm_job jobs/grid.report/3862d63e660ee0d3c17cf0e15fd384f5614294e88ae77b465ad1b64155191e2d Report
 
-echo "13 jobs: $xpm_done already done, $xpm_ran ran, $xpm_failed failed or blocked"
+echo "13 jobs: $xpm_done already done, $xpm_ran ran, $xpm_failed failed, blocked or busy"
 [ "$xpm_failed" -eq 0 ]

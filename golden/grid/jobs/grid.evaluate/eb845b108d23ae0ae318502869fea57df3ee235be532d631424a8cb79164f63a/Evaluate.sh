@@ -18,6 +18,20 @@ XPM_JOB_DIR=$PWD
 XPM_WORKSPACE=$(cd ../../.. && pwd)
 export XPM_JOB_DIR XPM_WORKSPACE
 
+# One run at a time: the job holds Evaluate.lock while it runs, so two runners (or a runner and
+# a scheduler) never run it twice at once. The kernel releases the lock of a dead holder.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>> Evaluate.lock
+  if ! flock -n 9; then
+    echo "experimaestro: this job is already running (Evaluate.lock is held)" >&2
+    exit 75
+  fi
+fi
+# Finished meanwhile (by whoever held the lock): nothing left to do.
+if [ -e Evaluate.done ]; then
+  exit 0
+fi
+
 xpm_child=""
 # Writes <name>.failed atomically: $1 exit code, $2 reason (failed|timeout|cancelled|dependency).
 xpm_mark_failed() {
