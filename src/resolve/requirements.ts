@@ -34,6 +34,11 @@ export type Requirement = HostRequirement[];
 export type ParseResult = { ok: true; value: Requirement } | { ok: false; error: Diagnostic };
 
 const DURATION_UNITS: Record<string, number> = {
+  s: 1,
+  sec: 1,
+  secs: 1,
+  second: 1,
+  seconds: 1,
   m: 60,
   min: 60,
   mins: 60,
@@ -169,7 +174,7 @@ function syntaxError(spec: string, err: ParseError, previous: IToken | undefined
   const found = atEnd ? "the end of the string" : `'${err.token.image}'`;
   const rule = err.context.ruleStack[err.context.ruleStack.length - 1];
   if ((rule === "size" || rule === "duration") && previous?.tokenType.name === "NumberLit") {
-    const units = rule === "size" ? "M, G, T (decimal) or MiB, GiB, TiB (binary)" : "m, h or d (min, hours, days...)";
+    const units = rule === "size" ? "M, G, T (decimal) or MiB, GiB, TiB (binary)" : "s, m, h or d (sec, min, hours, days...)";
     return new SpecError(Codes.REQ_UNIT, `the number ${previous.image} needs a unit, found ${found}`, previous.startOffset, previous.image.length, `add a unit: ${units}`);
   }
   const what = `expected ${expectedOf(err, rule)}`;

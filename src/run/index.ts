@@ -159,7 +159,8 @@ export async function runExperiment(opts: RunOptions): Promise<RunSummary> {
     state.set(j.key, "failed");
     summary.failed.push({ key: j.key, reason: marker.reason, code: marker.code, stderr: markerPath(workspace, j, "err") });
     emit({ kind: "failed", job: j, reason: marker.reason, code: marker.code });
-    block(j.key);
+    // After a cancellation, dependents are simply not run (a later run starts them).
+    if (marker.reason !== "cancelled") block(j.key);
     if (opts.failFast) stopping = true;
   };
 
