@@ -3,7 +3,7 @@
  * workspace, check git, compile, then by mode: print (dry-run), write (prepare), compare with
  * a golden tree (--golden), or write and run/submit (normal, under the experiment lock).
  */
-import { writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve as resolvePath } from "node:path";
 import { stringify } from "yaml";
 import { compileLoaded, load } from "../compile.ts";
@@ -40,11 +40,29 @@ function modeOf(p: Parsed): Mode {
   return mode;
 }
 
-function stateOnDisk(workspace: string, job: { jobPath: string; name: string }): string {
-  const loc = { dir: job.jobPath, name: job.name };
-  if (isDone(workspace, loc)) return "done";
-  const failed = readFailed(workspace, loc);
-  return failed ? `failed:${failed.reason}` : "todo";
+/** Each job's state on disk; job folders are listed once per task, not probed one by one. */
+function statesOnDisk(workspace: string, jobs: readonly ResolvedJob[]): (job: ResolvedJob) => string {
+  const listed = new Map<string, Set<string>>();
+  const exists = (job: ResolvedJob) => {
+    const parent = job.jobPath.slice(0, job.jobPath.lastIndexOf("/"));
+    let set = listed.get(parent);
+    if (!set) {
+      try {
+        set = new Set(readdirSync(join(workspace, parent)));
+      } catch {
+        set = new Set();
+      }
+      listed.set(parent, set);
+    }
+    return set.has(job.hash);
+  };
+  return (job) => {
+    if (!exists(job)) return "todo";
+    const loc = { dir: job.jobPath, name: job.name };
+    if (isDone(workspace, loc)) return "done";
+    const failed = readFailed(workspace, loc);
+    return failed ? `failed:${failed.reason}` : "todo";
+  };
 }
 
 /** Where to look: the jobs nothing depends on hold the experiment's final results. */
@@ -113,7 +131,7 @@ export async function runExperimentCommand(p: Parsed, out: Out, err: Out): Promi
 
   if (mode === "dry-run") {
     out(`experiment ${xp.id}: ${jobs.length} jobs (dry run: nothing written)`);
-    out(formatPlan(jobs, (j) => stateOnDisk(workspace, j)));
+    out(formatPlan(jobs, statesOnDisk(workspace, jobs)));
     return 0;
   }
   const release = mode === "normal" ? lockExperiment(join(workspace, experimentDir(xp.id))) : () => {};

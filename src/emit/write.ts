@@ -1,9 +1,12 @@
 /**
- * The one writer: puts emitted files under a workspace. It compares before writing (an unchanged
- * plan writes nothing), writes through a temporary file and a rename (no half-written script is
- * ever visible), and makes `.sh` files executable. It never deletes anything.
+ * The one writer: puts emitted files under a workspace. It never deletes anything.
+ * - In a folder it creates in this run (a new job), files are written directly: nobody can
+ *   see them yet, and the manifest that lists the job is written last.
+ * - In an existing folder, it compares before writing (an unchanged plan writes nothing) and
+ *   replaces a file through a temporary file and a rename (no half-written script is visible).
+ * `.sh` files are created executable.
  */
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Codes, XpmError } from "../model/diagnostics.ts";
 import type { EmittedFiles } from "./index.ts";
@@ -16,7 +19,7 @@ export interface WriteReport {
 function sameContent(path: string, content: string | Buffer): boolean {
   try {
     const old = readFileSync(path);
-    return old.equals(typeof content === "string" ? Buffer.from(content) : content);
+    return typeof content === "string" ? old.length === Buffer.byteLength(content) && old.toString("utf8") === content : old.equals(content);
   } catch {
     return false;
   }
@@ -25,23 +28,45 @@ function sameContent(path: string, content: string | Buffer): boolean {
 /** Writes `files` (workspace-relative paths) under `root`. */
 export function writeFiles(root: string, files: EmittedFiles): WriteReport {
   const report: WriteReport = { written: [], unchanged: 0 };
-  const made = new Set<string>();
+  /** Folder -> whether this run created it. */
+  const folders = new Map<string, boolean>();
+  const ensure = (dir: string): boolean => {
+    let created = folders.get(dir);
+    if (created === undefined) {
+      const parent = dirname(dir);
+      if (parent !== dir && !folders.has(parent)) ensure(parent);
+      try {
+        mkdirSync(dir);
+        created = true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+        created = false;
+      }
+      folders.set(dir, created);
+    }
+    return created;
+  };
+  try {
+    mkdirSync(root, { recursive: true });
+  } catch (e) {
+    throw new XpmError({ code: Codes.WRITE_FAILED, message: `cannot create the workspace ${root}: ${(e as Error).message}`, where: { file: root }, hint: "check the path and its permissions" });
+  }
+  folders.set(root, false);
   for (const [rel, content] of files) {
     const path = join(root, rel);
-    if (sameContent(path, content)) {
-      report.unchanged++;
-      continue;
-    }
+    const mode = rel.endsWith(".sh") ? 0o755 : 0o644;
     try {
-      const dir = dirname(path);
-      if (!made.has(dir)) {
-        mkdirSync(dir, { recursive: true });
-        made.add(dir);
+      if (ensure(dirname(path))) {
+        writeFileSync(path, content, { mode });
+      } else {
+        if (sameContent(path, content)) {
+          report.unchanged++;
+          continue;
+        }
+        const tmp = `${path}.xpm-tmp-${process.pid}`;
+        writeFileSync(tmp, content, { mode });
+        renameSync(tmp, path);
       }
-      const tmp = `${path}.xpm-tmp-${process.pid}`;
-      writeFileSync(tmp, content);
-      if (rel.endsWith(".sh")) chmodSync(tmp, 0o755);
-      renameSync(tmp, path);
     } catch (e) {
       throw new XpmError({
         code: Codes.WRITE_FAILED,

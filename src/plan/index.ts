@@ -5,6 +5,7 @@
 import { Graph, alg } from "@dagrejs/graphlib";
 import { Codes, XpmError, type Diagnostic } from "../model/diagnostics.ts";
 import type { Evaluated, Plan, PlannedJob, TaskInstance } from "../model/plan.ts";
+import { MinHeap } from "./heap.ts";
 
 
 function compareJobs(a: TaskInstance, b: TaskInstance): number {
@@ -19,7 +20,7 @@ export function plan(evaluated: Evaluated): Plan {
   const problems: Diagnostic[] = [];
   for (const t of evaluated.tasks) {
     graph.setNode(t.key);
-    if (t.command.length === 0) {
+    if (t.command.length === 0 && !problems.some((p) => p.message.startsWith(`task ${t.taskId} `))) {
       problems.push({
         code: Codes.COMMAND_VALUE,
         message: `task ${t.taskId} has no command, so its job cannot run`,
@@ -40,28 +41,27 @@ export function plan(evaluated: Evaluated): Plan {
   }
   if (problems.length) throw new XpmError(problems);
 
-  const indegree = new Map(evaluated.tasks.map((t) => [t.key, t.deps.length]));
-  const ready = evaluated.tasks.filter((t) => t.deps.length === 0).sort(compareJobs);
-  const order: TaskInstance[] = [];
-  while (ready.length) {
-    const next = ready.shift()!;
-    order.push(next);
-    for (const child of (graph.successors(next.key) ?? []).sort()) {
-      const left = indegree.get(child)! - 1;
-      indegree.set(child, left);
-      if (left === 0) insertSorted(ready, byKey.get(child)!);
+  // Kahn's algorithm; among ready jobs the smallest (task id, hash) goes first.
+  const children = new Map<string, string[]>();
+  for (const t of evaluated.tasks) {
+    for (const d of t.deps) {
+      const list = children.get(d);
+      if (list) list.push(t.key);
+      else children.set(d, [t.key]);
     }
   }
-  const jobs: PlannedJob[] = order.map((t, index) => ({
-    ...t,
-    index,
-    dependents: [...(graph.successors(t.key) ?? [])].sort(),
-  }));
+  const indegree = new Map(evaluated.tasks.map((t) => [t.key, t.deps.length]));
+  const ready = new MinHeap<TaskInstance>((a, b) => compareJobs(a, b) < 0);
+  for (const t of evaluated.tasks) if (t.deps.length === 0) ready.push(t);
+  const jobs: PlannedJob[] = [];
+  for (let next = ready.pop(); next; next = ready.pop()) {
+    const dependents = (children.get(next.key) ?? []).sort();
+    jobs.push({ ...next, index: jobs.length, dependents });
+    for (const child of dependents) {
+      const left = indegree.get(child)! - 1;
+      indegree.set(child, left);
+      if (left === 0) ready.push(byKey.get(child)!);
+    }
+  }
   return { experimentId: evaluated.experimentId, jobs };
-}
-
-function insertSorted(list: TaskInstance[], t: TaskInstance): void {
-  let i = 0;
-  while (i < list.length && compareJobs(list[i]!, t) <= 0) i++;
-  list.splice(i, 0, t);
 }

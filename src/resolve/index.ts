@@ -77,7 +77,24 @@ function resolveJob(job: PlannedJob, launchers: readonly Launcher[], env: readon
 /** `env`: the experiment's job environment (workspace, settings, --env), after the launcher's. */
 export function resolve(plan: Plan, launchers: readonly Launcher[], env: readonly [string, string][] = []): ResolvedPlan {
   const problems: Diagnostic[] = [];
-  const jobs = plan.jobs.map((j) => resolveJob(j, launchers, env, problems));
+  // Grids repeat a few requirement strings many times: parse and match each once.
+  const cache = new Map<string, ResolvedResources | Diagnostic>();
+  const jobs = plan.jobs.map((j): ResolvedJob | undefined => {
+    const key = `${j.taskId}\u0000${j.requirements ?? ""}\u0000${j.launcher ?? ""}`;
+    let hit = cache.get(key);
+    if (hit === undefined) {
+      const found: Diagnostic[] = [];
+      const resolved = resolveJob(j, launchers, env, found);
+      hit = resolved ? resolved.resources : found[0]!;
+      cache.set(key, hit);
+    }
+    if ("code" in hit) {
+      // One diagnostic per distinct problem, not one per job of a grid.
+      if (!problems.includes(hit)) problems.push(hit);
+      return undefined;
+    }
+    return { ...j, resources: hit };
+  });
   if (problems.length) throw new XpmError(problems);
   return { experimentId: plan.experimentId, jobs: jobs as ResolvedJob[] };
 }
