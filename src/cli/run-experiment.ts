@@ -8,6 +8,7 @@ import { dirname, join, resolve as resolvePath } from "node:path";
 import { stringify } from "yaml";
 import { compileLoaded, load } from "../compile.ts";
 import { compareGolden, updateGolden } from "../emit/golden.ts";
+import { materialize } from "../emit/index.ts";
 import { experimentDir } from "../emit/paths.ts";
 import { formatPlan } from "../emit/report.ts";
 import { writeFiles } from "../emit/write.ts";
@@ -113,15 +114,16 @@ export async function runExperimentCommand(p: Parsed, out: Out, err: Out): Promi
 
   const golden = last(p, "--golden");
   if (golden !== undefined) {
+    const files = new Map([...compiled.files!].map(([path, c]) => [path, materialize(c)]));
     const dir = resolvePath(golden);
     if (p.flags.has("--update-golden")) {
-      updateGolden(dir, compiled.files!);
-      out(`golden: ${displayPath(dir)} updated (${compiled.files!.size} files)`);
+      updateGolden(dir, files);
+      out(`golden: ${displayPath(dir)} updated (${files.size} files)`);
       return 0;
     }
-    const diffs = compareGolden(dir, compiled.files!);
+    const diffs = compareGolden(dir, files);
     if (diffs.length === 0) {
-      out(`golden: ${compiled.files!.size} files match ${displayPath(dir)}`);
+      out(`golden: ${files.size} files match ${displayPath(dir)}`);
       return 0;
     }
     out(diffs.join("\n"));

@@ -5,7 +5,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { unifiedDiff } from "../util/diff.ts";
-import type { EmittedFiles } from "./index.ts";
+type Files = ReadonlyMap<string, string | Buffer>;
 
 function listTree(dir: string): string[] {
   const out: string[] = [];
@@ -29,7 +29,7 @@ function listTree(dir: string): string[] {
 const asText = (b: string | Buffer) => (typeof b === "string" ? b : b.toString("utf8"));
 
 /** The differences, one unified diff (or added/missing note) per file; empty when equal. */
-export function compareGolden(dir: string, files: EmittedFiles): string[] {
+export function compareGolden(dir: string, files: Files): string[] {
   const golden = new Set(listTree(dir));
   const diffs: string[] = [];
   for (const path of [...new Set([...golden, ...files.keys()])].sort()) {
@@ -46,7 +46,7 @@ export function compareGolden(dir: string, files: EmittedFiles): string[] {
 }
 
 /** Makes `dir` hold exactly `files`. */
-export function updateGolden(dir: string, files: EmittedFiles): void {
+export function updateGolden(dir: string, files: Files): void {
   rmSync(dir, { recursive: true, force: true });
   for (const [path, content] of files) {
     const target = join(dir, path);

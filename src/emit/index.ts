@@ -1,12 +1,13 @@
 /**
- * emit: a resolved plan becomes a map of workspace-relative paths to file contents. Pure: the
- * writer (write.ts) is the only code that touches the disk.
+ * emit: a resolved plan becomes (workspace-relative path, content) pairs, produced lazily so
+ * that 100,000 jobs never sit in memory at once. Pure: the writer (write.ts) is the only code
+ * that touches the disk. Job files come first, the manifest and drivers last.
  */
 import { posix } from "node:path";
 import { backendFor } from "../backends/index.ts";
 import type { ResolvedJob, ResolvedPlan } from "../model/plan.ts";
 import { shellJoin, shellQuote } from "../util/shell.ts";
-import { buildManifest, stableJson } from "./manifest.ts";
+import { manifestChunks } from "./manifest.ts";
 import { experimentDir, jobFile, renderWord } from "./paths.ts";
 import { drivers } from "./drivers.ts";
 import { render } from "./templates.ts";
@@ -18,7 +19,14 @@ export interface LoadedAsset {
   files: { rel: string; content: Buffer }[];
 }
 
-export type EmittedFiles = Map<string, string | Buffer>;
+/** File content: text, bytes, or (for the large manifest) text produced in chunks. */
+export type Content = string | Buffer | { chunks: Iterable<string> };
+export type EmittedFiles = Iterable<[string, Content]>;
+
+/** Content as one string or buffer (for small consumers such as --golden). */
+export function materialize(c: Content): string | Buffer {
+  return typeof c === "string" || Buffer.isBuffer(c) ? c : [...c.chunks].join("");
+}
 
 function jobScript(job: ResolvedJob, byKey: ReadonlyMap<string, ResolvedJob>, assets: ReadonlyMap<string, LoadedAsset>): string {
   const words = (cmd: typeof job.command) => shellJoin(cmd.map((w) => renderWord(w, job.jobPath, assets)));
@@ -36,19 +44,17 @@ function jobScript(job: ResolvedJob, byKey: ReadonlyMap<string, ResolvedJob>, as
 }
 
 /** Every file of a prepared experiment: job dirs, assets, manifest and drivers. */
-export function emit(plan: ResolvedPlan, assets: ReadonlyMap<string, LoadedAsset>): EmittedFiles {
-  const files: EmittedFiles = new Map();
+export function* emit(plan: ResolvedPlan, assets: ReadonlyMap<string, LoadedAsset>): Generator<[string, Content]> {
   const byKey = new Map(plan.jobs.map((j) => [j.key, j]));
   for (const job of plan.jobs) {
-    files.set(`${job.jobPath}/params.json`, stableJson(job.params));
-    files.set(jobFile(job, "sh"), jobScript(job, byKey, assets));
+    yield [`${job.jobPath}/params.json`, job.params];
+    yield [jobFile(job, "sh"), jobScript(job, byKey, assets)];
   }
   for (const a of [...assets.values()].sort((x, y) => (x.rel < y.rel ? -1 : 1))) {
-    if (a.content) files.set(a.rel, a.content);
-    for (const f of a.files) files.set(`${a.rel}/${f.rel}`, f.content);
+    if (a.content) yield [a.rel, a.content];
+    for (const f of a.files) yield [`${a.rel}/${f.rel}`, f.content];
   }
   const xp = experimentDir(plan.experimentId);
-  files.set(`${xp}/manifest.json`, stableJson(buildManifest(plan, assets)));
-  for (const [name, content] of drivers(plan)) files.set(`${xp}/${name}`, content);
-  return files;
+  yield [`${xp}/manifest.json`, { chunks: manifestChunks(plan, assets) }];
+  for (const [name, content] of drivers(plan)) yield [`${xp}/${name}`, content];
 }

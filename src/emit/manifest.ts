@@ -59,6 +59,27 @@ export function buildManifest(plan: ResolvedPlan, assets: ReadonlyMap<string, { 
   return { schema: MANIFEST_SCHEMA, experiment: plan.experimentId, jobs: plan.jobs.map((j) => manifestJob(j, assets)) };
 }
 
+/**
+ * The manifest as text, one job at a time: the same bytes as stableJson(buildManifest(...)),
+ * without holding the whole document twice at 100,000 jobs.
+ */
+export function* manifestChunks(plan: ResolvedPlan, assets: ReadonlyMap<string, { rel: string }>): Generator<string> {
+  yield `{\n  "schema": ${JSON.stringify(MANIFEST_SCHEMA)},\n  "experiment": ${JSON.stringify(plan.experimentId)},\n  "jobs": [`;
+  if (plan.jobs.length === 0) {
+    yield "]\n}\n";
+    return;
+  }
+  let batch: string[] = [];
+  for (const [i, j] of plan.jobs.entries()) {
+    batch.push(`${i ? "," : ""}\n    ${JSON.stringify(manifestJob(j, assets), null, 2).replace(/\n/g, "\n    ")}`);
+    if (batch.length === 1000) {
+      yield batch.join("");
+      batch = [];
+    }
+  }
+  yield `${batch.join("")}\n  ]\n}\n`;
+}
+
 /** Serialises JSON the same way everywhere (2-space indent, final newline). */
 export function stableJson(value: Json | Manifest | object): string {
   return `${JSON.stringify(value, null, 2)}\n`;

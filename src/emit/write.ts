@@ -4,12 +4,12 @@
  *   see them yet, and the manifest that lists the job is written last.
  * - In an existing folder, it compares before writing (an unchanged plan writes nothing) and
  *   replaces a file through a temporary file and a rename (no half-written script is visible).
- * `.sh` files are created executable.
+ * `.sh` files are created executable. Chunked content (the manifest) is streamed, never held whole.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Codes, XpmError } from "../model/diagnostics.ts";
-import type { EmittedFiles } from "./index.ts";
+import type { Content, EmittedFiles } from "./index.ts";
 
 export interface WriteReport {
   written: string[];
@@ -22,6 +22,42 @@ function sameContent(path: string, content: string | Buffer): boolean {
     return typeof content === "string" ? old.length === Buffer.byteLength(content) && old.toString("utf8") === content : old.equals(content);
   } catch {
     return false;
+  }
+}
+
+/** Whether two files hold the same bytes, read in blocks. */
+function sameFiles(a: string, b: string): boolean {
+  let fa: number | undefined;
+  let fb: number | undefined;
+  try {
+    fa = openSync(a, "r");
+    fb = openSync(b, "r");
+    const ba = Buffer.alloc(1 << 16);
+    const bb = Buffer.alloc(1 << 16);
+    for (;;) {
+      const na = readSync(fa, ba);
+      const nb = readSync(fb, bb);
+      if (na !== nb || !ba.subarray(0, na).equals(bb.subarray(0, nb))) return false;
+      if (na === 0) return true;
+    }
+  } catch {
+    return false;
+  } finally {
+    if (fa !== undefined) closeSync(fa);
+    if (fb !== undefined) closeSync(fb);
+  }
+}
+
+function writeContent(path: string, content: Content, mode: number): void {
+  if (typeof content === "string" || Buffer.isBuffer(content)) {
+    writeFileSync(path, content, { mode });
+    return;
+  }
+  const fd = openSync(path, "w", mode);
+  try {
+    for (const chunk of content.chunks) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -57,14 +93,20 @@ export function writeFiles(root: string, files: EmittedFiles): WriteReport {
     const mode = rel.endsWith(".sh") ? 0o755 : 0o644;
     try {
       if (ensure(dirname(path))) {
-        writeFileSync(path, content, { mode });
+        writeContent(path, content, mode);
       } else {
-        if (sameContent(path, content)) {
+        const whole = typeof content === "string" || Buffer.isBuffer(content);
+        if (whole && sameContent(path, content)) {
           report.unchanged++;
           continue;
         }
         const tmp = `${path}.xpm-tmp-${process.pid}`;
-        writeFileSync(tmp, content, { mode });
+        writeContent(tmp, content, mode);
+        if (!whole && sameFiles(tmp, path)) {
+          rmSync(tmp);
+          report.unchanged++;
+          continue;
+        }
         renameSync(tmp, path);
       }
     } catch (e) {

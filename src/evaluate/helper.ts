@@ -5,7 +5,7 @@
  */
 import { Codes, XpmError, fail } from "../model/diagnostics.ts";
 import { collectOutputs, type CommandToken, Asset } from "../model/config.ts";
-import type { CommandWord, Json, TaskInstance } from "../model/plan.ts";
+import type { CommandWord, TaskInstance } from "../model/plan.ts";
 import { ConfigInstance, PathRef } from "../model/values.ts";
 import { identifierHex } from "../util/identifier.ts";
 import { paramsDocument } from "./params-json.ts";
@@ -90,7 +90,7 @@ export class Helper {
       deps: [...deps].sort(),
       command: this.commandOf(task, key, deps),
       initCommands: task.initTasks.map((t) => this.commandOf(t, key, deps)),
-      params: paramsDocument(task, (t) => this.keyOf(t), jobPath) as Json,
+      params: `${JSON.stringify(paramsDocument(task, (t) => this.keyOf(t), jobPath), null, 2)}\n`,
       tags: task.allTags(),
       requirements: opts.requirements ?? options.requirements,
       launcher: opts.launcher,

@@ -29,8 +29,8 @@ export interface TaskInstance {
   command: CommandWord[];
   /** Commands of init tasks, run before the command in the same job. */
   initCommands: CommandWord[][];
-  /** The params.json document (paths relative to the job directory). */
-  params: Json;
+  /** The params.json text (paths relative to the job directory), serialised once. */
+  params: string;
   tags: Tags;
   requirements: string | undefined;
   /** A launcher id forced at submission. */

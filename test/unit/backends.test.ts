@@ -17,7 +17,7 @@ function job(resources: Partial<ResolvedJob["resources"]>): ResolvedJob {
     deps: [],
     command: [],
     initCommands: [],
-    params: null,
+    params: "{}\n",
     tags: {},
     requirements: undefined,
     launcher: undefined,

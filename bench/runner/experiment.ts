@@ -1,0 +1,11 @@
+// The runner benchmark: N trivial jobs as N/2 independent pairs (b_i depends on a_i).
+import { Helper, defineTask, param, pathGen, pathType, z } from "experimaestro-ts";
+
+export const A = defineTask("benchrun.A", { i: param(z.int()), out: pathGen("a.txt") }, { command: () => ["true"], outputs: (self) => self.values.out });
+export const B = defineTask("benchrun.B", { a: param(pathType()) }, { command: () => ["true"] });
+
+export const Configuration = z.object({ jobs: z.int().positive() });
+
+export function run(helper: Helper, cfg: z.infer<typeof Configuration>) {
+  for (let i = 0; i < cfg.jobs / 2; i++) helper.submit(B.create({ a: helper.submit(A.create({ i })) as string }));
+}
