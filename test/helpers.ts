@@ -1,9 +1,10 @@
 /** Shared by the tests: run the real CLI in a child process, make temporary folders, read trees. */
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll } from "vitest";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const CLI = join(ROOT, "bin/experimaestro.mjs");
@@ -59,4 +60,16 @@ export function errorsIn(stderr: string): string {
     .filter((block) => !block.startsWith("warning "))
     .join("\n")
     .trim();
+}
+
+/** Temporary folders removed after the file's tests: `const scratch = scratchFolders("xpm-x-")`. */
+export function scratchFolders(prefix = "xpm-test-"): (() => string) & { track(path: string): void } {
+  const made: string[] = [];
+  afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const make = () => {
+    const d = tmp(prefix);
+    made.push(d);
+    return d;
+  };
+  return Object.assign(make, { track: (path: string) => void made.push(path) });
 }

@@ -39,6 +39,28 @@ export interface TaskInstance {
   retry: { max: number; durationFactor: number };
 }
 
+/**
+ * A task instance's fields in a fresh object literal of fixed shape: at 100,000 jobs, object
+ * spread (`{...t}`) was a measurable share of plan and resolve.
+ */
+export function copyTask(t: TaskInstance): TaskInstance {
+  return {
+    key: t.key,
+    taskId: t.taskId,
+    name: t.name,
+    hash: t.hash,
+    jobPath: t.jobPath,
+    deps: t.deps,
+    command: t.command,
+    initCommands: t.initCommands,
+    params: t.params,
+    tags: t.tags,
+    requirements: t.requirements,
+    launcher: t.launcher,
+    retry: t.retry,
+  };
+}
+
 /** The evaluated experiment: its tasks in submission order. */
 export interface Evaluated {
   experimentId: string;

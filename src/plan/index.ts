@@ -1,12 +1,12 @@
 /**
- * plan: the evaluated tasks as a DAG (graphlib), checked for cycles and for tasks that cannot
- * run, in a stable topological order: among ready jobs, the smallest (task id, hash) first.
+ * plan: the evaluated tasks as a DAG in a stable topological order (Kahn's algorithm; among
+ * ready jobs, the smallest (task id, hash) first), checked for tasks that cannot run. A cycle
+ * leaves jobs out of that order; graphlib then finds and names it.
  */
 import { Graph, alg } from "@dagrejs/graphlib";
 import { Codes, XpmError, type Diagnostic } from "../model/diagnostics.ts";
-import type { Evaluated, Plan, PlannedJob, TaskInstance } from "../model/plan.ts";
+import { copyTask, type Evaluated, type Plan, type PlannedJob, type TaskInstance } from "../model/plan.ts";
 import { MinHeap } from "./heap.ts";
-
 
 function compareJobs(a: TaskInstance, b: TaskInstance): number {
   if (a.taskId !== b.taskId) return a.taskId < b.taskId ? -1 : 1;
@@ -16,28 +16,18 @@ function compareJobs(a: TaskInstance, b: TaskInstance): number {
 /** Builds the plan; throws XpmError listing every problem found. */
 export function plan(evaluated: Evaluated): Plan {
   const byKey = new Map(evaluated.tasks.map((t) => [t.key, t]));
-  const graph = new Graph({ directed: true });
   const problems: Diagnostic[] = [];
+  const noCommand = new Set<string>();
   for (const t of evaluated.tasks) {
-    graph.setNode(t.key);
-    if (t.command.length === 0 && !problems.some((p) => p.message.startsWith(`task ${t.taskId} `))) {
+    if (t.command.length === 0 && !noCommand.has(t.taskId)) {
+      noCommand.add(t.taskId);
       problems.push({
         code: Codes.COMMAND_VALUE,
         message: `task ${t.taskId} has no command, so its job cannot run`,
         hint: "give defineTask(...) a `command: (p) => [...]` option",
       });
     }
-  }
-  for (const t of evaluated.tasks) {
-    for (const d of t.deps) {
-      if (!byKey.has(d)) throw new Error(`internal: ${t.key} depends on unknown job ${d}`);
-      graph.setEdge(d, t.key);
-    }
-  }
-  if (!alg.isAcyclic(graph)) {
-    for (const cycle of alg.findCycles(graph)) {
-      problems.push({ code: Codes.DAG_CYCLE, message: `jobs depend on each other in a cycle: ${cycle.join(" -> ")}` });
-    }
+    for (const d of t.deps) if (!byKey.has(d)) throw new Error(`internal: ${t.key} depends on unknown job ${d}`);
   }
   if (problems.length) throw new XpmError(problems);
 
@@ -56,12 +46,23 @@ export function plan(evaluated: Evaluated): Plan {
   const jobs: PlannedJob[] = [];
   for (let next = ready.pop(); next; next = ready.pop()) {
     const dependents = (children.get(next.key) ?? []).sort();
-    jobs.push({ ...next, index: jobs.length, dependents });
+    jobs.push(Object.assign(copyTask(next), { index: jobs.length, dependents }));
     for (const child of dependents) {
       const left = indegree.get(child)! - 1;
       indegree.set(child, left);
       if (left === 0) ready.push(byKey.get(child)!);
     }
   }
+  // Kahn's order leaves out jobs on a cycle; graphlib then names the cycles.
+  if (jobs.length < evaluated.tasks.length) throw new XpmError(cycles(evaluated.tasks));
   return { experimentId: evaluated.experimentId, jobs };
+}
+
+function cycles(tasks: readonly TaskInstance[]): Diagnostic[] {
+  const graph = new Graph({ directed: true });
+  for (const t of tasks) {
+    graph.setNode(t.key);
+    for (const d of t.deps) graph.setEdge(d, t.key);
+  }
+  return alg.findCycles(graph).map((cycle) => ({ code: Codes.DAG_CYCLE, message: `jobs depend on each other in a cycle: ${cycle.join(" -> ")}`, hint: "a task cannot use, directly or not, its own outputs" }));
 }

@@ -3,18 +3,12 @@
  * their dependents, re-runs that only run what is left, and hostile parameter values.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { cli, fixture, tmp, tree, errorsIn } from "../helpers.ts";
+import { describe, expect, it } from "vitest";
+import { cli, fixture, tmp, tree, errorsIn, scratchFolders } from "../helpers.ts";
 
-const made: string[] = [];
-afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
-function scratch(): string {
-  const d = tmp();
-  made.push(d);
-  return d;
-}
+const scratch = scratchFolders();
 
 function markers(ws: string, ext: string): string[] {
   return [...tree(ws).keys()].filter((p) => p.startsWith("jobs/") && p.endsWith(`.${ext}`)).sort();
@@ -75,7 +69,7 @@ describe("a failing job", () => {
   it("blocks its dependents, exits non-zero, and a fixed re-run runs only the failed subtree", () => {
     const ws = scratch();
     const log = join(ws, "..", `chain-${Date.now()}.log`);
-    made.push(log);
+    scratch.track(log);
     const failing = cli(["run-experiment", project, "--workdir", ws, "-c", "fail_b=true", "-c", `log=${log}`, "-j", "1"]);
     expect(failing.status).toBe(1);
     expect(failing.stdout).toMatch(/5 jobs: 0 already done, 2 ran, 1 failed, 2 blocked by a failed dependency/);
@@ -97,7 +91,7 @@ describe("a failing job", () => {
   it("run-local.sh skips the dependents of a failure and marks them `dependency`", () => {
     const ws = scratch();
     const log = join(ws, "..", `chain-local-${Date.now()}.log`);
-    made.push(log);
+    scratch.track(log);
     cli(["run-experiment", project, "--run-mode", "prepare", "--workdir", ws, "-c", "fail_b=true", "-c", `log=${log}`]);
     const r = spawnSync("bash", [join(ws, "experiments/chain/run-local.sh")], { encoding: "utf8" });
     expect(r.status).not.toBe(0);

@@ -3,19 +3,13 @@
  * workspace selection, run-mode spellings, the experiment lock, dirty git, the golden check.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { ROOT, cli, errorsIn, fixture, tmp } from "../helpers.ts";
+import { describe, expect, it } from "vitest";
+import { ROOT, cli, errorsIn, fixture, tmp, scratchFolders } from "../helpers.ts";
 
-const made: string[] = [];
-afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
-function scratch(): string {
-  const d = tmp();
-  made.push(d);
-  return d;
-}
+const scratch = scratchFolders();
 const layers = (name: string) => fixture("layers", name);
 
 describe("YAML layering", () => {
@@ -125,7 +119,7 @@ describe("settings and workspaces", () => {
     expect(r.status).toBe(0);
     const r2 = cli(["run-experiment", layers("normal"), "--run-mode", "prepare", "--xpm-config-dir", settings, "--env", "XPM_TEST_CLI", "it's", "--workspace", "lay"]);
     expect(r2.status).toBe(0);
-    made.push(join(settings, "ws-layers"));
+    scratch.track(join(settings, "ws-layers"));
     const script = spawnSync("bash", ["-c", `cat ${join(settings, "ws-layers")}/jobs/layers.fit/*/Fit.sh | head -40`], { encoding: "utf8" }).stdout;
     expect(script).toContain("export XPM_TEST_WS=from-workspace\nexport XPM_TEST_SETTINGS=from-settings\nexport XPM_TEST_CLI='it'\\''s'\n");
   });

@@ -3,19 +3,13 @@
  * Ctrl-C, time limits, retries, fail-fast, GPUs. Real processes, real signals.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { afterAll, describe, expect, it } from "vitest";
-import { CLI, cli, fixture, tmp } from "../helpers.ts";
+import { describe, expect, it } from "vitest";
+import { CLI, cli, fixture, tmp, scratchFolders } from "../helpers.ts";
 
-const made: string[] = [];
-afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
-function scratch(): string {
-  const d = tmp("xpm-runner-");
-  made.push(d);
-  return d;
-}
+const scratch = scratchFolders("xpm-runner-");
 
 interface JobSpec {
   label: string;
