@@ -66,11 +66,20 @@ function statesOnDisk(workspace: string, jobs: readonly ResolvedJob[]): (job: Re
   };
 }
 
-/** Where to look: the jobs nothing depends on hold the experiment's final results. */
-function printResults(jobs: readonly ResolvedJob[], shown: string, out: Out): void {
+/** Where to look: the jobs nothing depends on hold the experiment's final results (their own files, not ours). */
+function printResults(jobs: readonly ResolvedJob[], workspace: string, shown: string, out: Out): void {
   const sinks = jobs.filter((j) => j.dependents.length === 0);
   out(`results (the final job${sinks.length === 1 ? "" : "s"}, on which nothing depends):`);
-  for (const j of sinks) out(`  ${join(shown, j.jobPath)}/`);
+  for (const j of sinks.slice(0, 20)) {
+    let produced: string[] = [];
+    try {
+      produced = readdirSync(join(workspace, j.jobPath)).filter((f) => f !== "params.json" && !f.startsWith(`${j.name}.`));
+    } catch {
+      // Not run yet.
+    }
+    out(`  ${join(shown, j.jobPath)}/${produced.length === 1 ? produced[0] : produced.length ? ` (${produced.join(", ")})` : ""}`);
+  }
+  if (sinks.length > 20) out(`  ... and ${sinks.length - 20} more`);
 }
 
 export async function runExperimentCommand(p: Parsed, out: Out, err: Out): Promise<number> {
@@ -147,7 +156,7 @@ export async function runExperimentCommand(p: Parsed, out: Out, err: Out): Promi
     }
     // A record of what ran (normal mode only: prepare output stays byte-stable).
     if (git) writeFileSync(join(workspace, experimentDir(xp.id), "git.json"), `${JSON.stringify({ commit: git.commit, dirty: git.dirty }, null, 2)}\n`);
-    return await runAndSubmit(p, workspace, xp.id, out, () => printResults(jobs, shown, out));
+    return await runAndSubmit(p, workspace, xp.id, out, () => printResults(jobs, workspace, shown, out));
   } finally {
     release();
   }
