@@ -78,6 +78,10 @@ class Encoder {
     this.bytes(Buffer.from(s, "utf8"));
   }
 
+  encoded(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+
   digest(): Uint8Array {
     const h = createHash("sha256");
     for (const c of this.chunks) h.update(c);
@@ -220,12 +224,13 @@ function defaultOf(d: { value: unknown } | { factory: () => unknown }): unknown 
   return "factory" in d ? d.factory() : d.value;
 }
 
+/** Whether two values encode to the same bytes (compared directly: no hashing needed). */
 function sameEncoding(a: unknown, b: unknown, type: ValueType, path: ConfigPath): boolean {
   const ea = new Encoder(path);
   ea.value(a, type);
   const eb = new Encoder(path);
   eb.value(b, type);
-  return Buffer.compare(Buffer.from(ea.digest()), Buffer.from(eb.digest())) === 0;
+  return ea.encoded().equals(eb.encoded());
 }
 
 /** Python sorts str by code point; JS's default sort compares UTF-16 units. */
