@@ -214,3 +214,24 @@ describe("Ctrl-C", () => {
     expect(spawnSync("pgrep", ["-f", "sleep 30"]).stdout.toString().trim()).toBe("");
   });
 });
+
+describe("progress", () => {
+  it("on a terminal: one live line (done, running, failed, queued, elapsed, ETA); piped: one line per state change", () => {
+    const jobs: JobSpec[] = ["p1", "p2", "p3"].map((label) => ({ label, script: "sleep 0.3" }));
+    const ws = prepare(jobs);
+    // util-linux script(1) gives the runner a real pseudo-terminal.
+    const command = [process.execPath, CLI, "run", ws, "runner"].map((w) => `'${w}'`).join(" ");
+    const tty = spawnSync("script", ["-qefc", command, "/dev/null"], { encoding: "utf8", env: { ...process.env, CI: "", XPM_CONFIG_DIR: LOCAL4 } });
+    expect(tty.status).toBe(0);
+    expect(tty.stdout).toMatch(/\r\x1b\[K\d done, \d running, 0 failed, \d queued — \d+:\d\d/);
+    expect(tty.stdout).toMatch(/ETA \d+:\d\d/);
+    expect(tty.stdout).not.toContain("started  runner.Job");
+
+    const piped = prepare(jobs);
+    const r = runSync(piped);
+    expect(r.stdout.split("\n").filter((l) => / started {2}runner\.Job\//.test(l))).toHaveLength(3);
+    expect(r.stdout.split("\n").filter((l) => / done {5}runner\.Job\//.test(l))).toHaveLength(3);
+    expect(r.stdout).not.toContain("\x1b[K");
+  });
+});
+
