@@ -15,6 +15,7 @@ import { writeFiles } from "../emit/write.ts";
 import { gitState } from "../load/git.ts";
 import { chooseWorkspace } from "../load/settings.ts";
 import { Codes, fail, formatDiagnostics } from "../model/diagnostics.ts";
+import { EXPERIMENT_KEYS } from "../model/experiment.ts";
 import type { ResolvedJob } from "../model/plan.ts";
 import { lockExperiment } from "../run/lock.ts";
 import { isDone, readFailed } from "../run/markers.ts";
@@ -94,7 +95,7 @@ export async function runExperimentCommand(p: Parsed, out: Out, err: Out): Promi
   });
   const xp = loaded.experiment;
   if (p.flags.has("--show")) {
-    const keys = Object.fromEntries(Object.entries(xp).filter(([k, v]) => ["id", "file", "module", "pre_experiment", "dirty_git", "title", "description"].includes(k) && v !== undefined));
+    const keys = Object.fromEntries(EXPERIMENT_KEYS.filter((k) => xp[k] !== undefined).map((k) => [k, xp[k]]));
     out(stringify({ ...keys, ...xp.config }).trimEnd());
     return 0;
   }

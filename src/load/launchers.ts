@@ -11,6 +11,7 @@ import { z } from "zod";
 import { Codes, XpmError, type Diagnostic } from "../model/diagnostics.ts";
 import type { Launcher } from "../model/launchers.ts";
 import { parseDuration, parseSize } from "../resolve/requirements.ts";
+import { EnvSchema } from "./settings.ts";
 import { fileLocator, locate, readYaml, zodDiagnostics } from "./yaml.ts";
 
 /** The settings folder, by precedence: explicit flag, environment, default. */
@@ -43,7 +44,7 @@ const LauncherSchema = z
     memory: size.optional(),
     max_duration: duration.optional(),
     min_gpus: z.int().nonnegative().default(0),
-    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name"), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
+    env: EnvSchema.default({}),
     accelerators: z
       .array(z.object({ type: z.enum(["cuda", "mps"]), memory: size.optional(), count: z.int().positive().default(1) }).strict())
       .default([]),

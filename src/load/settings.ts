@@ -12,7 +12,8 @@ import { Codes, XpmError, fail, type Diagnostic } from "../model/diagnostics.ts"
 import { didYouMean, displayPath } from "../util/text.ts";
 import { fileLocator, readYaml, zodDiagnostics } from "./yaml.ts";
 
-const EnvSchema = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name"), z.union([z.string(), z.number(), z.boolean()]).transform(String));
+/** An environment block (`env:` of launchers, workspaces and settings): names checked, values as strings. */
+export const EnvSchema = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name"), z.union([z.string(), z.number(), z.boolean()]).transform(String));
 
 const SettingsSchema = z
   .object({

@@ -3,7 +3,7 @@
  * and applying `-c key.path=value` overrides.
  */
 import { readFileSync } from "node:fs";
-import { Document, LineCounter, parseDocument, isMap, isScalar, type Node } from "yaml";
+import { Document, LineCounter, parseDocument, isMap, type Node } from "yaml";
 import type { z } from "zod";
 import { Codes, XpmError, fail, type Diagnostic, type Where } from "../model/diagnostics.ts";
 import { didYouMean } from "../util/text.ts";
@@ -81,7 +81,7 @@ export function parseOverride(spec: string): { path: string[]; value: unknown } 
   if (path.some((p) => p === "")) fail(Codes.OVERRIDE_SYNTAX, `-c: empty key segment in '${spec.slice(0, eq)}'`, { hint: "write keys as a.b.c" });
   const raw = spec.slice(eq + 1);
   const parsed = parseDocument(raw);
-  const value = parsed.errors.length ? raw : isScalar(parsed.contents) || parsed.contents === null ? parsed.toJS() : parsed.toJS();
+  const value = parsed.errors.length ? raw : parsed.toJS();
   return { path, value };
 }
 
