@@ -1,5 +1,5 @@
 /** Workspace-relative paths of emitted files, shared by emit, run and submit. */
-import { posix } from "node:path";
+import { relativePath } from "../util/relpath.ts";
 import type { CommandWord } from "../model/plan.ts";
 
 /** `experiments/<id>`: the experiment's folder in the workspace. */
@@ -20,8 +20,8 @@ export function assetPath(digest: string, basename: string): string {
 /** Renders one command word as a path or literal relative to the job directory `jobPath`. */
 export function renderWord(word: CommandWord, jobPath: string, assets: ReadonlyMap<string, { rel: string }>): string {
   if ("lit" in word) return word.lit;
-  if ("jobFile" in word) return posix.relative(jobPath, `jobs/${word.jobFile.job}/${word.jobFile.rel}`) || ".";
+  if ("jobFile" in word) return relativePath(jobPath, `jobs/${word.jobFile.job}/${word.jobFile.rel}`) || ".";
   const a = assets.get(word.asset);
   if (!a) throw new Error(`internal: asset ${word.asset} was not loaded`);
-  return posix.relative(jobPath, word.member === undefined ? a.rel : `${a.rel}/${word.member}`);
+  return relativePath(jobPath, word.member === undefined ? a.rel : `${a.rel}/${word.member}`);
 }

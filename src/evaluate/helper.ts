@@ -81,6 +81,7 @@ export class Helper {
     const jobPath = `jobs/${key}`;
     const options = task.type.task ?? {};
     const segments = task.type.id.split(".");
+    const tags = task.allTags();
     return {
       key,
       taskId: task.type.id,
@@ -90,8 +91,8 @@ export class Helper {
       deps: [...deps].sort(),
       command: this.commandOf(task, key, deps),
       initCommands: task.initTasks.map((t) => this.commandOf(t, key, deps)),
-      params: `${JSON.stringify(paramsDocument(task, (t) => this.keyOf(t), jobPath), null, 2)}\n`,
-      tags: task.allTags(),
+      params: `${JSON.stringify(paramsDocument(task, (t) => this.keyOf(t), jobPath, tags), null, 2)}\n`,
+      tags,
       requirements: opts.requirements ?? options.requirements,
       launcher: opts.launcher,
       retry: { max: options.maxRetries ?? 0, durationFactor: options.retryDurationFactor ?? 1 },

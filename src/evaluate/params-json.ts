@@ -2,15 +2,16 @@
  * params.json: the resolved parameter values of a job, for humans and for the command itself.
  * Keys are sorted; paths are relative to the job directory; sub-configs carry their type and id.
  */
-import { posix } from "node:path";
 import type { ConfigInstance as CI } from "../model/values.ts";
 import { ConfigInstance, PathRef } from "../model/values.ts";
 import { identifierHex } from "../util/identifier.ts";
+import { relativePath } from "../util/relpath.ts";
+import type { Tags } from "../model/values.ts";
 
 type KeyOf = (task: CI) => string | undefined;
 
 /** Builds the params.json document of a task (as plain JSON values). */
-export function paramsDocument(task: CI, keyOf: KeyOf, jobPath: string): unknown {
+export function paramsDocument(task: CI, keyOf: KeyOf, jobPath: string, tags: Tags = task.allTags()): unknown {
   const onPath = new Set<CI>();
   const toJson = (v: unknown): unknown => {
     if (v === null || v === undefined) return null;
@@ -19,7 +20,7 @@ export function paramsDocument(task: CI, keyOf: KeyOf, jobPath: string): unknown
     if (v instanceof PathRef) {
       if (v.task === task) return v.rel;
       const key = keyOf(v.task);
-      return key ? posix.relative(jobPath, `jobs/${key}/${v.rel}`) : v.rel;
+      return key ? relativePath(jobPath, `jobs/${key}/${v.rel}`) : v.rel;
     }
     if (v instanceof ConfigInstance) {
       if (onPath.has(v)) return { $ref: identifierHex(v) };
@@ -38,7 +39,6 @@ export function paramsDocument(task: CI, keyOf: KeyOf, jobPath: string): unknown
   };
   const doc: Record<string, unknown> = { task: task.type.id, identifier: identifierHex(task) };
   doc.params = toJson(task);
-  const tags = task.allTags();
   doc.tags = Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1)));
   return doc;
 }

@@ -31,8 +31,8 @@ export class ConfigInstance<V extends Record<string, unknown> = Record<string, u
   /** Init tasks attached at submission; they enter the identifier after the params. */
   initTasks: ConfigInstance[] = [];
   readonly tags: Tags = {};
-  /** Cached identifier (raw bytes) once computed without a cycle; the config is then frozen. */
-  cachedId: Uint8Array | undefined;
+  /** Cached identifier (hex) once computed without a cycle; the config is then frozen. */
+  cachedId: string | undefined;
 
   constructor(
     readonly type: ConfigType,

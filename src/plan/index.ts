@@ -5,7 +5,7 @@
  */
 import { Graph, alg } from "@dagrejs/graphlib";
 import { Codes, XpmError, type Diagnostic } from "../model/diagnostics.ts";
-import { copyTask, type Evaluated, type Plan, type PlannedJob, type TaskInstance } from "../model/plan.ts";
+import { plannedJob, type Evaluated, type Plan, type PlannedJob, type TaskInstance } from "../model/plan.ts";
 import { MinHeap } from "./heap.ts";
 
 function compareJobs(a: TaskInstance, b: TaskInstance): number {
@@ -15,10 +15,12 @@ function compareJobs(a: TaskInstance, b: TaskInstance): number {
 
 /** Builds the plan; throws XpmError listing every problem found. */
 export function plan(evaluated: Evaluated): Plan {
-  const byKey = new Map(evaluated.tasks.map((t) => [t.key, t]));
+  const tasks = evaluated.tasks;
+  const byKey = new Map<string, number>();
+  tasks.forEach((t, i) => byKey.set(t.key, i));
   const problems: Diagnostic[] = [];
   const noCommand = new Set<string>();
-  for (const t of evaluated.tasks) {
+  for (const t of tasks) {
     if (t.command.length === 0 && !noCommand.has(t.taskId)) {
       noCommand.add(t.taskId);
       problems.push({
@@ -27,34 +29,39 @@ export function plan(evaluated: Evaluated): Plan {
         hint: "give defineTask(...) a `command: (p) => [...]` option",
       });
     }
-    for (const d of t.deps) if (!byKey.has(d)) throw new Error(`internal: ${t.key} depends on unknown job ${d}`);
   }
   if (problems.length) throw new XpmError(problems);
 
-  // Kahn's algorithm; among ready jobs the smallest (task id, hash) goes first.
-  const children = new Map<string, string[]>();
-  for (const t of evaluated.tasks) {
+  // Tasks are numbered by submission; the graph is kept in arrays indexed by those numbers.
+  const children: number[][] = tasks.map(() => []);
+  const indegree = new Int32Array(tasks.length);
+  tasks.forEach((t, i) => {
     for (const d of t.deps) {
-      const list = children.get(d);
-      if (list) list.push(t.key);
-      else children.set(d, [t.key]);
+      const parent = byKey.get(d);
+      if (parent === undefined) throw new Error(`internal: ${t.key} depends on unknown job ${d}`);
+      children[parent]!.push(i);
     }
-  }
-  const indegree = new Map(evaluated.tasks.map((t) => [t.key, t.deps.length]));
-  const ready = new MinHeap<TaskInstance>((a, b) => compareJobs(a, b) < 0);
-  for (const t of evaluated.tasks) if (t.deps.length === 0) ready.push(t);
+    indegree[i] = t.deps.length;
+  });
+  // Each task's rank in (task id, hash) order, from one sort: the ready queue compares integers.
+  const rank = new Int32Array(tasks.length);
+  tasks
+    .map((_, i) => i)
+    .sort((i, j) => compareJobs(tasks[i]!, tasks[j]!))
+    .forEach((i, r) => (rank[i] = r));
+
+  // Kahn's algorithm; among ready jobs the smallest (task id, hash) goes first.
+  const ready = new MinHeap<number>((a, b) => rank[a]! < rank[b]!);
+  for (let i = 0; i < tasks.length; i++) if (indegree[i] === 0) ready.push(i);
   const jobs: PlannedJob[] = [];
-  for (let next = ready.pop(); next; next = ready.pop()) {
-    const dependents = (children.get(next.key) ?? []).sort();
-    jobs.push(Object.assign(copyTask(next), { index: jobs.length, dependents }));
-    for (const child of dependents) {
-      const left = indegree.get(child)! - 1;
-      indegree.set(child, left);
-      if (left === 0) ready.push(byKey.get(child)!);
-    }
+  for (let next = ready.pop(); next !== undefined; next = ready.pop()) {
+    const kids = children[next]!;
+    const dependents = kids.map((c) => tasks[c]!.key).sort();
+    jobs.push(plannedJob(tasks[next]!, jobs.length, dependents));
+    for (const child of kids) if (--indegree[child]! === 0) ready.push(child);
   }
   // Kahn's order leaves out jobs on a cycle; graphlib then names the cycles.
-  if (jobs.length < evaluated.tasks.length) throw new XpmError(cycles(evaluated.tasks));
+  if (jobs.length < tasks.length) throw new XpmError(cycles(tasks));
   return { experimentId: evaluated.experimentId, jobs };
 }
 

@@ -5,7 +5,7 @@
  */
 import { Codes, XpmError, type Diagnostic } from "../model/diagnostics.ts";
 import type { Launcher } from "../model/launchers.ts";
-import { copyTask, type Plan, type PlannedJob, type ResolvedJob, type ResolvedPlan, type ResolvedResources } from "../model/plan.ts";
+import { resolvedJob, type Plan, type PlannedJob, type ResolvedJob, type ResolvedPlan, type ResolvedResources } from "../model/plan.ts";
 import { findLauncher, refusal, type Refusal } from "./match.ts";
 import { DEFAULT_REQUIREMENT, parseRequirement, type HostRequirement, type Requirement } from "./requirements.ts";
 
@@ -93,7 +93,7 @@ export function resolve(plan: Plan, launchers: readonly Launcher[], env: readonl
       if (!problems.includes(hit)) problems.push(hit);
       return undefined;
     }
-    return Object.assign(copyTask(j), { index: j.index, dependents: j.dependents, resources: hit });
+    return resolvedJob(j, hit);
   });
   if (problems.length) throw new XpmError(problems);
   return { experimentId: plan.experimentId, jobs: jobs as ResolvedJob[] };

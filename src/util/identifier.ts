@@ -3,6 +3,7 @@
  * (see test/fixtures/identifiers.README.md for the byte table). The declared param type, not
  * the JS value, picks the encoding of numbers.
  */
+import * as crypto from "node:crypto";
 import { createHash } from "node:crypto";
 import type { ValueType } from "../model/types.ts";
 import { ConfigInstance, PathRef } from "../model/values.ts";
@@ -49,93 +50,136 @@ class ConfigPath {
   }
 }
 
-/** Accumulates the byte encoding of one config. */
+/**
+ * The bytes being encoded, in one growable buffer shared by every encoding. A config's body is
+ * written at the end; a sub-config met on the way is encoded after it, hashed, and its region
+ * given back (`pos` reset) before its 32-byte id is written in its place: a stack of regions,
+ * so hashing 100,000 jobs allocates no chunk lists.
+ */
+let buf = Buffer.allocUnsafe(1 << 16);
+let pos = 0;
+
+function room(n: number): void {
+  if (pos + n <= buf.length) return;
+  const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, pos + n));
+  buf.copy(bigger, 0, 0, pos);
+  buf = bigger;
+}
+
+function byte(b: number): void {
+  room(1);
+  buf[pos++] = b;
+}
+
+const TWO_32 = 2 ** 32;
+
+function int64(v: number | bigint): void {
+  room(8);
+  if (typeof v === "number" && Number.isSafeInteger(v)) {
+    const hi = Math.floor(v / TWO_32);
+    buf.writeInt32BE(hi, pos);
+    buf.writeUInt32BE(v - hi * TWO_32, pos + 4);
+  } else {
+    buf.writeBigInt64BE(BigInt(v), pos);
+  }
+  pos += 8;
+}
+
+function double(v: number): void {
+  room(8);
+  pos = buf.writeDoubleBE(v, pos);
+}
+
+function utf8(s: string): void {
+  room(3 * s.length);
+  pos += buf.write(s, pos, "utf8");
+}
+
+function text(tag: number, s: string): void {
+  byte(tag);
+  utf8(s);
+}
+
+function hexBytes(hex: string): void {
+  room(32);
+  pos += buf.write(hex, pos, "hex");
+}
+
+const sha256Hex: (data: Uint8Array) => string =
+  typeof (crypto as { hash?: unknown }).hash === "function"
+    ? (data) => (crypto as unknown as { hash(a: string, d: Uint8Array, e: string): string }).hash("sha256", data, "hex")
+    : (data) => createHash("sha256").update(data).digest("hex");
+
+/** A type's hashed params in code-point order, with their value types (computed once per type). */
+const hashedParamsOf = new WeakMap<ConfigInstance["type"], { name: string; decl: ConfigInstance["type"]["params"][string]; type: ValueType }[]>();
+
+function hashedParams(type: ConfigInstance["type"]) {
+  let list = hashedParamsOf.get(type);
+  if (!list) {
+    list = Object.keys(type.params)
+      .sort(compareCodePoints)
+      .filter((name) => type.params[name]!.kind !== "meta" && type.params[name]!.kind !== "pathgen")
+      .map((name) => ({ name, decl: type.params[name]!, type: type.paramType(name) }));
+    hashedParamsOf.set(type, list);
+  }
+  return list;
+}
+
+/** Encodes one config's body (appending to the shared buffer). */
 class Encoder {
-  private readonly chunks: Uint8Array[] = [];
   /** Distinct instance-config objects seen per identifier, for the position suffix. */
-  private readonly instances = new Map<string, ConfigInstance[]>();
+  private instances: Map<string, ConfigInstance[]> | undefined;
 
   constructor(private readonly path: ConfigPath) {}
 
-  bytes(b: Uint8Array | number[]): void {
-    this.chunks.push(b instanceof Uint8Array ? b : Uint8Array.from(b));
-  }
-
-  int64(v: number | bigint): void {
-    const buf = Buffer.alloc(8);
-    buf.writeBigInt64BE(BigInt(v));
-    this.bytes(buf);
-  }
-
-  double(v: number): void {
-    const buf = Buffer.alloc(8);
-    buf.writeDoubleBE(v);
-    this.bytes(buf);
-  }
-
-  text(tag: number, s: string): void {
-    this.bytes([tag]);
-    this.bytes(Buffer.from(s, "utf8"));
-  }
-
-  encoded(): Buffer {
-    return Buffer.concat(this.chunks);
-  }
-
-  digest(): Uint8Array {
-    const h = createHash("sha256");
-    for (const c of this.chunks) h.update(c);
-    return h.digest();
-  }
-
   /** A reference to another config: its identifier, a cycle distance, or an instance position. */
   configRef(config: ConfigInstance): void {
-    this.bytes([OBJECT]);
+    byte(OBJECT);
     const loop = this.path.detectLoop(config);
     if (loop !== undefined) {
-      this.bytes([CYCLE]);
-      this.int64(loop);
+      byte(CYCLE);
+      int64(loop);
       return;
     }
     const id = computeId(config, this.path);
-    this.bytes(id);
+    hexBytes(id);
     if (config.type.kind === "instance") {
-      const key = Buffer.from(id).toString("hex");
-      const seen = this.instances.get(key) ?? [];
-      let pos = seen.indexOf(config);
-      if (pos < 0) pos = seen.push(config) - 1;
-      this.instances.set(key, seen);
-      if (pos > 0) {
-        this.bytes([INSTANCE_POS]);
-        this.int64(pos);
+      this.instances ??= new Map();
+      const seen = this.instances.get(id) ?? [];
+      let at = seen.indexOf(config);
+      if (at < 0) at = seen.push(config) - 1;
+      this.instances.set(id, seen);
+      if (at > 0) {
+        byte(INSTANCE_POS);
+        int64(at);
       }
     }
   }
 
   value(v: unknown, type: ValueType): void {
-    if (v === null || v === undefined) return this.bytes([NONE]);
+    if (v === null || v === undefined) return byte(NONE);
     switch (type.kind) {
       case "optional":
         return this.value(v, type.inner);
       case "int":
-        this.bytes([INT]);
-        return this.int64(typeof v === "boolean" ? (v ? 1 : 0) : (v as number | bigint));
+        byte(INT);
+        return int64(typeof v === "boolean" ? (v ? 1 : 0) : (v as number | bigint));
       case "bool":
-        this.bytes([INT]);
-        return this.int64(v ? 1 : 0);
+        byte(INT);
+        return int64(v ? 1 : 0);
       case "float":
-        this.bytes([FLOAT]);
-        return this.double(v as number);
+        byte(FLOAT);
+        return double(v as number);
       case "str":
-        return this.text(STR, String(v));
+        return text(STR, String(v));
       case "enum":
-        return this.text(ENUM, `${type.name}:${String(v)}`);
+        return text(ENUM, `${type.name}:${String(v)}`);
       case "path":
         if (v instanceof PathRef) {
-          this.bytes([TASK]);
+          byte(TASK);
           this.configRef(v.task);
         }
-        return this.text(PATH, String(v));
+        return text(PATH, String(v));
       case "list":
         return this.list(v as unknown[], type.item);
       case "set":
@@ -150,22 +194,26 @@ class Encoder {
   }
 
   private list(items: readonly unknown[], item: ValueType): void {
-    this.bytes([LIST]);
-    this.double(items.length);
+    byte(LIST);
+    double(items.length);
     for (const x of items) this.value(x, item);
   }
 
   private set(items: Iterable<unknown>, item: ValueType): void {
     const encoded = [...items].map((x) => {
-      const e = new Encoder(this.path);
-      e.value(x, item);
-      const bytes = Buffer.concat(e.chunks);
+      const start = pos;
+      new Encoder(this.path).value(x, item);
+      const bytes = Buffer.from(buf.subarray(start, pos));
+      pos = start;
       return { bytes, key: createHash("sha256").update(bytes).digest() };
     });
     encoded.sort((a, b) => Buffer.compare(a.key, b.key));
-    this.bytes([SET]);
-    this.double(encoded.length);
-    for (const e of encoded) this.bytes(e.bytes);
+    byte(SET);
+    double(encoded.length);
+    for (const e of encoded) {
+      room(e.bytes.length);
+      pos += e.bytes.copy(buf, pos);
+    }
   }
 
   private dict(v: unknown, keyKind: "str" | "int", valueType: ValueType): void {
@@ -173,7 +221,7 @@ class Encoder {
       v instanceof Map ? [...v.entries()] : Object.entries(v as Record<string, unknown>);
     const keyed = entries.map(([k, x]) => [keyKind === "int" ? Number(k) : String(k), x] as const);
     keyed.sort(([a], [b]) => (typeof a === "number" && typeof b === "number" ? a - b : compareCodePoints(String(a), String(b))));
-    this.bytes([DICT]);
+    byte(DICT);
     for (const [k, x] of keyed) {
       this.value(k, { kind: keyKind });
       this.value(x, valueType);
@@ -194,27 +242,24 @@ class Encoder {
 
   /** The body of a config: producer mark, type id, hashed params, init tasks. */
   config(config: ConfigInstance): void {
-    this.bytes([OBJECT]);
+    byte(OBJECT);
     if (config.producer && config.producer !== config) {
-      this.bytes([TASK]);
+      byte(TASK);
       this.configRef(config.producer);
     }
-    this.bytes(Buffer.from(config.type.hashId, "utf8"));
-    for (const name of Object.keys(config.type.params).sort(compareCodePoints)) {
-      const decl = config.type.params[name]!;
-      if (decl.kind === "meta" || decl.kind === "pathgen") continue;
-      const type = config.type.paramType(name);
+    utf8(config.type.hashId);
+    for (const { name, decl, type } of hashedParams(config.type)) {
       const value = config.values[name];
       if (decl.kind !== "constant") {
         if ((value === null || value === undefined) && !decl.default) continue;
         if (decl.ignoreDefault && decl.default && sameEncoding(value, defaultOf(decl.default), type, this.path)) continue;
       }
-      this.text(STR, name);
-      this.bytes([NAME]);
+      text(STR, name);
+      byte(NAME);
       this.value(value, type);
     }
     if (config.initTasks.length) {
-      this.bytes([INIT_TASKS]);
+      byte(INIT_TASKS);
       for (const t of config.initTasks) this.configRef(t);
     }
   }
@@ -224,13 +269,15 @@ function defaultOf(d: { value: unknown } | { factory: () => unknown }): unknown 
   return "factory" in d ? d.factory() : d.value;
 }
 
-/** Whether two values encode to the same bytes (compared directly: no hashing needed). */
+/** Whether two values encode to the same bytes (compared in place: no hashing needed). */
 function sameEncoding(a: unknown, b: unknown, type: ValueType, path: ConfigPath): boolean {
-  const ea = new Encoder(path);
-  ea.value(a, type);
-  const eb = new Encoder(path);
-  eb.value(b, type);
-  return ea.encoded().equals(eb.encoded());
+  const start = pos;
+  new Encoder(path).value(a, type);
+  const middle = pos;
+  new Encoder(path).value(b, type);
+  const same = buf.compare(buf, start, middle, middle, pos) === 0;
+  pos = start;
+  return same;
 }
 
 /** Python sorts str by code point; JS's default sort compares UTF-16 units. */
@@ -244,29 +291,37 @@ function compareCodePoints(a: string, b: string): number {
   return ca.length - cb.length;
 }
 
-function computeId(config: ConfigInstance, path: ConfigPath): Uint8Array {
+/** The identifier (hex) of a config; its body is encoded at the end of the buffer, then given back. */
+function computeId(config: ConfigInstance, path: ConfigPath): string {
   if (config.cachedId) return config.cachedId;
+  const start = pos;
   path.push(config);
-  const enc = new Encoder(path);
   let looped = true;
   try {
-    enc.config(config);
+    new Encoder(path).config(config);
   } finally {
     looped = path.pop(config);
   }
-  const id = enc.digest();
+  const id = sha256Hex(buf.subarray(start, pos));
+  pos = start;
   if (!looped) config.cachedId = id;
   return id;
 }
 
-/** The raw 32-byte identifier of a config or task. */
-export function identifier(config: ConfigInstance): Uint8Array {
-  return computeId(config, new ConfigPath());
-}
-
 /** The identifier as 64 lower-case hex digits. */
 export function identifierHex(config: ConfigInstance): string {
-  return Buffer.from(identifier(config)).toString("hex");
+  if (config.cachedId) return config.cachedId;
+  const start = pos;
+  try {
+    return computeId(config, new ConfigPath());
+  } finally {
+    pos = start;
+  }
+}
+
+/** The raw 32-byte identifier of a config or task. */
+export function identifier(config: ConfigInstance): Uint8Array {
+  return Buffer.from(identifierHex(config), "hex");
 }
 
 /** The job directory of a task, relative to the workspace: `jobs/<lower-cased task id>/<hex>`. */

@@ -1,0 +1,22 @@
+import { load } from "./src/compile.ts";
+import { evaluate } from "./src/evaluate/index.ts";
+import { plan } from "./src/plan/index.ts";
+import { resolve } from "./src/resolve/index.ts";
+import { emit } from "./src/emit/index.ts";
+import { loadAssets } from "./src/load/assets.ts";
+const n = process.argv[2] ?? "100000";
+const t = () => performance.now();
+let a = t();
+const loaded = await load("/work/main/bench/synthetic/bench", { overrides: [`jobs=${n}`], configDir: "/tmp/xcfg" } as any);
+console.log("load", (t() - a).toFixed(0)); a = t();
+const ev = await evaluate(loaded.experiment);
+console.log("evaluate", (t() - a).toFixed(0)); a = t();
+const p = plan(ev);
+console.log("plan", (t() - a).toFixed(0)); a = t();
+const r = resolve(p, loaded.launchers, []);
+console.log("resolve", (t() - a).toFixed(0)); a = t();
+const files = emit(r, loadAssets(ev));
+let bytes = 0, count = 0;
+for (const [k, v] of files as any) { count++; if (typeof v === "string") bytes += v.length; else if (v && typeof v === "object" && "text" in v) bytes += v.text.length; }
+console.log("emit", (t() - a).toFixed(0), count, bytes); 
+console.log("rss", (process.memoryUsage().rss / 1e6).toFixed(0));

@@ -1,0 +1,20 @@
+import { evaluate } from "./src/evaluate/index.ts";
+import { plan } from "./src/plan/index.ts";
+import { resolve } from "./src/resolve/index.ts";
+import { emit } from "./src/emit/index.ts";
+import { loadAssets } from "./src/load/assets.ts";
+import { loadLaunchers } from "./src/load/launchers.ts";
+import * as xp from "./bench/synthetic/experiment.ts";
+const n = Number(process.argv[2] ?? "100000");
+const t = () => performance.now();
+let a = t();
+const ev = await evaluate({ id: "bench", run: xp.run, config: { jobs: n }, modulePath: "/work/main/bench/synthetic/experiment.ts" } as any);
+console.log("evaluate", (t() - a).toFixed(0)); a = t();
+const p = plan(ev);
+console.log("plan", (t() - a).toFixed(0)); a = t();
+const r = resolve(p, loadLaunchers("/tmp/xcfg").launchers, []);
+console.log("resolve", (t() - a).toFixed(0)); a = t();
+let count = 0;
+if (!process.argv[3]) { for (const _ of emit(r, loadAssets(ev))) count++;
+console.log("emit", (t() - a).toFixed(0), count); }
+console.log("rss", (process.memoryUsage().rss / 1e6).toFixed(0));
