@@ -36,7 +36,7 @@ export interface Compiled {
 
 /** evaluate -> plan -> resolve (-> emit) over a loaded experiment; `env` is the job environment after the launcher's. */
 export async function compileLoaded(loaded: Loaded, env: readonly [string, string][], opts: { emit?: boolean } = {}): Promise<Compiled> {
-  const evaluated = await evaluate(loaded.experiment);
+  const evaluated = await evaluate(loaded.experiment, { params: opts.emit !== false });
   const resolved = resolve(plan(evaluated), loaded.launchers, env);
   const files = opts.emit === false ? undefined : emit(resolved, loadAssets(evaluated));
   return { plan: resolved, files };

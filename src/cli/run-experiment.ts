@@ -150,7 +150,7 @@ export async function runExperimentCommand(p: Parsed, out: Out, err: Out): Promi
   try {
     const report = writeFiles(workspace, compiled.files!);
     const xpDir = join(shown, experimentDir(xp.id));
-    out(`experiment ${xp.id}: ${jobs.length} jobs; ${report.written.length} files written, ${report.unchanged} unchanged (${xpDir})`);
+    out(`experiment ${xp.id}: ${jobs.length} jobs; ${report.written} files written, ${report.unchanged} unchanged (${xpDir})`);
     if (mode === "prepare") {
       out(`prepared: run with \`bash ${join(xpDir, "run-local.sh")}\` or \`experimaestro run ${shown} ${xp.id}\``);
       return 0;

@@ -47,6 +47,7 @@ function jobScript(job: ResolvedJob, byKey: ReadonlyMap<string, ResolvedJob>, as
 export function* emit(plan: ResolvedPlan, assets: ReadonlyMap<string, LoadedAsset>): Generator<[string, Content]> {
   const byKey = new Map(plan.jobs.map((j) => [j.key, j]));
   for (const job of plan.jobs) {
+    if (job.params === undefined) throw new Error(`internal: ${job.key} was evaluated without its params.json`);
     yield [`${job.jobPath}/params.json`, job.params];
     yield [jobFile(job, "sh"), jobScript(job, byKey, assets)];
   }

@@ -11,8 +11,9 @@ import { dirname, join } from "node:path";
 import { Codes, XpmError } from "../model/diagnostics.ts";
 import type { Content, EmittedFiles } from "./index.ts";
 
+/** How many files were written and how many were left as they were (counts only: 100,000-job plans). */
 export interface WriteReport {
-  written: string[];
+  written: number;
   unchanged: number;
 }
 
@@ -63,7 +64,7 @@ function writeContent(path: string, content: Content, mode: number): void {
 
 /** Writes `files` (workspace-relative paths) under `root`. */
 export function writeFiles(root: string, files: EmittedFiles): WriteReport {
-  const report: WriteReport = { written: [], unchanged: 0 };
+  const report: WriteReport = { written: 0, unchanged: 0 };
   /** Folder -> whether this run created it. */
   const folders = new Map<string, boolean>();
   const ensure = (dir: string): boolean => {
@@ -117,7 +118,7 @@ export function writeFiles(root: string, files: EmittedFiles): WriteReport {
         hint: "check that the workspace folder is writable and the disk is not full",
       });
     }
-    report.written.push(rel);
+    report.written++;
   }
   return report;
 }

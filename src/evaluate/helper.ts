@@ -33,6 +33,8 @@ export class Helper {
   constructor(
     /** The experiment id (from the YAML). */
     readonly experimentId: string,
+    /** Whether to serialise each task's params.json (a dry run writes nothing, so skips it). */
+    private readonly withParams = true,
   ) {}
 
   /** Submits a task; returns its outputs (or the task itself when it declares none). */
@@ -91,7 +93,7 @@ export class Helper {
       deps: [...deps].sort(),
       command: this.commandOf(task, key, deps),
       initCommands: task.initTasks.map((t) => this.commandOf(t, key, deps)),
-      params: `${JSON.stringify(paramsDocument(task, (t) => this.keyOf(t), jobPath, tags), null, 2)}\n`,
+      params: this.withParams ? `${JSON.stringify(paramsDocument(task, (t) => this.keyOf(t), jobPath, tags), null, 2)}\n` : undefined,
       tags,
       requirements: opts.requirements ?? options.requirements,
       launcher: opts.launcher,

@@ -21,8 +21,9 @@ function userFrame(err: Error, modulePath: string): string | undefined {
   return undefined;
 }
 
-export async function evaluate(loaded: LoadedExperiment): Promise<Evaluated> {
-  const helper = new Helper(loaded.id);
+/** `params: false` skips the params.json texts (for a dry run, which writes nothing). */
+export async function evaluate(loaded: LoadedExperiment, opts: { params?: boolean } = {}): Promise<Evaluated> {
+  const helper = new Helper(loaded.id, opts.params ?? true);
   try {
     await loaded.run(helper, loaded.config);
   } catch (e) {

@@ -29,8 +29,8 @@ export interface TaskInstance {
   command: CommandWord[];
   /** Commands of init tasks, run before the command in the same job. */
   initCommands: CommandWord[][];
-  /** The params.json text (paths relative to the job directory), serialised once. */
-  params: string;
+  /** The params.json text (paths relative to the job directory), serialised once; not made for a dry run. */
+  params: string | undefined;
   tags: Tags;
   requirements: string | undefined;
   /** A launcher id forced at submission. */

@@ -110,11 +110,11 @@ describe("params.json", () => {
     const { ckpt } = helper.submit(Learn.create({ model: Model.create({ hidden: 4 }), lr: 0.1 })) as { ckpt: PathRef };
     helper.submit(Eval.create({ ckpt }));
     const [learn, evaluation] = helper.tasks();
-    const p = JSON.parse(learn!.params) as { params: Record<string, unknown> };
+    const p = JSON.parse(learn!.params!) as { params: Record<string, unknown> };
     expect(Object.keys(p.params)).toEqual(["$type", "$id", "ckpt", "device", "lr", "model", "version"]);
     expect(p.params.ckpt).toBe("ckpt.bin");
     expect((p.params.model as Record<string, unknown>).$type).toBe("t.Model");
-    const e = JSON.parse(evaluation!.params) as { params: Record<string, unknown> };
+    const e = JSON.parse(evaluation!.params!) as { params: Record<string, unknown> };
     expect(e.params.ckpt).toBe(`../../${learn!.key}/ckpt.bin`);
   });
 });
