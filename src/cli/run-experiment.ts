@@ -11,7 +11,7 @@ import { compareGolden, updateGolden } from "../emit/golden.ts";
 import { materialize } from "../emit/index.ts";
 import { experimentDir } from "../emit/paths.ts";
 import { formatPlan } from "../emit/report.ts";
-import { writeFiles } from "../emit/write.ts";
+import { writeWorkspace } from "../emit/write.ts";
 import { gitState } from "../load/git.ts";
 import { chooseWorkspace } from "../load/settings.ts";
 import { Codes, fail, formatDiagnostics } from "../model/diagnostics.ts";
@@ -148,7 +148,7 @@ export async function runExperimentCommand(p: Parsed, out: Out, err: Out): Promi
   }
   const release = mode === "normal" ? lockExperiment(join(workspace, experimentDir(xp.id))) : () => {};
   try {
-    const report = writeFiles(workspace, compiled.files!);
+    const report = await writeWorkspace(workspace, compiled.files!, jobs.length);
     const xpDir = join(shown, experimentDir(xp.id));
     out(`experiment ${xp.id}: ${jobs.length} jobs; ${report.written} files written, ${report.unchanged} unchanged (${xpDir})`);
     if (mode === "prepare") {

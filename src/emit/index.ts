@@ -5,7 +5,7 @@
  */
 import { backendFor } from "../backends/index.ts";
 import type { ResolvedJob, ResolvedPlan } from "../model/plan.ts";
-import { relativePath } from "../util/relpath.ts";
+import { jobToJob } from "../util/relpath.ts";
 import { shellJoin, shellQuote } from "../util/shell.ts";
 import { manifestChunks } from "./manifest.ts";
 import { experimentDir, jobFile, renderWord } from "./paths.ts";
@@ -37,7 +37,12 @@ function jobScript(job: ResolvedJob, byKey: ReadonlyMap<string, ResolvedJob>, as
     name: shellQuote(job.name),
     env: job.resources.env.map(([k, v]) => `export ${k}=${shellQuote(v)}`),
     // One marker per line: long dependency lists stay reviewable.
-    deps: job.deps.map((d) => shellQuote(relativePath(job.jobPath, jobFile(byKey.get(d)!, "done")))).join(" \\\n  "),
+    deps: job.deps
+      .map((d) => {
+        const dep = byKey.get(d)!;
+        return shellQuote(jobToJob(job.jobPath, dep.jobPath, `${dep.name}.done`));
+      })
+      .join(" \\\n  "),
     initCommands: job.initCommands.map(words),
     command: words(job.command),
   });

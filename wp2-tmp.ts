@@ -1,0 +1,10 @@
+import { load, compileLoaded } from "./src/compile.ts";
+import { writeFilesInParallel } from "./src/emit/write.ts";
+import { rmSync } from "node:fs";
+const loaded = await load("/work/main/bench/synthetic/bench", { overrides: [`jobs=5000`], configDir: "/tmp/xcfg" } as any);
+rmSync("/tmp/wp-x", { recursive: true, force: true });
+const c = await compileLoaded(loaded, []);
+const files = [...c.files!];
+const b = performance.now();
+const r = await writeFilesInParallel("/tmp/wp-x", files, Number(process.argv[2]));
+console.log("write", (performance.now() - b).toFixed(0), r);
