@@ -2,11 +2,9 @@
  * params.json: the resolved parameter values of a job, for humans and for the command itself.
  * Keys are sorted; paths are relative to the job directory; sub-configs carry their type and id.
  */
-import type { ConfigInstance as CI } from "../model/values.ts";
-import { ConfigInstance, PathRef } from "../model/values.ts";
+import { ConfigInstance, PathRef, type ConfigInstance as CI, type Tags } from "../model/values.ts";
 import { identifierHex } from "../util/identifier.ts";
 import { jobToJob } from "../util/relpath.ts";
-import type { Tags } from "../model/values.ts";
 
 type KeyOf = (task: CI) => string | undefined;
 

@@ -66,26 +66,11 @@ export function plannedJob(t: TaskInstance, index: number, dependents: string[])
   };
 }
 
-/** A resolved job from a planned one (fixed shape, as above). */
+/** A resolved job from a planned one: the same fixed shape, plus one property. */
 export function resolvedJob(j: PlannedJob, resources: ResolvedResources): ResolvedJob {
-  return {
-    key: j.key,
-    taskId: j.taskId,
-    name: j.name,
-    hash: j.hash,
-    jobPath: j.jobPath,
-    deps: j.deps,
-    command: j.command,
-    initCommands: j.initCommands,
-    params: j.params,
-    tags: j.tags,
-    requirements: j.requirements,
-    launcher: j.launcher,
-    retry: j.retry,
-    index: j.index,
-    dependents: j.dependents,
-    resources,
-  };
+  const out = plannedJob(j, j.index, j.dependents) as ResolvedJob;
+  out.resources = resources;
+  return out;
 }
 
 /** The evaluated experiment: its tasks in submission order. */

@@ -4,7 +4,6 @@
  * the JS value, picks the encoding of numbers.
  */
 import * as crypto from "node:crypto";
-import { createHash } from "node:crypto";
 import type { ValueType } from "../model/types.ts";
 import { ConfigInstance, PathRef } from "../model/values.ts";
 
@@ -105,10 +104,9 @@ function hexBytes(hex: string): void {
   pos += buf.write(hex, pos, "hex");
 }
 
+/** One-shot hashing (crypto.hash, Node 20.12+), else a Hash object. */
 const sha256Hex: (data: Uint8Array) => string =
-  typeof (crypto as { hash?: unknown }).hash === "function"
-    ? (data) => (crypto as unknown as { hash(a: string, d: Uint8Array, e: string): string }).hash("sha256", data, "hex")
-    : (data) => createHash("sha256").update(data).digest("hex");
+  typeof crypto.hash === "function" ? (data) => crypto.hash("sha256", data, "hex") : (data) => crypto.createHash("sha256").update(data).digest("hex");
 
 /** A type's hashed params in code-point order, with their value types (computed once per type). */
 const hashedParamsOf = new WeakMap<ConfigInstance["type"], { name: string; decl: ConfigInstance["type"]["params"][string]; type: ValueType }[]>();
@@ -205,7 +203,7 @@ class Encoder {
       new Encoder(this.path).value(x, item);
       const bytes = Buffer.from(buf.subarray(start, pos));
       pos = start;
-      return { bytes, key: createHash("sha256").update(bytes).digest() };
+      return { bytes, key: crypto.createHash("sha256").update(bytes).digest() };
     });
     encoded.sort((a, b) => Buffer.compare(a.key, b.key));
     byte(SET);

@@ -2,18 +2,16 @@
  * The `prepare` output of the examples is byte-stable: equal to golden/ (file list included),
  * and identical wherever the workspace lives. Regenerate with `npm run golden`.
  */
-import { rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GOLDEN_EXAMPLES } from "../../scripts/golden-examples.mjs";
-import { ROOT, cli, tmp, tree, errorsIn } from "../helpers.ts";
+import { ROOT, cli, tmp, tree, errorsIn, scratchFolders } from "../helpers.ts";
 
-const made: string[] = [];
-afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const scratch = scratchFolders();
 
 function prepare(ws: string, yaml = "examples/grid/normal", launchers?: string) {
-  made.push(ws);
+  scratch.track(ws);
   const config = launchers ?? tmp("xpm-empty-config-");
   const r = cli(["run-experiment", yaml, "--run-mode", "prepare", "--workdir", ws, "--xpm-config-dir", config]);
   expect(errorsIn(r.stderr)).toBe("");

@@ -9,7 +9,9 @@ import { describe, expect, it } from "vitest";
 import type { Content } from "../../src/emit/index.ts";
 import { writeFiles, writeFilesInParallel } from "../../src/emit/write.ts";
 import { XpmError } from "../../src/model/diagnostics.ts";
-import { tmp, tree } from "../helpers.ts";
+import { scratchFolders, tree } from "../helpers.ts";
+
+const tmp = scratchFolders("xpm-write-");
 
 /** 600 jobs of two files each (one executable), two binary assets, then a chunked manifest. */
 function* files(order: string[] = []): Generator<[string, Content]> {
