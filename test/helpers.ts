@@ -34,11 +34,15 @@ export function tmp(prefix = "xpm-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Every file below `dir` as relative path -> bytes (sorted by path). */
+/**
+ * Every file below `dir` as relative path -> bytes (sorted by path): the reviewable tree, so
+ * without the prepare record (`.xpm/` at the top), which holds file times of this machine.
+ */
 export function tree(dir: string): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   const walk = (d: string) => {
     for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (d === dir && e.name === ".xpm") continue;
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
       else out.set(relative(dir, p), readFileSync(p));

@@ -11,6 +11,7 @@ import { compareGolden, updateGolden } from "../emit/golden.ts";
 import { materialize } from "../emit/index.ts";
 import { experimentDir } from "../emit/paths.ts";
 import { formatPlan } from "../emit/report.ts";
+import { checkLastRecord, PrepareRecord } from "../emit/record.ts";
 import { writeWorkspace } from "../emit/write.ts";
 import { gitState } from "../load/git.ts";
 import { chooseWorkspace } from "../load/settings.ts";
@@ -119,7 +120,16 @@ export async function runExperimentCommand(p: Parsed, out: Out, err: Out): Promi
   }
 
   const env: [string, string][] = [...Object.entries(chosen.settings?.env ?? {}), ...Object.entries(loaded.settings.env), ...envOf(p)];
-  const compiled = await compileLoaded(loaded, env, { emit: mode !== "dry-run" || p.flags.has("--golden") });
+  // What the last prepare wrote is checked against the disk while the experiment is compiled.
+  const writes = mode !== "dry-run" && !p.flags.has("--golden");
+  const lastRecord = writes ? checkLastRecord(workspace, xp.id) : undefined;
+  let compiled;
+  try {
+    compiled = await compileLoaded(loaded, env, { emit: mode !== "dry-run" || p.flags.has("--golden") });
+  } catch (e) {
+    lastRecord?.cancel();
+    throw e;
+  }
   const jobs = compiled.plan.jobs;
 
   const golden = last(p, "--golden");
@@ -148,9 +158,9 @@ export async function runExperimentCommand(p: Parsed, out: Out, err: Out): Promi
   }
   const release = mode === "normal" ? lockExperiment(join(workspace, experimentDir(xp.id))) : () => {};
   try {
-    const report = await writeWorkspace(workspace, compiled.files!, jobs.length);
+    const report = await writeWorkspace(workspace, compiled.files!, jobs.length, new PrepareRecord(workspace, xp.id, await lastRecord!.lines));
     const xpDir = join(shown, experimentDir(xp.id));
-    out(`experiment ${xp.id}: ${jobs.length} jobs; ${report.written} files written, ${report.unchanged} unchanged (${xpDir})`);
+    out(`experiment ${xp.id}: ${jobs.length} jobs; ${report.written} file${report.written === 1 ? "" : "s"} written, ${report.unchanged} unchanged (${xpDir})`);
     if (mode === "prepare") {
       out(`prepared: run with \`bash ${join(xpDir, "run-local.sh")}\` or \`experimaestro run ${shown} ${xp.id}\``);
       return 0;

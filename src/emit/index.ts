@@ -3,6 +3,7 @@
  * that 100,000 jobs never sit in memory at once. Pure: the writer (write.ts) is the only code
  * that touches the disk. Job files come first, the manifest and drivers last.
  */
+import { createHash, hash } from "node:crypto";
 import { backendFor } from "../backends/index.ts";
 import type { ResolvedJob, ResolvedPlan } from "../model/plan.ts";
 import { jobToJob } from "../util/relpath.ts";
@@ -19,13 +20,41 @@ export interface LoadedAsset {
   files: { rel: string; content: Buffer }[];
 }
 
-/** File content: text, bytes, or (for the large manifest) text produced in chunks. */
-export type Content = string | Buffer | { chunks: Iterable<string> };
+/** Content made: text, bytes, or (for the large manifest) text produced in chunks. */
+export type Made = string | Buffer | { chunks: Iterable<string> };
+/**
+ * Content made only when needed, with a digest of everything it is made from: the writer skips
+ * making it when the prepare record (record.ts) shows the file on disk is still what was
+ * written for the same digest.
+ */
+export interface Deferred {
+  digest: string;
+  make(): Made;
+}
+export type Content = Made | Deferred;
 export type EmittedFiles = Iterable<[string, Content]>;
+
+export function isDeferred(c: Content): c is Deferred {
+  return typeof c === "object" && "make" in c;
+}
 
 /** Content as one string or buffer (for small consumers such as --golden). */
 export function materialize(c: Content): string | Buffer {
-  return typeof c === "string" || Buffer.isBuffer(c) ? c : [...c.chunks].join("");
+  const made = isDeferred(c) ? c.make() : c;
+  return typeof made === "string" || Buffer.isBuffer(made) ? made : [...made.chunks].join("");
+}
+
+/**
+ * A digest of everything a job's files (params.json, script) and its manifest entry are made
+ * from. Conservative: a field that might matter is in (a needless change only costs a render).
+ * Command words go in unrendered: their rendering depends only on the job's path and on where
+ * the assets are (`assetsAt`). params.json text comes last, unescaped: what precedes it delimits itself.
+ */
+function jobDigest(job: ResolvedJob, assetsAt: string, resourcesJson: Map<object, string>, params: string): string {
+  let resources = resourcesJson.get(job.resources);
+  if (resources === undefined) resourcesJson.set(job.resources, (resources = JSON.stringify(job.resources)));
+  const fields = JSON.stringify([job.key, job.taskId, job.name, job.hash, job.jobPath, job.deps, job.command, job.initCommands, job.tags, job.requirements ?? null, job.launcher ?? null, job.retry]);
+  return hash("sha1", `${assetsAt}\n${resources}\n${fields}\n${params}`);
 }
 
 function jobScript(job: ResolvedJob, byKey: ReadonlyMap<string, ResolvedJob>, assets: ReadonlyMap<string, LoadedAsset>): string {
@@ -48,19 +77,51 @@ function jobScript(job: ResolvedJob, byKey: ReadonlyMap<string, ResolvedJob>, as
   });
 }
 
+// Deferred job files are classes, not closures: 200,000 of them are made at 100,000 jobs.
+class ParamsFile implements Deferred {
+  constructor(
+    readonly digest: string,
+    private readonly text: string,
+  ) {}
+  make(): string {
+    return this.text;
+  }
+}
+
+class JobScript implements Deferred {
+  constructor(
+    readonly digest: string,
+    private readonly job: ResolvedJob,
+    private readonly byKey: ReadonlyMap<string, ResolvedJob>,
+    private readonly assets: ReadonlyMap<string, LoadedAsset>,
+  ) {}
+  make(): string {
+    return jobScript(this.job, this.byKey, this.assets);
+  }
+}
+
 /** Every file of a prepared experiment: job dirs, assets, manifest and drivers. */
 export function* emit(plan: ResolvedPlan, assets: ReadonlyMap<string, LoadedAsset>): Generator<[string, Content]> {
   const byKey = new Map(plan.jobs.map((j) => [j.key, j]));
+  // The manifest and drivers are made from the jobs, in order, and from nothing else.
+  const planDigest = createHash("sha1").update(plan.experimentId);
+  // Jobs of a grid share a few resource objects: each is serialised once.
+  const resourcesJson = new Map<object, string>();
+  const assetsAt = JSON.stringify([...assets].map(([id, a]) => [id, a.rel]));
   for (const job of plan.jobs) {
-    if (job.params === undefined) throw new Error(`internal: ${job.key} was evaluated without its params.json`);
-    yield [`${job.jobPath}/params.json`, job.params];
-    yield [jobFile(job, "sh"), jobScript(job, byKey, assets)];
+    const params = job.params;
+    if (params === undefined) throw new Error(`internal: ${job.key} was evaluated without its params.json`);
+    const digest = jobDigest(job, assetsAt, resourcesJson, params);
+    planDigest.update(digest);
+    yield [`${job.jobPath}/params.json`, new ParamsFile(digest, params)];
+    yield [jobFile(job, "sh"), new JobScript(digest, job, byKey, assets)];
   }
+  const digest = planDigest.digest("hex");
   for (const a of [...assets.values()].sort((x, y) => (x.rel < y.rel ? -1 : 1))) {
     if (a.content) yield [a.rel, a.content];
     for (const f of a.files) yield [`${a.rel}/${f.rel}`, f.content];
   }
   const xp = experimentDir(plan.experimentId);
-  yield [`${xp}/manifest.json`, { chunks: manifestChunks(plan, assets) }];
-  for (const [name, content] of drivers(plan)) yield [`${xp}/${name}`, content];
+  yield [`${xp}/manifest.json`, { digest, make: () => ({ chunks: manifestChunks(plan, assets) }) }];
+  for (const [name, make] of drivers(plan)) yield [`${xp}/${name}`, { digest, make }];
 }

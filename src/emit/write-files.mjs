@@ -7,7 +7,7 @@
  * - In an existing folder, a file is compared first (unchanged: not touched) and otherwise
  *   replaced through a temporary file and a rename, so no half-written script is ever visible.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { threadId } from "node:worker_threads";
 
@@ -131,6 +131,21 @@ export function writeOne(folders, rel, content) {
     }
     renameSync(tmp, path);
     return "written";
+  } catch (e) {
+    throw new WriteError(path, /** @type {Error} */ (e).message);
+  }
+}
+
+/**
+ * The prepare record's line for a file just written or compared (see record.ts): what a later
+ * prepare expects to find when the file is untouched.
+ * @param {Folders} folders @param {string} rel @param {string} digest
+ */
+export function recordLine(folders, rel, digest) {
+  const path = join(folders.root, rel);
+  try {
+    const st = statSync(path);
+    return `${digest} ${st.size} ${st.ctimeMs} ${st.ino} ${rel}\n`;
   } catch (e) {
     throw new WriteError(path, /** @type {Error} */ (e).message);
   }

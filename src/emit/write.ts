@@ -11,8 +11,9 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
 import { Codes, XpmError } from "../model/diagnostics.ts";
-import type { Content, EmittedFiles } from "./index.ts";
-import { Folders, WriteError, writeOne } from "./write-files.mjs";
+import { isDeferred, type Content, type EmittedFiles, type Made } from "./index.ts";
+import type { PrepareRecord } from "./record.ts";
+import { Folders, recordLine, WriteError, writeOne } from "./write-files.mjs";
 
 /** How many files were written and how many were left as they were (counts only: 100,000-job plans). */
 export interface WriteReport {
@@ -20,10 +21,12 @@ export interface WriteReport {
   unchanged: number;
 }
 
-/** Writes one file; a failure becomes a diagnostic naming the file. */
-function writeOneHere(folders: Folders, rel: string, content: Content): "written" | "unchanged" {
+/** Writes one file (and records it when it has a digest); a failure becomes a diagnostic naming the file. */
+function writeOneHere(folders: Folders, rel: string, content: Made, digest: string, record: PrepareRecord | undefined): "written" | "unchanged" {
   try {
-    return writeOne(folders, rel, content);
+    const done = writeOne(folders, rel, content);
+    if (digest && record) record.add(recordLine(folders, rel, digest));
+    return done;
   } catch (e) {
     if (e instanceof WriteError) throw writeFailed(e.path, e.why);
     throw e;
@@ -47,12 +50,25 @@ function makeRoot(root: string): void {
   }
 }
 
-/** Writes `files` (workspace-relative paths) under `root`, in this thread. */
-export function writeFiles(root: string, files: EmittedFiles): WriteReport {
+/**
+ * Deferred content: "unchanged" when the record shows the file is still what was written for
+ * the same digest (nothing made, nothing read); otherwise the content made, and its digest.
+ */
+function skipOrMake(rel: string, content: Content, record: PrepareRecord | undefined): "unchanged" | [Made, string] {
+  if (!isDeferred(content)) return [content, ""];
+  if (record?.fresh(rel, content.digest)) return "unchanged";
+  return [content.make(), content.digest];
+}
+
+/** Writes `files` (workspace-relative paths) under `root`, in this thread; `record` is updated, not committed. */
+export function writeFiles(root: string, files: EmittedFiles, record?: PrepareRecord): WriteReport {
   makeRoot(root);
   const folders = new Folders(root);
   const report: WriteReport = { written: 0, unchanged: 0 };
-  for (const [rel, content] of files) report[writeOneHere(folders, rel, content)]++;
+  for (const [rel, content] of files) {
+    const todo = skipOrMake(rel, content, record);
+    report[todo === "unchanged" ? todo : writeOneHere(folders, rel, todo[0], todo[1], record)]++;
+  }
   return report;
 }
 
@@ -60,14 +76,26 @@ export function writeFiles(root: string, files: EmittedFiles): WriteReport {
 export const THREADED_FROM_JOBS = 5000;
 export const WRITER_THREADS = 4;
 
-/** Writes a prepared experiment: in this thread for small plans, with writer threads for large ones. */
-export function writeWorkspace(root: string, files: EmittedFiles, jobs: number): Promise<WriteReport> {
-  return jobs >= THREADED_FROM_JOBS ? writeFilesInParallel(root, files, WRITER_THREADS) : Promise.resolve(writeFiles(root, files));
+/**
+ * Writes a prepared experiment: in this thread for small plans, with writer threads for large
+ * ones. The experiment's prepare record (record.ts) lets files that are untouched since the
+ * last prepare, for the same inputs, be skipped unmade; the new record replaces it once every
+ * file is on disk (or is dropped on failure).
+ */
+export async function writeWorkspace(root: string, files: EmittedFiles, jobs: number, record: PrepareRecord): Promise<WriteReport> {
+  try {
+    const report = jobs >= THREADED_FROM_JOBS ? await writeFilesInParallel(root, files, WRITER_THREADS, record) : writeFiles(root, files, record);
+    record.commit();
+    return report;
+  } catch (e) {
+    record.abandon();
+    throw e;
+  }
 }
 
-/** A batch of whole files for a writer thread, and its answer. */
-export type Batch = [rel: string, content: string | Buffer][];
-export type BatchAnswer = { written: number; unchanged: number } | { failed: { path: string; why: string } };
+/** A batch of whole files (with their digests, "" for none) for a writer thread, and its answer. */
+export type Batch = [rel: string, content: string | Buffer, digest: string][];
+export type BatchAnswer = { written: number; unchanged: number; lines: string } | { failed: { path: string; why: string } };
 
 const BATCH = 64;
 const IN_FLIGHT = 4;
@@ -80,11 +108,11 @@ const IN_FLIGHT = 4;
  * the same thread (so "a folder this run created" stays exact); chunked content (the manifest)
  * is written here once every file before it is on disk, so it still comes last.
  */
-export async function writeFilesInParallel(root: string, files: EmittedFiles, threads = WRITER_THREADS): Promise<WriteReport> {
+export async function writeFilesInParallel(root: string, files: EmittedFiles, threads = WRITER_THREADS, record?: PrepareRecord): Promise<WriteReport> {
   makeRoot(root);
   const report: WriteReport = { written: 0, unchanged: 0 };
   const folders = new Folders(root);
-  const writers = Array.from({ length: threads }, () => new Writer(root));
+  const writers = Array.from({ length: threads }, () => new Writer(root, record));
   try {
     const pending: Batch[] = writers.map(() => []);
     const flush = async (i: number) => {
@@ -96,15 +124,21 @@ export async function writeFilesInParallel(root: string, files: EmittedFiles, th
       if (failed) await failed.drain();
       await writers[i]!.send(batch);
     };
-    for (const [rel, content] of files) {
+    for (const [rel, original] of files) {
+      const todo = skipOrMake(rel, original, record);
+      if (todo === "unchanged") {
+        report.unchanged++;
+        continue;
+      }
+      const [content, digest] = todo;
       if (typeof content !== "string" && !Buffer.isBuffer(content)) {
         await Promise.all(writers.map((_, i) => flush(i)));
         await Promise.all(writers.map((w) => w.drain()));
-        report[writeOneHere(folders, rel, content)]++;
+        report[writeOneHere(folders, rel, content, digest, record)]++;
         continue;
       }
       const i = spread(dirname(rel), threads);
-      pending[i]!.push([rel, content]);
+      pending[i]!.push([rel, content, digest]);
       if (pending[i]!.length >= BATCH) await flush(i);
     }
     await Promise.all(writers.map((_, i) => flush(i)));
@@ -130,20 +164,25 @@ function spread(dir: string, threads: number): number {
   return (h >>> 0) % threads;
 }
 
-/** One writer thread, with at most IN_FLIGHT batches queued. */
+/** One writer thread, started with its first batch (an unchanged plan starts none), with at most IN_FLIGHT batches queued. */
 class Writer {
   written = 0;
   unchanged = 0;
-  private readonly worker: Worker;
+  private worker: Worker | undefined;
   private readonly sent: Promise<void>[] = [];
   private readonly waiting: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   private failure: XpmError | undefined;
   private readonly slots: (() => void)[] = [];
 
-  constructor(root: string) {
+  constructor(
+    private readonly root: string,
+    private readonly record: PrepareRecord | undefined,
+  ) {}
+
+  private start(): Worker {
     // A writer holds one batch at a time: a small heap keeps four of them from adding ~100 MB.
-    this.worker = new Worker(new URL("./write-thread.mjs", import.meta.url), { workerData: { root }, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 } });
-    this.worker.on("message", (answer: BatchAnswer) => {
+    const worker = new Worker(new URL("./write-thread.mjs", import.meta.url), { workerData: { root: this.root }, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 } });
+    worker.on("message", (answer: BatchAnswer) => {
       const w = this.waiting.shift()!;
       if ("failed" in answer) {
         this.failure ??= writeFailed(answer.failed.path, answer.failed.why);
@@ -151,15 +190,17 @@ class Writer {
       } else {
         this.written += answer.written;
         this.unchanged += answer.unchanged;
+        if (answer.lines) this.record?.add(answer.lines);
         w.resolve();
       }
       this.slots.shift()?.();
     });
-    this.worker.on("error", (e) => {
+    worker.on("error", (e) => {
       this.failure ??= new XpmError({ code: Codes.WRITE_FAILED, message: `a writer thread failed: ${e.message}`, hint: "rerun; if it persists, report it" });
       for (const w of this.waiting.splice(0)) w.reject(this.failure);
       for (const s of this.slots.splice(0)) s();
     });
+    return worker;
   }
 
   get failed(): boolean {
@@ -174,7 +215,7 @@ class Writer {
     const done = new Promise<void>((resolve, reject) => this.waiting.push({ resolve, reject }));
     done.catch(() => {});
     this.sent.push(done);
-    this.worker.postMessage(batch);
+    (this.worker ??= this.start()).postMessage(batch);
   }
 
   /** Waits for every batch sent; throws the first failure. */
@@ -189,6 +230,6 @@ class Writer {
   }
 
   async close(): Promise<void> {
-    await this.worker.terminate();
+    await this.worker?.terminate();
   }
 }

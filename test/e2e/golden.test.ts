@@ -2,6 +2,7 @@
  * The `prepare` output of the examples is byte-stable: equal to golden/ (file list included),
  * and identical wherever the workspace lives. Regenerate with `npm run golden`.
  */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -55,10 +56,16 @@ describe("golden files", () => {
     expect(text).not.toContain(hostname());
   });
 
-  it("preparing twice writes nothing the second time", () => {
+  it("preparing twice writes nothing the second time, and a script edited by hand is put back", () => {
     const ws = tmp();
-    prepare(ws);
-    const r = cli(["run-experiment", "examples/grid/normal", "--run-mode", "prepare", "--workdir", ws, "--xpm-config-dir", tmp()]);
-    expect(r.stdout).toMatch(/0 files written, 33 unchanged/);
+    const files = prepare(ws);
+    const again = () => cli(["run-experiment", "examples/grid/normal", "--run-mode", "prepare", "--workdir", ws, "--xpm-config-dir", tmp()]);
+    expect(again().stdout).toMatch(/0 files written, 33 unchanged/);
+    // What was written is recorded outside the reviewable tree, so the next prepare can skip it.
+    expect(existsSync(join(ws, ".xpm/prepared/grid"))).toBe(true);
+    const script = [...files.keys()].find((p) => p.startsWith("jobs/") && p.endsWith(".sh"))!;
+    writeFileSync(join(ws, script), "#!/bin/sh\necho edited\n");
+    expect(again().stdout).toMatch(/1 file written, 32 unchanged/);
+    expect(readFileSync(join(ws, script)).equals(files.get(script)!)).toBe(true);
   });
 });
