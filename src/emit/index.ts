@@ -53,7 +53,8 @@ export function materialize(c: Content): string | Buffer {
 function jobDigest(job: ResolvedJob, assetsAt: string, resourcesJson: Map<object, string>, params: string): string {
   let resources = resourcesJson.get(job.resources);
   if (resources === undefined) resourcesJson.set(job.resources, (resources = JSON.stringify(job.resources)));
-  const fields = JSON.stringify([job.key, job.taskId, job.name, job.hash, job.jobPath, job.deps, job.command, job.initCommands, job.tags, job.requirements ?? null, job.launcher ?? null, job.retry]);
+  // The job's name, hash and path derive from its task id and key.
+  const fields = JSON.stringify([job.key, job.taskId, job.deps, job.command, job.initCommands, job.tags, job.requirements ?? null, job.launcher ?? null, job.retry]);
   return hash("sha1", `${assetsAt}\n${resources}\n${fields}\n${params}`);
 }
 

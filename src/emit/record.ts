@@ -77,7 +77,7 @@ export function checkLastRecord(root: string, experimentId: string): RecordCheck
 }
 
 export class PrepareRecord {
-  /** rel -> the rest of its line (digest, size, ctime, inode), for files found untouched. */
+  /** rel -> its whole line (digest, size, ctime, inode, rel, newline), for files found untouched. */
   private readonly old = new Map<string, string>();
   private fd: number | undefined;
   private buffered = "";
@@ -93,7 +93,7 @@ export class PrepareRecord {
       // digest size ctime inode rel: rel is everything after the fourth space.
       let sp = at - 1;
       for (let k = 0; k < 4; k++) sp = untouched.indexOf(" ", sp + 1);
-      this.old.set(untouched.slice(sp + 1, end), untouched.slice(at, sp));
+      this.old.set(untouched.slice(sp + 1, end), untouched.slice(at, end + 1));
       at = end + 1;
     }
   }
@@ -105,7 +105,7 @@ export class PrepareRecord {
   fresh(rel: string, digest: string): boolean {
     const was = this.old.get(rel);
     if (was === undefined || !was.startsWith(digest) || was.charCodeAt(digest.length) !== 32) return false;
-    this.add(`${was} ${rel}\n`);
+    this.add(was);
     return true;
   }
 

@@ -8,7 +8,7 @@ import { collectOutputs, type CommandToken, Asset } from "../model/config.ts";
 import type { CommandWord, TaskInstance } from "../model/plan.ts";
 import { ConfigInstance, PathRef } from "../model/values.ts";
 import { identifierHex } from "../util/identifier.ts";
-import { paramsDocument } from "./params-json.ts";
+import { paramsJson } from "./params-json.ts";
 
 export interface SubmitOptions {
   /** Lightweight tasks run before the task, in the same job; they enter the identifier. */
@@ -93,7 +93,7 @@ export class Helper {
       deps: [...deps].sort(),
       command: this.commandOf(task, key, deps),
       initCommands: task.initTasks.map((t) => this.commandOf(t, key, deps)),
-      params: this.withParams ? `${JSON.stringify(paramsDocument(task, (t) => this.keyOf(t), jobPath, tags), null, 2)}\n` : undefined,
+      params: this.withParams ? paramsJson(task, (t) => this.keyOf(t), jobPath, tags) : undefined,
       tags,
       requirements: opts.requirements ?? options.requirements,
       launcher: opts.launcher,

@@ -8,11 +8,6 @@ import { Codes, XpmError, type Diagnostic } from "../model/diagnostics.ts";
 import { plannedJob, type Evaluated, type Plan, type PlannedJob, type TaskInstance } from "../model/plan.ts";
 import { MinHeap } from "./heap.ts";
 
-function compareJobs(a: TaskInstance, b: TaskInstance): number {
-  if (a.taskId !== b.taskId) return a.taskId < b.taskId ? -1 : 1;
-  return a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0;
-}
-
 /** Builds the plan; throws XpmError listing every problem found. */
 export function plan(evaluated: Evaluated): Plan {
   const tasks = evaluated.tasks;
@@ -43,12 +38,18 @@ export function plan(evaluated: Evaluated): Plan {
     }
     indegree[i] = t.deps.length;
   });
-  // Each task's rank in (task id, hash) order, from one sort: the ready queue compares integers.
+  // Each task's rank in (task id, hash) order: the ready queue compares integers. Tasks are
+  // grouped by id, and each group's "<hash> <index>" strings get the engine's own string sort
+  // (a comparator called from JavaScript took ~0.5 s at 100,000 jobs).
   const rank = new Int32Array(tasks.length);
-  tasks
-    .map((_, i) => i)
-    .sort((i, j) => compareJobs(tasks[i]!, tasks[j]!))
-    .forEach((i, r) => (rank[i] = r));
+  const byTask = new Map<string, string[]>();
+  tasks.forEach((t, i) => {
+    let group = byTask.get(t.taskId);
+    if (!group) byTask.set(t.taskId, (group = []));
+    group.push(`${t.hash} ${i}`);
+  });
+  let r = 0;
+  for (const id of [...byTask.keys()].sort()) for (const e of byTask.get(id)!.sort()) rank[Number(e.slice(e.lastIndexOf(" ") + 1))] = r++;
 
   // Kahn's algorithm; among ready jobs the smallest (task id, hash) goes first.
   const ready = new MinHeap<number>((a, b) => rank[a]! < rank[b]!);

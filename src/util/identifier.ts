@@ -228,7 +228,8 @@ class Encoder {
 
   private anyValue(v: unknown): void {
     if (typeof v === "boolean") return this.value(v, { kind: "bool" });
-    if (typeof v === "number") return this.value(v, Number.isInteger(v) ? { kind: "int" } : { kind: "float" });
+    // An integer beyond 64 bits cannot be hashed as one: JavaScript holds it as a float anyway.
+    if (typeof v === "number") return this.value(v, Number.isInteger(v) && Math.abs(v) < 2 ** 63 ? { kind: "int" } : { kind: "float" });
     if (typeof v === "bigint") return this.value(v, { kind: "int" });
     if (typeof v === "string") return this.value(v, { kind: "str" });
     if (v instanceof ConfigInstance) return this.configRef(v);

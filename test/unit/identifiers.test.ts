@@ -20,6 +20,7 @@ import {
   type ConfigType,
   type ParamDecl,
 } from "../../src/index.ts";
+import { paramsDocument, paramsJson } from "../../src/evaluate/params-json.ts";
 
 interface ParamSpec {
   type: string;
@@ -220,6 +221,19 @@ describe("experimaestro identifier vectors (through the public API)", () => {
       results.set(c.name, result);
       if (c.expected !== undefined) expect(identifierHex(result as ConfigInstance)).toBe(c.expected);
       if (c.expected_job !== undefined) expect(jobPath(value)).toBe(c.expected_job);
+    });
+  }
+});
+
+describe("params.json of every vector", () => {
+  // The direct printer (used for every job) against the plain document printed by JSON.stringify.
+  const keyOf = (t: ConfigInstance) => (t.type.kind === "task" ? `${t.type.id.toLowerCase()}/${identifierHex(t)}` : undefined);
+  for (const c of vectors.cases) {
+    it(c.name, () => {
+      const anchors = new Map<string, ConfigInstance>();
+      const value = build(c.value, {}, anchors) as ConfigInstance;
+      const reference = `${JSON.stringify(paramsDocument(value, keyOf, "jobs/some.task/0123"), null, 2)}\n`;
+      expect(paramsJson(value, keyOf, "jobs/some.task/0123")).toBe(reference);
     });
   }
 });
