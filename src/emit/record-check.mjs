@@ -6,7 +6,6 @@
  * the main thread nothing.
  */
 import { readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 
 /**
@@ -28,22 +27,26 @@ export function checkRecord(root, path, header) {
   }
   const first = text.indexOf("\n");
   if (first < 0 || text.slice(0, first) !== header) return "";
+  const base = root.endsWith("/") ? root : `${root}/`;
   let out = "";
   for (let at = first + 1; at < text.length; ) {
     let end = text.indexOf("\n", at);
     if (end < 0) end = text.length;
-    const line = text.slice(at, end);
+    // digest size ctime inode rel
+    const s1 = text.indexOf(" ", at);
+    const s2 = text.indexOf(" ", s1 + 1);
+    const s3 = text.indexOf(" ", s2 + 1);
+    const s4 = text.indexOf(" ", s3 + 1);
+    const line = at;
     at = end + 1;
-    const f = line.split(" ", 4);
-    const rel = line.slice(f.join(" ").length + 1);
-    if (f.length < 4 || !rel) continue;
+    if (s1 < 0 || s4 < 0 || s4 >= end - 1) continue;
     let st;
     try {
-      st = statSync(join(root, rel));
+      st = statSync(base + text.slice(s4 + 1, end));
     } catch {
       continue; // Gone, or a file now stands where its folder was.
     }
-    if ( st.ctimeMs < stamp && String(st.size) === f[1] && String(st.ctimeMs) === f[2] && String(st.ino) === f[3]) out += `${line}\n`;
+    if (st.ctimeMs < stamp && String(st.size) === text.slice(s1 + 1, s2) && String(st.ctimeMs) === text.slice(s2 + 1, s3) && String(st.ino) === text.slice(s3 + 1, s4)) out += `${text.slice(line, end)}\n`;
   }
   return out;
 }
