@@ -207,3 +207,21 @@ describe("editor support", () => {
     expect(schema.required).toEqual(expect.arrayContaining(["id", "lr", "model", "seeds"]));
   });
 });
+
+describe("dry-run over a workspace", () => {
+  it("prints each job's state from its markers: done, failed with the reason, or to do", () => {
+    const ws = scratch();
+    const args = ["run-experiment", layers("normal"), "--workdir", ws];
+    expect(cli([...args, "--run-mode", "prepare"]).status).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(ws, "experiments/layers/manifest.json"), "utf8")) as { jobs: { dir: string; name: string; task: string; hash: string }[] };
+    const [done, failed, todo] = manifest.jobs;
+    writeFileSync(join(ws, done!.dir, `${done!.name}.done`), "");
+    writeFileSync(join(ws, failed!.dir, `${failed!.name}.failed`), '{"code": 124, "reason": "timeout"}\n');
+    const r = cli([...args, "--run-mode", "dry-run"]);
+    expect(r.status).toBe(0);
+    const line = (j: typeof done) => r.stdout.split("\n").find((l) => l.endsWith(`${j!.task}/${j!.hash.slice(0, 8)}`));
+    expect(line(done)).toMatch(/^done\s/);
+    expect(line(failed)).toMatch(/^failed:timeout\s/);
+    expect(line(todo)).toMatch(/^todo\s/);
+  });
+});
