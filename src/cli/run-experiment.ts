@@ -159,6 +159,7 @@ export async function runExperimentCommand(p: Parsed, out: Out, err: Out): Promi
   const release = mode === "normal" ? lockExperiment(join(workspace, experimentDir(xp.id))) : () => {};
   try {
     const report = await writeWorkspace(workspace, compiled.files!, jobs.length, new PrepareRecord(workspace, xp.id, await lastRecord!.lines));
+    if (report.warning) err(formatDiagnostics([report.warning]));
     const xpDir = join(shown, experimentDir(xp.id));
     out(`experiment ${xp.id}: ${jobs.length} jobs; ${report.written} file${report.written === 1 ? "" : "s"} written, ${report.unchanged} unchanged (${xpDir})`);
     if (mode === "prepare") {

@@ -16,6 +16,7 @@ import { hash } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
+import { Codes, type Diagnostic } from "../model/diagnostics.ts";
 import { checkRecord } from "./record-check.mjs";
 
 const HEADER = "experimaestro-ts prepare record 1";
@@ -61,7 +62,12 @@ const CHECK_IN_THREAD_FROM_BYTES = 1 << 20;
 /** Starts checking the last record of `experimentId` under `root` against the disk. */
 export function checkLastRecord(root: string, experimentId: string): RecordCheck {
   const path = recordPath(root, experimentId);
-  const size = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+  let size = 0;
+  try {
+    size = statSync(path).size;
+  } catch {
+    // No record yet, or something else in its place: compare everything.
+  }
   if (size < CHECK_IN_THREAD_FROM_BYTES) {
     const lines = size ? checkRecord(root, path, header()) : "";
     return { lines: Promise.resolve(lines), cancel: () => {} };
@@ -111,32 +117,64 @@ export class PrepareRecord {
 
   /** Appends lines (each `<digest> <size> <ctime> <inode> <rel>\n`) to the new record. */
   add(lines: string): void {
+    if (this.problem !== undefined) return;
     this.buffered += lines;
     if (this.buffered.length > 65_536) this.flush();
   }
 
+  /** Why the new record could not be written, if it could not (the prepare itself is not affected). */
+  problem: string | undefined;
+
   private flush(): void {
-    if (this.fd === undefined) {
-      mkdirSync(join(this.path, ".."), { recursive: true });
-      this.fd = openSync(this.tmp, "w");
-      writeSync(this.fd, `${header()}\n`);
+    try {
+      if (this.fd === undefined) {
+        mkdirSync(join(this.path, ".."), { recursive: true });
+        this.fd = openSync(this.tmp, "w");
+        writeSync(this.fd, `${header()}\n`);
+      }
+      writeSync(this.fd, this.buffered);
+    } catch (e) {
+      this.problem = (e as Error).message;
+      this.abandon();
     }
-    writeSync(this.fd, this.buffered);
     this.buffered = "";
   }
 
-  /** Makes the new record the record (after every file is on disk). */
-  commit(): void {
-    this.flush();
-    closeSync(this.fd!);
-    this.fd = undefined;
-    renameSync(this.tmp, this.path);
+  /**
+   * Makes the new record the record (after every file is on disk). The record only saves work:
+   * when it cannot be written, a warning says why, and the last record stays (still safe: any
+   * file written since has a new ctime, so it vouches for nothing that changed).
+   */
+  commit(): Diagnostic | undefined {
+    if (this.problem === undefined) this.flush();
+    if (this.problem === undefined) {
+      try {
+        closeSync(this.fd!);
+        this.fd = undefined;
+        renameSync(this.tmp, this.path);
+        return undefined;
+      } catch (e) {
+        this.problem = (e as Error).message;
+        this.abandon();
+      }
+    }
+    return {
+      code: Codes.RECORD_UNWRITABLE,
+      severity: "warning",
+      message: `could not write the prepare record ${this.path}: ${this.problem}`,
+      where: { file: this.path },
+      hint: "the prepared files are complete; the next prepare will only be slower (it compares every file). Make the workspace's .xpm a writable folder",
+    };
   }
 
   /** Drops the new record (a failed prepare): the old one stays, and stays safe to use. */
   abandon(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+    try {
+      if (this.fd !== undefined) closeSync(this.fd);
+      rmSync(this.tmp, { force: true });
+    } catch {
+      // Nothing was made, or it cannot be removed: either way nothing else depends on it.
+    }
     this.fd = undefined;
-    rmSync(this.tmp, { force: true });
   }
 }

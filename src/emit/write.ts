@@ -10,7 +10,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
-import { Codes, XpmError } from "../model/diagnostics.ts";
+import { Codes, XpmError, type Diagnostic } from "../model/diagnostics.ts";
 import { isDeferred, type Content, type EmittedFiles, type Made } from "./index.ts";
 import type { PrepareRecord } from "./record.ts";
 import { Folders, recordLine, WriteError, writeOne } from "./write-files.mjs";
@@ -19,6 +19,8 @@ import { Folders, recordLine, WriteError, writeOne } from "./write-files.mjs";
 export interface WriteReport {
   written: number;
   unchanged: number;
+  /** The prepare record could not be written (the files are complete). */
+  warning?: Diagnostic;
 }
 
 /** Writes one file (and records it when it has a digest); a failure becomes a diagnostic naming the file. */
@@ -85,7 +87,8 @@ export const WRITER_THREADS = 4;
 export async function writeWorkspace(root: string, files: EmittedFiles, jobs: number, record: PrepareRecord): Promise<WriteReport> {
   try {
     const report = jobs >= THREADED_FROM_JOBS ? await writeFilesInParallel(root, files, WRITER_THREADS, record) : writeFiles(root, files, record);
-    record.commit();
+    const warning = record.commit();
+    if (warning) report.warning = warning;
     return report;
   } catch (e) {
     record.abandon();

@@ -161,3 +161,24 @@ describe("a prepare record it cannot trust", () => {
     expect(readdirSync(join(ws, ".xpm/prepared"))).toEqual(["x"]);
   });
 });
+
+describe("a prepare record that cannot be written", () => {
+  it("leaves a complete prepare and a warning that says why", async () => {
+    const ws = tmp();
+    // A file where the record's folder must go.
+    writeFileSync(join(ws, ".xpm"), "in the way\n");
+    const made: string[] = [];
+    const report = await prepare(ws, plan(made));
+    expect(report).toMatchObject({ written: ALL, unchanged: 0 });
+    expect(report.warning?.code).toBe("XPM502");
+    expect(report.warning?.severity).toBe("warning");
+    expect(report.warning?.message).toContain(join(ws, ".xpm/prepared/x"));
+    expect(report.warning?.hint).toMatch(/complete/);
+    expect(readFileSync(join(ws, "jobs/t1/0007/Job.sh"), "utf8")).toBe("#!/usr/bin/env bash\necho 7 \n");
+    expect(readFileSync(join(ws, ".xpm"), "utf8")).toBe("in the way\n");
+    // The next prepare compares every file and writes nothing.
+    const again: string[] = [];
+    expect(await prepare(ws, plan(again))).toMatchObject({ written: 0, unchanged: ALL });
+    expect(again).toHaveLength(ALL);
+  });
+});
