@@ -5,7 +5,7 @@
  */
 import { createHash, hash } from "node:crypto";
 import { backendFor } from "../backends/index.ts";
-import type { ResolvedJob, ResolvedPlan } from "../model/plan.ts";
+import type { CommandWord, ResolvedJob, ResolvedPlan } from "../model/plan.ts";
 import { jobToJob } from "../util/relpath.ts";
 import { shellJoin, shellQuote } from "../util/shell.ts";
 import { manifestChunks } from "./manifest.ts";
@@ -58,8 +58,13 @@ function jobDigest(job: ResolvedJob, assetsAt: string, resourcesJson: Map<object
   return hash("sha1", `${assetsAt}\n${resources}\n${fields}\n${params}`);
 }
 
+/** A command as one shell line, its words rendered relative to the job's folder. */
+function commandLine(cmd: readonly CommandWord[], jobPath: string, assets: ReadonlyMap<string, LoadedAsset>): string {
+  return shellJoin(cmd.map((w) => renderWord(w, jobPath, assets)));
+}
+
 function jobScript(job: ResolvedJob, byKey: ReadonlyMap<string, ResolvedJob>, assets: ReadonlyMap<string, LoadedAsset>): string {
-  const words = (cmd: typeof job.command) => shellJoin(cmd.map((w) => renderWord(w, job.jobPath, assets)));
+
   return render("job.sh", {
     directives: backendFor(job.resources.backend).directives(job),
     taskId: job.taskId,
@@ -73,8 +78,8 @@ function jobScript(job: ResolvedJob, byKey: ReadonlyMap<string, ResolvedJob>, as
         return shellQuote(jobToJob(job.jobPath, dep.jobPath, `${dep.name}.done`));
       })
       .join(" \\\n  "),
-    initCommands: job.initCommands.map(words),
-    command: words(job.command),
+    initCommands: job.initCommands.map((cmd) => commandLine(cmd, job.jobPath, assets)),
+    command: commandLine(job.command, job.jobPath, assets),
   });
 }
 

@@ -21,7 +21,10 @@ import { checkRecord } from "./record-check.mjs";
 
 const HEADER = "experimaestro-ts prepare record 1";
 
-/** A digest of the source that turns a plan into files (src/ and templates/), computed once. */
+/**
+ * A digest of what turns a plan into files — src/, templates/, package.json and, in a clone,
+ * package-lock.json (the versions of Handlebars and the rest) — computed once per process.
+ */
 let toolDigestCache: string | undefined;
 export function toolDigest(): string {
   if (toolDigestCache) return toolDigestCache;
@@ -36,6 +39,11 @@ export function toolDigest(): string {
   walk(new URL("src/", root), "src/");
   walk(new URL("templates/", root), "templates/");
   parts.push(readFileSync(new URL("package.json", root), "utf8"));
+  try {
+    parts.push(hash("sha1", readFileSync(new URL("package-lock.json", root))));
+  } catch {
+    // Installed as a dependency: the lock file is the project's, not ours.
+  }
   toolDigestCache = hash("sha1", parts.join("\n"));
   return toolDigestCache;
 }

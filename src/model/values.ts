@@ -51,18 +51,7 @@ export class ConfigInstance<V extends Record<string, unknown> = Record<string, u
   /** Every tag of this config and its sub-configs (nearest wins), for reports and params.json. */
   allTags(): Tags {
     const out: Tags = {};
-    const seen = new Set<unknown>();
-    const visit = (v: unknown): void => {
-      if (v === null || typeof v !== "object" || seen.has(v)) return;
-      seen.add(v);
-      if (v instanceof ConfigInstance) {
-        for (const child of Object.values(v.values)) visit(child);
-        Object.assign(out, v.tags);
-      } else if (Array.isArray(v) || v instanceof Set) for (const x of v) visit(x);
-      else if (v instanceof Map) for (const x of v.values()) visit(x);
-      else if (!(v instanceof PathRef)) for (const x of Object.values(v)) visit(x);
-    };
-    visit(this);
+    collectTags(this, new Set(), out);
     return out;
   }
 
@@ -75,4 +64,19 @@ export class ConfigInstance<V extends Record<string, unknown> = Record<string, u
     if (!checked.success) throw new Error(`${this.type.id}.${name}: ${checked.error.issues[0]?.message ?? "invalid value"}`);
     (this.values as Record<string, unknown>)[name] = value;
   }
+}
+
+/**
+ * Tags of `v` and everything below it into `out` (a config's own tags over its children's).
+ * A module function, not a closure per call: allTags runs once per submitted job.
+ */
+function collectTags(v: unknown, seen: Set<unknown>, out: Tags): void {
+  if (v === null || typeof v !== "object" || seen.has(v)) return;
+  seen.add(v);
+  if (v instanceof ConfigInstance) {
+    for (const child of Object.values(v.values)) collectTags(child, seen, out);
+    Object.assign(out, v.tags);
+  } else if (Array.isArray(v) || v instanceof Set) for (const x of v) collectTags(x, seen, out);
+  else if (v instanceof Map) for (const x of v.values()) collectTags(x, seen, out);
+  else if (!(v instanceof PathRef)) for (const x of Object.values(v)) collectTags(x, seen, out);
 }
