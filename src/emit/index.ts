@@ -64,7 +64,6 @@ function commandLine(cmd: readonly CommandWord[], jobPath: string, assets: Reado
 }
 
 function jobScript(job: ResolvedJob, byKey: ReadonlyMap<string, ResolvedJob>, assets: ReadonlyMap<string, LoadedAsset>): string {
-
   return render("job.sh", {
     directives: backendFor(job.resources.backend).directives(job),
     taskId: job.taskId,

@@ -1,12 +1,33 @@
 // @ts-check
 /**
- * Checks a prepare record (see record.ts) against the disk: keeps the lines of the files that
- * are still exactly as recorded. Plain JavaScript, so that it can also run as a worker thread
- * while the experiment is being evaluated: at 100,000 jobs, its 200,000 `stat` calls then cost
- * the main thread nothing.
+ * The prepare record's line format (see record.ts), and the check of a record against the disk:
+ * it keeps the lines of the files that are still exactly as recorded. Plain JavaScript, so that
+ * the check can run as a worker thread beside the evaluation of the experiment (at 100,000
+ * jobs, 200,000 `stat` calls) and the writer threads can make lines too.
  */
 import { readFileSync, statSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
+
+/**
+ * A record line: `<digest> <size> <ctime> <inode> <rel>\n`, from the file's stat.
+ * @param {string} digest @param {import("node:fs").Stats} st @param {string} rel
+ */
+export function lineOf(digest, st, rel) {
+  return `${digest} ${st.size} ${st.ctimeMs} ${st.ino} ${rel}\n`;
+}
+
+/**
+ * Where the path starts in the record line text[at, end) (after the fourth space), or -1.
+ * @param {string} text @param {number} at @param {number} end
+ */
+export function relStart(text, at, end) {
+  let sp = at - 1;
+  for (let k = 0; k < 4; k++) {
+    sp = text.indexOf(" ", sp + 1);
+    if (sp < 0 || sp >= end - 1) return -1;
+  }
+  return sp + 1;
+}
 
 /**
  * The lines (`<digest> <size> <ctime> <inode> <rel>\n`) of the record at `path`, written for
@@ -32,21 +53,19 @@ export function checkRecord(root, path, header) {
   for (let at = first + 1; at < text.length; ) {
     let end = text.indexOf("\n", at);
     if (end < 0) end = text.length;
-    // digest size ctime inode rel
-    const s1 = text.indexOf(" ", at);
-    const s2 = text.indexOf(" ", s1 + 1);
-    const s3 = text.indexOf(" ", s2 + 1);
-    const s4 = text.indexOf(" ", s3 + 1);
-    const line = at;
+    const line = text.slice(at, end + 1);
+    const start = relStart(text, at, end);
+    const digest = text.slice(at, text.indexOf(" ", at));
     at = end + 1;
-    if (s1 < 0 || s4 < 0 || s4 >= end - 1) continue;
+    if (start < 0) continue;
+    const rel = text.slice(start, end);
     let st;
     try {
-      st = statSync(base + text.slice(s4 + 1, end));
+      st = statSync(base + rel);
     } catch {
       continue; // Gone, or a file now stands where its folder was.
     }
-    if (st.ctimeMs < stamp && String(st.size) === text.slice(s1 + 1, s2) && String(st.ctimeMs) === text.slice(s2 + 1, s3) && String(st.ino) === text.slice(s3 + 1, s4)) out += `${text.slice(line, end)}\n`;
+    if (st.ctimeMs < stamp && lineOf(digest, st, rel) === line) out += line;
   }
   return out;
 }

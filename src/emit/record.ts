@@ -17,7 +17,7 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, 
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { Codes, type Diagnostic } from "../model/diagnostics.ts";
-import { checkRecord } from "./record-check.mjs";
+import { checkRecord, relStart } from "./record-check.mjs";
 
 const HEADER = "experimaestro-ts prepare record 1";
 
@@ -104,10 +104,7 @@ export class PrepareRecord {
     this.tmp = `${this.path}.tmp-${process.pid}`;
     for (let at = 0; at < untouched.length; ) {
       const end = untouched.indexOf("\n", at);
-      // digest size ctime inode rel: rel is everything after the fourth space.
-      let sp = at - 1;
-      for (let k = 0; k < 4; k++) sp = untouched.indexOf(" ", sp + 1);
-      this.old.set(untouched.slice(sp + 1, end), untouched.slice(at, end + 1));
+      this.old.set(untouched.slice(relStart(untouched, at, end), end), untouched.slice(at, end + 1));
       at = end + 1;
     }
   }

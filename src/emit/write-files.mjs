@@ -10,6 +10,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { threadId } from "node:worker_threads";
+import { lineOf } from "./record-check.mjs";
 
 /** @typedef {string | Buffer | { chunks: Iterable<string> }} Content */
 
@@ -144,8 +145,7 @@ export function writeOne(folders, rel, content) {
 export function recordLine(folders, rel, digest) {
   const path = join(folders.root, rel);
   try {
-    const st = statSync(path);
-    return `${digest} ${st.size} ${st.ctimeMs} ${st.ino} ${rel}\n`;
+    return lineOf(digest, statSync(path), rel);
   } catch (e) {
     throw new WriteError(path, /** @type {Error} */ (e).message);
   }

@@ -8,45 +8,13 @@ import { jobToJob } from "../util/relpath.ts";
 
 type KeyOf = (task: CI) => string | undefined;
 
-/** Builds the params.json document of a task (as plain JSON values). */
-export function paramsDocument(task: CI, keyOf: KeyOf, jobPath: string, tags: Tags = task.allTags()): unknown {
-  const onPath = new Set<CI>();
-  const toJson = (v: unknown): unknown => {
-    if (v === null || v === undefined) return null;
-    if (typeof v === "bigint") return Number(v);
-    if (typeof v !== "object") return v;
-    if (v instanceof PathRef) {
-      if (v.task === task) return v.rel;
-      const key = keyOf(v.task);
-      return key ? jobToJob(jobPath, `jobs/${key}`, v.rel) : v.rel;
-    }
-    if (v instanceof ConfigInstance) {
-      if (onPath.has(v)) return { $ref: identifierHex(v) };
-      onPath.add(v);
-      const out: Record<string, unknown> = { $type: v.type.id, $id: identifierHex(v) };
-      for (const name of Object.keys(v.values).sort()) {
-        if (v.type.params[name]?.kind === "pathgen" && v !== task) continue;
-        out[name] = toJson(v.values[name]);
-      }
-      onPath.delete(v);
-      return out;
-    }
-    if (Array.isArray(v) || v instanceof Set) return [...v].map(toJson);
-    const entries = v instanceof Map ? [...v.entries()] : Object.entries(v);
-    return Object.fromEntries(entries.map(([k, x]) => [String(k), toJson(x)]).sort(([a], [b]) => (String(a) < String(b) ? -1 : 1)));
-  };
-  const doc: Record<string, unknown> = { task: task.type.id, identifier: identifierHex(task) };
-  doc.params = toJson(task);
-  doc.tags = Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return doc;
-}
-
 /*
- * The same text as `JSON.stringify(paramsDocument(...), null, 2)`, written directly: at 100,000
- * jobs, building the document and then printing it cost ~1.3 s of a re-prepare. Values are not
- * converted first; keys go through one object per container, so that their order (JavaScript
- * puts integer-like keys first) is the engine's own, as it is for JSON.stringify.
- * test/unit/params-json.test.ts holds the two to the same output.
+ * Printed directly, with the bytes `JSON.stringify(document, null, 2)` would give for the
+ * document of plain values: at 100,000 jobs, building that document first cost ~1.3 s of a
+ * re-prepare. Values are not converted first; keys go through one object per container, so
+ * that their order (JavaScript puts integer-like keys first) is the engine's own, as it is for
+ * JSON.stringify. test/unit/params-reference.ts builds that document the plain way, and the
+ * tests hold the two to the same output.
  */
 
 const INDENT: string[] = [""];
@@ -55,7 +23,7 @@ function indent(depth: number): string {
   return INDENT[depth]!;
 }
 
-/** A map or plain object as an object with sorted keys, as paramsDocument makes it (values unconverted). */
+/** A map or plain object as an object with its keys sorted (values unconverted). */
 function sortedObject(v: object): Record<string, unknown> {
   const entries = v instanceof Map ? [...v.entries()] : Object.entries(v);
   return Object.fromEntries(entries.map(([k, x]) => [String(k), x]).sort(([a], [b]) => (String(a) < String(b) ? -1 : 1)));

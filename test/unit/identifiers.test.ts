@@ -20,7 +20,8 @@ import {
   type ConfigType,
   type ParamDecl,
 } from "../../src/index.ts";
-import { paramsDocument, paramsJson } from "../../src/evaluate/params-json.ts";
+import { paramsJson } from "../../src/evaluate/params-json.ts";
+import { paramsDocument } from "./params-reference.ts";
 
 interface ParamSpec {
   type: string;

@@ -5,7 +5,8 @@
  * paths into other jobs, cycles, empty containers and tags.
  */
 import { describe, expect, it } from "vitest";
-import { paramsDocument, paramsJson } from "../../src/evaluate/params-json.ts";
+import { paramsJson } from "../../src/evaluate/params-json.ts";
+import { paramsDocument } from "./params-reference.ts";
 import { Helper, defineConfig, defineTask, param, pathGen, pathType, z, type ConfigInstance } from "../../src/index.ts";
 
 const Inner = defineConfig("pj.Inner", { x: param(z.any()), out: pathGen("inner.txt") });

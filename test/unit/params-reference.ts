@@ -1,0 +1,42 @@
+/**
+ * The params.json document of a task built the plain way (JSON values first, then
+ * JSON.stringify): the reference the direct printer of src/evaluate/params-json.ts is held to.
+ */
+import { ConfigInstance, PathRef, type ConfigInstance as CI, type Tags } from "../../src/model/values.ts";
+import { identifierHex } from "../../src/util/identifier.ts";
+import { jobToJob } from "../../src/util/relpath.ts";
+
+type KeyOf = (task: CI) => string | undefined;
+
+/** The params.json document of a task (as plain JSON values). */
+export function paramsDocument(task: CI, keyOf: KeyOf, jobPath: string, tags: Tags = task.allTags()): unknown {
+  const onPath = new Set<CI>();
+  const toJson = (v: unknown): unknown => {
+    if (v === null || v === undefined) return null;
+    if (typeof v === "bigint") return Number(v);
+    if (typeof v !== "object") return v;
+    if (v instanceof PathRef) {
+      if (v.task === task) return v.rel;
+      const key = keyOf(v.task);
+      return key ? jobToJob(jobPath, `jobs/${key}`, v.rel) : v.rel;
+    }
+    if (v instanceof ConfigInstance) {
+      if (onPath.has(v)) return { $ref: identifierHex(v) };
+      onPath.add(v);
+      const out: Record<string, unknown> = { $type: v.type.id, $id: identifierHex(v) };
+      for (const name of Object.keys(v.values).sort()) {
+        if (v.type.params[name]?.kind === "pathgen" && v !== task) continue;
+        out[name] = toJson(v.values[name]);
+      }
+      onPath.delete(v);
+      return out;
+    }
+    if (Array.isArray(v) || v instanceof Set) return [...v].map(toJson);
+    const entries = v instanceof Map ? [...v.entries()] : Object.entries(v);
+    return Object.fromEntries(entries.map(([k, x]) => [String(k), toJson(x)]).sort(([a], [b]) => (String(a) < String(b) ? -1 : 1)));
+  };
+  const doc: Record<string, unknown> = { task: task.type.id, identifier: identifierHex(task) };
+  doc.params = toJson(task);
+  doc.tags = Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return doc;
+}
