@@ -62,7 +62,7 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
       case "run-experiment":
         return await runExperimentCommand(sub, out, err);
       case "run":
-        return await runCommand(sub, out);
+        return await runCommand(sub, out, err);
       case "status":
         return statusCommand(sub, out);
       case "find-launcher":

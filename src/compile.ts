@@ -1,11 +1,13 @@
 /**
- * The driver: the only module that knows the order of the stages.
- * load -> evaluate -> plan -> resolve -> emit (then the CLI writes, runs or submits).
+ * The compile driver: the only module that knows the order of the stages.
+ * load -> evaluate -> plan -> resolve -> emit (then prepare.ts writes, runs or submits).
  */
+import { backends } from "./backends/index.ts";
 import { emit, type EmittedFiles } from "./emit/index.ts";
 import { evaluate } from "./evaluate/index.ts";
 import { loadAssets } from "./load/assets.ts";
-import { loadExperiment, type LoadOptions, type LoadedExperiment } from "./load/index.ts";
+import { loadExperiment, type LoadOptions } from "./load/index.ts";
+import type { LoadedExperiment } from "./model/experiment.ts";
 import { configDir, loadLaunchers } from "./load/launchers.ts";
 import { loadSettings, type Settings } from "./load/settings.ts";
 import type { Launcher } from "./model/launchers.ts";
@@ -38,7 +40,7 @@ export interface Compiled {
 export async function compileLoaded(loaded: Loaded, env: readonly [string, string][], opts: { emit?: boolean } = {}): Promise<Compiled> {
   const evaluated = await evaluate(loaded.experiment, { params: opts.emit !== false });
   const resolved = resolve(plan(evaluated), loaded.launchers, env);
-  const files = opts.emit === false ? undefined : emit(resolved, loadAssets(evaluated));
+  const files = opts.emit === false ? undefined : emit(resolved, loadAssets(evaluated), backends);
   return { plan: resolved, files };
 }
 

@@ -8,22 +8,16 @@
  * toAckReservation, Suspended, Resuming, Terminated, Error.
  */
 import type { ResolvedJob } from "../model/plan.ts";
-import type { Backend, SchedulerJobState } from "./types.ts";
-
-/** Walltime as `H:MM:SS`, hours unbounded. */
-export function oarWalltime(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  return `${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
-}
+import { formatDuration } from "../util/format.ts";
+import type { Backend, SchedulerJobState } from "../model/backend.ts";
+import { jobLabel } from "../model/workspace.ts";
 
 function resourceSpec(job: ResolvedJob): string {
   const r = job.resources;
   const parts = ["/nodes=1"];
   if (r.gpus > 0) parts.push(`/gpu=${r.gpus}`);
   parts.push(`/core=${r.cpus}`);
-  return parts.join("") + (r.duration !== undefined ? `,walltime=${oarWalltime(r.duration)}` : "");
+  return parts.join("") + (r.duration !== undefined ? `,walltime=${formatDuration(r.duration)}` : "");
 }
 
 const RUNNING = new Set(["toLaunch", "Launching", "Running", "Finishing", "Resuming"]);
@@ -33,7 +27,7 @@ export const oarBackend: Backend = {
   key: "oar",
   directives: (job) => {
     const r = job.resources;
-    const lines = [`#OAR -n ${job.taskId}-${job.hash.slice(0, 8)}`, `#OAR -l ${resourceSpec(job)}`, `#OAR -O ${job.name}.out`, `#OAR -E ${job.name}.err`];
+    const lines = [`#OAR -n ${jobLabel({ task: job.taskId, hash: job.hash }, "-")}`, `#OAR -l ${resourceSpec(job)}`, `#OAR -O ${job.name}.out`, `#OAR -E ${job.name}.err`];
     if (r.options.queue !== undefined) lines.push(`#OAR -q ${r.options.queue}`);
     if (r.options.project !== undefined) lines.push(`#OAR --project ${r.options.project}`);
     if (r.options.properties !== undefined) lines.push(`#OAR -p ${r.options.properties}`);

@@ -1,5 +1,5 @@
 /** The shell backend: jobs run by the local runner or run-local.sh; no scheduler header. */
-import type { Backend } from "./types.ts";
+import type { Backend } from "../model/backend.ts";
 
 export const shellBackend: Backend = {
   key: "local",

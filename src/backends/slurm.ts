@@ -4,7 +4,8 @@
  */
 import type { ResolvedJob } from "../model/plan.ts";
 import { shellQuote } from "../util/shell.ts";
-import type { Backend, SchedulerJobState } from "./types.ts";
+import type { Backend, SchedulerJobState } from "../model/backend.ts";
+import { jobLabel } from "../model/workspace.ts";
 
 /** `--time` format: `[D-]HH:MM:SS`, rounded up to the minute (SLURM's granularity). */
 export function slurmTime(seconds: number): string {
@@ -25,7 +26,7 @@ export function slurmMem(bytes: number): string {
 function flags(job: ResolvedJob): [string, string | true][] {
   const r = job.resources;
   const out: [string, string | true][] = [
-    ["--job-name", `${job.taskId}-${job.hash.slice(0, 8)}`],
+    ["--job-name", jobLabel({ task: job.taskId, hash: job.hash }, "-")],
     ["--cpus-per-task", String(r.cpus)],
     ["--output", `${job.name}.out`],
     ["--error", `${job.name}.err`],

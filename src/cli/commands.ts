@@ -2,7 +2,7 @@
 import { writeFileSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import { z } from "zod";
-import { formatHost } from "../emit/report.ts";
+import { backends } from "../backends/index.ts";
 import { findYaml, loadExperimentModule } from "../load/index.ts";
 import { configDir, loadLaunchers } from "../load/launchers.ts";
 import { Codes, XpmError, fail } from "../model/diagnostics.ts";
@@ -10,11 +10,13 @@ import { ExperimentConfig } from "../model/experiment.ts";
 import { explainRefusals } from "../resolve/index.ts";
 import { findLauncher } from "../resolve/match.ts";
 import { parseRequirement } from "../resolve/requirements.ts";
-import { readManifest } from "../run/manifest.ts";
-import { experimentStatus, formatStatus } from "../submit/status.ts";
+import { readManifest } from "../model/manifest.ts";
+import { runPrepared } from "../prepare.ts";
+import { experimentStatus } from "../submit/status.ts";
 import { displayPath } from "../util/text.ts";
 import { last, type Parsed } from "./args.ts";
-import { configOpt, runAndSubmit, type Out } from "./shared.ts";
+import { formatHost, formatStatus } from "./format.ts";
+import { configOpt, host, printRun, runRequest, type Out } from "./shared.ts";
 
 function workspaceAndId(p: Parsed, command: string): [string, string] {
   const [ws, id, ...extra] = p.positional;
@@ -22,15 +24,15 @@ function workspaceAndId(p: Parsed, command: string): [string, string] {
   return [resolvePath(ws), id];
 }
 
-export async function runCommand(p: Parsed, out: Out): Promise<number> {
+export async function runCommand(p: Parsed, out: Out, err: Out): Promise<number> {
   const [workspace, id] = workspaceAndId(p, "run");
-  return runAndSubmit(p, workspace, id, out, () => {});
+  return printRun(await runPrepared(workspace, id, runRequest(p), host(out, err)), workspace, id, out);
 }
 
 /** Exit status: 0 all done, 1 something failed or is blocked, 3 still in progress or not run. */
 export function statusCommand(p: Parsed, out: Out): number {
   const [workspace, id] = workspaceAndId(p, "status");
-  const rows = experimentStatus(workspace, readManifest(workspace, id));
+  const rows = experimentStatus(workspace, readManifest(workspace, id), backends);
   out(p.flags.has("--json") ? JSON.stringify(rows, null, 2) : formatStatus(rows));
   return rows.every((r) => r.state === "done") ? 0 : rows.some((r) => r.state === "failed" || r.state === "blocked") ? 1 : 3;
 }

@@ -4,10 +4,11 @@
  * per state change. Then a summary table and the last lines of each failed job's stderr.
  */
 import { readFileSync } from "node:fs";
+import { jobLabel } from "../model/workspace.ts";
 import type { RunEvent, RunSummary } from "../run/index.ts";
 import type { Out } from "./shared.ts";
 
-const label = (j: { task: string; hash: string }) => `${j.task}/${j.hash.slice(0, 8)}`;
+const label = jobLabel;
 
 function clock(ms: number): string {
   const s = Math.round(ms / 1000);

@@ -1,30 +1,22 @@
 /**
- * `experimaestro run-experiment`: load (layered YAML, settings, launchers, module), choose the
- * workspace, check git, compile, then by mode: print (dry-run), write (prepare), compare with
- * a golden tree (--golden), or write and run/submit (normal, under the experiment lock).
+ * `experimaestro run-experiment`: parses the options, loads the experiment, hands it to the
+ * driver (src/prepare.ts) and prints the outcome: the dry-run listing, the golden comparison,
+ * what was written, what ran.
  */
-import { readdirSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve as resolvePath } from "node:path";
+import { readdirSync } from "node:fs";
+import { join, resolve as resolvePath } from "node:path";
 import { stringify } from "yaml";
-import { compileLoaded, load } from "../compile.ts";
-import { compareGolden, updateGolden } from "../emit/golden.ts";
-import { materialize } from "../emit/index.ts";
-import { experimentDir } from "../emit/paths.ts";
-import { formatPlan } from "../emit/report.ts";
-import { checkLastRecord, PrepareRecord } from "../emit/record.ts";
-import { writeWorkspace } from "../emit/write.ts";
-import { gitState } from "../load/git.ts";
-import { chooseWorkspace } from "../load/settings.ts";
-import { Codes, fail, formatDiagnostics } from "../model/diagnostics.ts";
+import { load } from "../compile.ts";
+import { Codes, fail } from "../model/diagnostics.ts";
 import { EXPERIMENT_KEYS } from "../model/experiment.ts";
 import type { ResolvedJob } from "../model/plan.ts";
-import { lockExperiment } from "../run/lock.ts";
-import { isDone, readFailed } from "../run/markers.ts";
+import { diskStates } from "../model/state.ts";
+import { EXPERIMENT_FILES, experimentDir, experimentFile } from "../model/workspace.ts";
+import { prepareExperiment, workspaceFor, type ExperimentRequest, type Mode, type Outcome } from "../prepare.ts";
 import { displayPath } from "../util/text.ts";
 import { envOf, last, type Parsed } from "./args.ts";
-import { configOpt, runAndSubmit, type Out } from "./shared.ts";
-
-type Mode = "dry-run" | "prepare" | "normal";
+import { formatPlan } from "./format.ts";
+import { configOpt, host, printRun, runRequest, type Out } from "./shared.ts";
 
 /** Our spellings and experimaestro's (DRY_RUN, GENERATE_ONLY, NORMAL), case-insensitive. */
 const MODES: Record<string, Mode> = {
@@ -43,33 +35,22 @@ function modeOf(p: Parsed): Mode {
   return mode;
 }
 
-/** Each job's state on disk; job folders are listed once per task, not probed one by one. */
-function statesOnDisk(workspace: string, jobs: readonly ResolvedJob[]): (job: ResolvedJob) => string {
-  const listed = new Map<string, Set<string>>();
-  const exists = (job: ResolvedJob) => {
-    const parent = job.jobPath.slice(0, job.jobPath.lastIndexOf("/"));
-    let set = listed.get(parent);
-    if (!set) {
-      try {
-        set = new Set(readdirSync(join(workspace, parent)));
-      } catch {
-        set = new Set();
-      }
-      listed.set(parent, set);
-    }
-    return set.has(job.hash);
-  };
-  return (job) => {
-    if (!exists(job)) return "todo";
-    const loc = { dir: job.jobPath, name: job.name };
-    if (isDone(workspace, loc)) return "done";
-    const failed = readFailed(workspace, loc);
-    return failed ? `failed:${failed.reason}` : "todo";
+function requestOf(p: Parsed): ExperimentRequest {
+  const golden = last(p, "--golden");
+  return {
+    mode: modeOf(p),
+    workspace: last(p, "--workspace"),
+    workdir: last(p, "--workdir"),
+    cwd: process.cwd(),
+    env: envOf(p),
+    golden: golden === undefined ? undefined : { dir: resolvePath(golden), update: p.flags.has("--update-golden") },
+    run: runRequest(p),
   };
 }
 
 /** Where to look: the jobs nothing depends on hold the experiment's final results (their own files, not ours). */
-function printResults(jobs: readonly ResolvedJob[], workspace: string, shown: string, out: Out): void {
+function printResults(jobs: readonly ResolvedJob[], workspace: string, out: Out): void {
+  const shown = displayPath(workspace);
   const sinks = jobs.filter((j) => j.dependents.length === 0);
   out(`results (the final job${sinks.length === 1 ? "" : "s"}, on which nothing depends):`);
   for (const j of sinks.slice(0, 20)) {
@@ -84,10 +65,43 @@ function printResults(jobs: readonly ResolvedJob[], workspace: string, shown: st
   if (sinks.length > 20) out(`  ... and ${sinks.length - 20} more`);
 }
 
+/** Prints an outcome; returns the exit status. */
+function report(o: Outcome, experimentId: string, out: Out, err: Out): number {
+  switch (o.kind) {
+    case "golden":
+      if (o.updated) out(`golden: ${displayPath(o.dir)} updated (${o.files} files)`);
+      else if (o.diffs.length === 0) out(`golden: ${o.files} files match ${displayPath(o.dir)}`);
+      else {
+        out(o.diffs.join("\n"));
+        err(`error ${Codes.GOLDEN_MISMATCH}: the emitted files differ from ${displayPath(o.dir)} in ${o.diffs.length} file${o.diffs.length > 1 ? "s" : ""}\n  hint: review the diff; if the change is intended, rerun with --update-golden`);
+        return 1;
+      }
+      return 0;
+    case "dry-run":
+      out(`experiment ${experimentId}: ${o.plan.jobs.length} jobs (dry run: nothing written)`);
+      out(formatPlan(o.plan.jobs, diskStates(o.workspace)));
+      return 0;
+    default: {
+      const shown = displayPath(o.workspace);
+      const xpDir = join(shown, experimentDir(experimentId));
+      out(`experiment ${experimentId}: ${o.plan.jobs.length} jobs; ${o.report.written} file${o.report.written === 1 ? "" : "s"} written, ${o.report.unchanged} unchanged (${xpDir})`);
+      if (o.kind === "prepared") {
+        const drivers = o.drivers.map((d) => `\`bash ${join(shown, experimentFile(experimentId, d))}\``);
+        out(`prepared: run with ${drivers.length ? drivers.join(" and ") : `\`bash ${join(xpDir, EXPERIMENT_FILES.runLocal)}\``} or \`experimaestro run ${shown} ${experimentId}\``);
+        return 0;
+      }
+      const status = printRun(o.run, o.workspace, experimentId, out);
+      if (o.run.summary?.interrupted) return status;
+      printResults(o.plan.jobs, o.workspace, out);
+      return status;
+    }
+  }
+}
+
 export async function runExperimentCommand(p: Parsed, out: Out, err: Out): Promise<number> {
   const [yaml, ...extra] = p.positional;
   if (!yaml || extra.length) fail(Codes.USAGE, "run-experiment takes one experiment YAML", { hint: "experimaestro run-experiment my_project/normal" });
-  const mode = modeOf(p);
+  const request = requestOf(p);
   const loaded = await load(yaml, {
     overrides: p.flags.get("--conf") ?? [],
     preYaml: p.flags.get("--pre-yaml") ?? [],
@@ -100,76 +114,8 @@ export async function runExperimentCommand(p: Parsed, out: Out, err: Out): Promi
     out(stringify({ ...keys, ...xp.config }).trimEnd());
     return 0;
   }
-
-  const chosen = chooseWorkspace(loaded.settings, xp.id, { cwd: process.cwd(), ...(last(p, "--workspace") !== undefined ? { workspace: last(p, "--workspace")! } : {}), ...(last(p, "--workdir") !== undefined ? { workdir: last(p, "--workdir")! } : {}) });
-  if (chosen.warnings.length) err(formatDiagnostics(chosen.warnings));
-  const workspace = chosen.path;
-  const shown = displayPath(workspace);
-  out(`workspace: ${shown} (${chosen.reason})`);
-
-  const git = gitState(dirname(xp.modulePath));
-  if (git?.dirty && xp.dirty_git !== "ignore") {
-    const d = {
-      code: Codes.DIRTY_GIT,
-      message: `the project has uncommitted changes (${git.changes.slice(0, 5).join(", ")}${git.changes.length > 5 ? ", ..." : ""})`,
-      where: { file: xp.yamlFile, path: "dirty_git" },
-      hint: `commit them so that results can be traced to a commit${xp.dirty_git === "error" ? ", or set dirty_git: warn" : " (dirty_git: ignore silences this, error refuses to run)"}`,
-    };
-    if (xp.dirty_git === "error" && mode !== "dry-run") fail(d.code, d.message, { where: d.where, hint: d.hint });
-    err(formatDiagnostics([{ ...d, severity: "warning" }]));
-  }
-
-  const env: [string, string][] = [...Object.entries(chosen.settings?.env ?? {}), ...Object.entries(loaded.settings.env), ...envOf(p)];
-  // What the last prepare wrote is checked against the disk while the experiment is compiled.
-  const writes = mode !== "dry-run" && !p.flags.has("--golden");
-  const lastRecord = writes ? checkLastRecord(workspace, xp.id) : undefined;
-  let compiled;
-  try {
-    compiled = await compileLoaded(loaded, env, { emit: mode !== "dry-run" || p.flags.has("--golden") });
-  } catch (e) {
-    lastRecord?.cancel();
-    throw e;
-  }
-  const jobs = compiled.plan.jobs;
-
-  const golden = last(p, "--golden");
-  if (golden !== undefined) {
-    const files = new Map([...compiled.files!].map(([path, c]) => [path, materialize(c)]));
-    const dir = resolvePath(golden);
-    if (p.flags.has("--update-golden")) {
-      updateGolden(dir, files);
-      out(`golden: ${displayPath(dir)} updated (${files.size} files)`);
-      return 0;
-    }
-    const diffs = compareGolden(dir, files);
-    if (diffs.length === 0) {
-      out(`golden: ${files.size} files match ${displayPath(dir)}`);
-      return 0;
-    }
-    out(diffs.join("\n"));
-    err(`error ${Codes.GOLDEN_MISMATCH}: the emitted files differ from ${displayPath(dir)} in ${diffs.length} file${diffs.length > 1 ? "s" : ""}\n  hint: review the diff; if the change is intended, rerun with --update-golden`);
-    return 1;
-  }
-
-  if (mode === "dry-run") {
-    out(`experiment ${xp.id}: ${jobs.length} jobs (dry run: nothing written)`);
-    out(formatPlan(jobs, statesOnDisk(workspace, jobs)));
-    return 0;
-  }
-  const release = mode === "normal" ? lockExperiment(join(workspace, experimentDir(xp.id))) : () => {};
-  try {
-    const report = await writeWorkspace(workspace, compiled.files!, jobs.length, new PrepareRecord(workspace, xp.id, await lastRecord!.lines));
-    if (report.warning) err(formatDiagnostics([report.warning]));
-    const xpDir = join(shown, experimentDir(xp.id));
-    out(`experiment ${xp.id}: ${jobs.length} jobs; ${report.written} file${report.written === 1 ? "" : "s"} written, ${report.unchanged} unchanged (${xpDir})`);
-    if (mode === "prepare") {
-      out(`prepared: run with \`bash ${join(xpDir, "run-local.sh")}\` or \`experimaestro run ${shown} ${xp.id}\``);
-      return 0;
-    }
-    // A record of what ran (normal mode only: prepare output stays byte-stable).
-    if (git) writeFileSync(join(workspace, experimentDir(xp.id), "git.json"), `${JSON.stringify({ commit: git.commit, dirty: git.dirty }, null, 2)}\n`);
-    return await runAndSubmit(p, workspace, xp.id, out, () => printResults(jobs, workspace, shown, out));
-  } finally {
-    release();
-  }
+  const h = host(out, err);
+  const chosen = workspaceFor(loaded, request, h);
+  out(`workspace: ${displayPath(chosen.path)} (${chosen.reason})`);
+  return report(await prepareExperiment(loaded, chosen, request, h), xp.id, out, err);
 }

@@ -1,14 +1,12 @@
-/** Pieces shared by the commands: the settings folder option, running and submitting a prepared plan. */
+/** Pieces shared by the commands: the settings folder option, the driver's host, printing a run. */
 import { join, resolve as resolvePath } from "node:path";
-import { experimentDir } from "../emit/paths.ts";
-import { configDir, loadLaunchers } from "../load/launchers.ts";
-import type { Capacity } from "../run/capacity.ts";
-import { detectedCapacity, runExperiment, type RunSummary } from "../run/index.ts";
-import { printSummary, reporter } from "./progress.ts";
-import { readManifest } from "../run/manifest.ts";
-import { schedulersOf, submitAll } from "../submit/index.ts";
+import { formatDiagnostics } from "../model/diagnostics.ts";
+import { experimentFile, EXPERIMENT_FILES } from "../model/workspace.ts";
+import type { Host, RunOutcome, RunRequest } from "../prepare.ts";
+import type { RunSummary } from "../run/index.ts";
 import { displayPath } from "../util/text.ts";
 import { last, parallelOf, type Parsed } from "./args.ts";
+import { printSummary, reporter } from "./progress.ts";
 
 export type Out = (line: string) => void;
 
@@ -17,15 +15,25 @@ export function configOpt(p: Parsed): { configDir?: string } {
   return dir === undefined ? {} : { configDir: resolvePath(dir) };
 }
 
-/** The local launcher's capacity from launchers.yaml, else this machine as detected. */
-function localCapacity(p: Parsed): Capacity {
-  const local = loadLaunchers(configDir(configOpt(p).configDir)).launchers.find((l) => l.type === "local");
-  const detected = detectedCapacity();
-  if (!local) return detected;
+export function runRequest(p: Parsed): RunRequest {
+  return { parallel: parallelOf(p), failFast: p.flags.has("--fail-fast"), configDir: configOpt(p).configDir };
+}
+
+/** The driver's host: info lines on stdout, diagnostics on stderr, the runner's progress as lines or a live line. */
+export function host(out: Out, err: Out): Host {
   return {
-    cores: local.cores ?? detected.cores,
-    memory: local.memory ?? detected.memory,
-    gpus: local.accelerators.reduce((n, a) => n + a.count, 0),
+    info: out,
+    warn: (diagnostics) => err(formatDiagnostics(diagnostics)),
+    progress(total) {
+      const r = reporter(out, total, process.stdout.isTTY === true && !process.env.CI);
+      return {
+        onEvent: r.onEvent,
+        close(summary: RunSummary) {
+          r.close();
+          printSummary(summary, out);
+        },
+      };
+    },
   };
 }
 
@@ -34,32 +42,12 @@ function exitStatus(s: RunSummary): number {
   return s.failed.length || s.blocked.length || s.notRun.length ? 1 : 0;
 }
 
-/** After writing: local jobs by the runner, then scheduler jobs by their drivers. */
-export async function runAndSubmit(p: Parsed, workspace: string, id: string, out: Out, after: () => void): Promise<number> {
-  const manifest = readManifest(workspace, id);
-  const parallel = parallelOf(p);
-  let status = 0;
-  if (manifest.jobs.some((j) => j.backend === "local")) {
-    const live = process.stdout.isTTY === true && !process.env.CI;
-    const report = reporter(out, manifest.jobs.length, live);
-    const summary = await runExperiment({
-      workspace,
-      experimentId: id,
-      onEvent: report.onEvent,
-      capacity: localCapacity(p),
-      failFast: p.flags.has("--fail-fast"),
-      ...(parallel ? { parallel } : {}),
-    });
-    report.close();
-    printSummary(summary, out);
-    status = exitStatus(summary);
-    if (summary.interrupted) return status;
+/** After a run: how to follow submitted jobs; returns the exit status. */
+export function printRun(run: RunOutcome, workspace: string, experimentId: string, out: Out): number {
+  let status = run.summary ? exitStatus(run.summary) : 0;
+  if (run.submitted !== undefined) {
+    if (run.submitted !== 0) status = status || run.submitted;
+    else out(`submitted: follow with \`experimaestro status ${displayPath(workspace)} ${experimentId}\` (or bash ${join(displayPath(workspace), experimentFile(experimentId, EXPERIMENT_FILES.status))})`);
   }
-  if (schedulersOf(manifest).length) {
-    const code = await submitAll(workspace, manifest, out);
-    if (code !== 0) status = status || code;
-    else out(`submitted: follow with \`experimaestro status ${displayPath(workspace)} ${id}\` (or bash ${join(displayPath(workspace), experimentDir(id), "status.sh")})`);
-  }
-  after();
   return status;
 }

@@ -2,13 +2,13 @@
  * View-models of the experiment drivers: run-local.sh, status.sh, and one submit script per
  * scheduler backend present in the plan (submit-slurm.sh, submit-oar.sh).
  */
-import { backendFor, schedulerBackends, type Backend } from "../backends/index.ts";
+import type { Backend, Backends } from "../model/backend.ts";
 import type { ResolvedJob, ResolvedPlan } from "../model/plan.ts";
 import { shellJoin, shellQuote } from "../util/shell.ts";
 import { render } from "./templates.ts";
 
 /** Driver file name -> how to make its content, for `experiments/<id>/` (made only if needed). */
-export function drivers(plan: ResolvedPlan): Map<string, () => string> {
+export function drivers(plan: ResolvedPlan, backends: Backends): Map<string, () => string> {
   const out = new Map<string, () => string>();
   let base: object | undefined;
   const local = () =>
@@ -18,12 +18,12 @@ export function drivers(plan: ResolvedPlan): Map<string, () => string> {
       jobs: plan.jobs.map((j) => ({
         dir: shellQuote(j.jobPath),
         name: shellQuote(j.name),
-        scheduler: backendFor(j.resources.backend).scheduler ? j.resources.backend : "local",
+        scheduler: backends.of(j.resources.backend).scheduler ? j.resources.backend : "local",
       })),
     });
   out.set("run-local.sh", () => render("run-local.sh", local()));
   out.set("status.sh", () => render("status.sh", local()));
-  for (const backend of schedulerBackends()) {
+  for (const backend of backends.schedulers()) {
     const mine = plan.jobs.filter((j) => j.resources.backend === backend.key);
     if (mine.length === 0) continue;
     out.set(backend.scheduler!.driver, () => schedulerDriver(plan, backend, mine));

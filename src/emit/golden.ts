@@ -51,6 +51,7 @@ export function updateGolden(dir: string, files: Files): void {
   for (const [path, content] of files) {
     const target = join(dir, path);
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, content);
+    // Scripts executable, as the workspace writer makes them.
+    writeFileSync(target, content, { mode: path.endsWith(".sh") ? 0o755 : 0o644 });
   }
 }

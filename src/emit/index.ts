@@ -4,21 +4,15 @@
  * that touches the disk. Job files come first, the manifest and drivers last.
  */
 import { createHash, hash } from "node:crypto";
-import { backendFor } from "../backends/index.ts";
-import type { CommandWord, ResolvedJob, ResolvedPlan } from "../model/plan.ts";
+import type { Backends } from "../model/backend.ts";
+import type { CommandWord, LoadedAsset, ResolvedJob, ResolvedPlan } from "../model/plan.ts";
 import { jobToJob } from "../util/relpath.ts";
 import { shellJoin, shellQuote } from "../util/shell.ts";
 import { manifestChunks } from "./manifest.ts";
-import { experimentDir, jobFile, renderWord } from "./paths.ts";
+import { experimentDir, jobFile } from "../model/workspace.ts";
+import { renderWord } from "./paths.ts";
 import { drivers } from "./drivers.ts";
 import { render } from "./templates.ts";
-
-/** A project file (content) or folder (files) to ship in the workspace, and where it goes. */
-export interface LoadedAsset {
-  rel: string;
-  content: Buffer | undefined;
-  files: { rel: string; content: Buffer }[];
-}
 
 /** Content made: text, bytes, or (for the large manifest) text produced in chunks. */
 export type Made = string | Buffer | { chunks: Iterable<string> };
@@ -63,9 +57,16 @@ function commandLine(cmd: readonly CommandWord[], jobPath: string, assets: Reado
   return shellJoin(cmd.map((w) => renderWord(w, jobPath, assets)));
 }
 
-function jobScript(job: ResolvedJob, byKey: ReadonlyMap<string, ResolvedJob>, assets: ReadonlyMap<string, LoadedAsset>): string {
+/** What every job script of a plan is rendered with. */
+interface ScriptContext {
+  byKey: ReadonlyMap<string, ResolvedJob>;
+  assets: ReadonlyMap<string, LoadedAsset>;
+  backends: Backends;
+}
+
+function jobScript(job: ResolvedJob, { byKey, assets, backends }: ScriptContext): string {
   return render("job.sh", {
-    directives: backendFor(job.resources.backend).directives(job),
+    directives: backends.of(job.resources.backend).directives(job),
     taskId: job.taskId,
     hash: job.hash,
     name: shellQuote(job.name),
@@ -97,17 +98,16 @@ class JobScript implements Deferred {
   constructor(
     readonly digest: string,
     private readonly job: ResolvedJob,
-    private readonly byKey: ReadonlyMap<string, ResolvedJob>,
-    private readonly assets: ReadonlyMap<string, LoadedAsset>,
+    private readonly context: ScriptContext,
   ) {}
   make(): string {
-    return jobScript(this.job, this.byKey, this.assets);
+    return jobScript(this.job, this.context);
   }
 }
 
 /** Every file of a prepared experiment: job dirs, assets, manifest and drivers. */
-export function* emit(plan: ResolvedPlan, assets: ReadonlyMap<string, LoadedAsset>): Generator<[string, Content]> {
-  const byKey = new Map(plan.jobs.map((j) => [j.key, j]));
+export function* emit(plan: ResolvedPlan, assets: ReadonlyMap<string, LoadedAsset>, backends: Backends): Generator<[string, Content]> {
+  const context: ScriptContext = { byKey: new Map(plan.jobs.map((j) => [j.key, j])), assets, backends };
   // The manifest and drivers are made from the jobs, in order, and from nothing else.
   const planDigest = createHash("sha1").update(plan.experimentId);
   // Jobs of a grid share a few resource objects: each is serialised once.
@@ -119,7 +119,7 @@ export function* emit(plan: ResolvedPlan, assets: ReadonlyMap<string, LoadedAsse
     const digest = jobDigest(job, assetsAt, resourcesJson, params);
     planDigest.update(digest);
     yield [`${job.jobPath}/params.json`, new ParamsFile(digest, params)];
-    yield [jobFile(job, "sh"), new JobScript(digest, job, byKey, assets)];
+    yield [jobFile(job, "sh"), new JobScript(digest, job, context)];
   }
   const digest = planDigest.digest("hex");
   for (const a of [...assets.values()].sort((x, y) => (x.rel < y.rel ? -1 : 1))) {
@@ -128,5 +128,5 @@ export function* emit(plan: ResolvedPlan, assets: ReadonlyMap<string, LoadedAsse
   }
   const xp = experimentDir(plan.experimentId);
   yield [`${xp}/manifest.json`, { digest, make: () => ({ chunks: manifestChunks(plan, assets) }) }];
-  for (const [name, make] of drivers(plan)) yield [`${xp}/${name}`, { digest, make }];
+  for (const [name, make] of drivers(plan, backends)) yield [`${xp}/${name}`, { digest, make }];
 }

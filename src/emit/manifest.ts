@@ -1,34 +1,8 @@
-/**
- * manifest.json: the contract between compile and run/submit. Schema-versioned; jobs in
- * topological order with their dependencies, paths, resources and rendered command.
- */
+/** Writes manifest.json (its schema and reader are model/manifest.ts). */
+import { MANIFEST_SCHEMA, type ManifestJob } from "../model/manifest.ts";
 import type { ResolvedJob, ResolvedPlan } from "../model/plan.ts";
-import { jobFile, renderWord } from "./paths.ts";
-
-export const MANIFEST_SCHEMA = "experimaestro-ts/manifest@1";
-
-export interface ManifestJob {
-  key: string;
-  task: string;
-  name: string;
-  hash: string;
-  dir: string;
-  script: string;
-  deps: string[];
-  launcher: string;
-  backend: string;
-  resources: { cpus: number; memory: number | null; duration: number | null; gpus: number; options: Record<string, string>; extra: string[] };
-  requirements: string | null;
-  command: string[];
-  tags: Record<string, string | number | boolean>;
-  retry: { max: number; durationFactor: number };
-}
-
-export interface Manifest {
-  schema: typeof MANIFEST_SCHEMA;
-  experiment: string;
-  jobs: ManifestJob[];
-}
+import { jobFile } from "../model/workspace.ts";
+import { renderWord } from "./paths.ts";
 
 function sortedObject<T>(o: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -12,7 +12,7 @@ import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
 import { Codes, XpmError, type Diagnostic } from "../model/diagnostics.ts";
 import { isDeferred, type Content, type EmittedFiles, type Made } from "./index.ts";
-import type { PrepareRecord } from "./record.ts";
+import { checkLastRecord, PrepareRecord, type RecordCheck } from "./record.ts";
 import { Folders, recordLine, WriteError, writeOne } from "./write-files.mjs";
 
 /** How many files were written and how many were left as they were (counts only: 100,000-job plans). */
@@ -234,5 +234,29 @@ class Writer {
 
   async close(): Promise<void> {
     await this.worker?.terminate();
+  }
+}
+
+/**
+ * The writer and the prepare record behind one interface: made before compiling (the check of
+ * the last record runs alongside evaluation), written once the files are emitted.
+ */
+export class WorkspaceWriter {
+  private readonly check: RecordCheck;
+
+  constructor(
+    readonly root: string,
+    readonly experimentId: string,
+  ) {
+    this.check = checkLastRecord(root, experimentId);
+  }
+
+  /** Stops the record check (the compile failed: nothing will be written). */
+  cancel(): void {
+    this.check.cancel();
+  }
+
+  async write(files: EmittedFiles, jobs: number): Promise<WriteReport> {
+    return writeWorkspace(this.root, files, jobs, new PrepareRecord(this.root, this.experimentId, await this.check.lines));
   }
 }

@@ -5,8 +5,8 @@
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Codes, XpmError, fail } from "../model/diagnostics.ts";
+import type { LoadedExperiment } from "../model/experiment.ts";
 import type { Evaluated } from "../model/plan.ts";
-import type { LoadedExperiment } from "../load/index.ts";
 import { Helper } from "./helper.ts";
 
 /** The first stack frame in the user's module, as `file:line:col`. */

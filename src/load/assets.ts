@@ -7,9 +7,8 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { Codes, fail } from "../model/diagnostics.ts";
-import type { Evaluated } from "../model/plan.ts";
-import type { LoadedAsset } from "../emit/index.ts";
-import { assetPath } from "../emit/paths.ts";
+import type { Evaluated, LoadedAsset } from "../model/plan.ts";
+import { assetPath } from "../model/workspace.ts";
 
 /** Files of a folder, recursively, as sorted relative POSIX paths. */
 function listFiles(dir: string, prefix = ""): string[] {

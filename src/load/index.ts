@@ -9,26 +9,10 @@ import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import { Codes, XpmError, fail, type Diagnostic } from "../model/diagnostics.ts";
-import { ExperimentConfig, EXPERIMENT_KEYS, type ExperimentKeys } from "../model/experiment.ts";
-import type { Helper } from "../evaluate/helper.ts";
+import { ExperimentConfig, EXPERIMENT_KEYS, type ExperimentKeys, type LoadedExperiment, type RunFunction } from "../model/experiment.ts";
 import { didYouMean, displayPath } from "../util/text.ts";
 import { layerYaml, locateLayered, type Layered } from "./layers.ts";
 import { keysAt, zodDiagnostics, type Locator } from "./yaml.ts";
-
-/** What an experiment module exports. */
-export type RunFunction = (helper: Helper, cfg: Record<string, unknown>) => unknown;
-
-export interface LoadedExperiment extends ExperimentKeys {
-  /** The YAML file as the user named it (for messages). */
-  yamlFile: string;
-  /** Every YAML file read, in layering order. */
-  yamlFiles: string[];
-  /** Absolute path of the experiment module. */
-  modulePath: string;
-  /** The validated configuration handed to `run` (experiment keys included when the schema declares them). */
-  config: Record<string, unknown>;
-  run: RunFunction;
-}
 
 export interface LoadOptions {
   /** `-c key.path=value` overrides, applied in order (later wins). */

@@ -10,7 +10,7 @@ import { displayPath } from "../util/text.ts";
 import { z } from "zod";
 import { Codes, XpmError, type Diagnostic } from "../model/diagnostics.ts";
 import type { Launcher } from "../model/launchers.ts";
-import { parseDuration, parseSize } from "../resolve/requirements.ts";
+import { parseDuration, parseSize } from "../util/format.ts";
 import { EnvSchema } from "./settings.ts";
 import { fileLocator, locate, readYaml, zodDiagnostics } from "./yaml.ts";
 

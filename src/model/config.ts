@@ -179,8 +179,8 @@ class ConfigTypeImpl implements ConfigType {
     return this.create(values);
   }
 
-  create(given: Record<string, unknown>, opts: CreateOptions = {}): ConfigInstance {
-    const problems: Diagnostic[] = [];
+  /** Keys given that are not params, or that cannot be set (constants, path generators). */
+  private unknownKeys(given: Record<string, unknown>, problems: Diagnostic[]): void {
     const names = Object.keys(this.params);
     for (const key of Object.keys(given)) {
       const decl = this.params[key];
@@ -201,6 +201,11 @@ class ConfigTypeImpl implements ConfigType {
         });
       }
     }
+  }
+
+  create(given: Record<string, unknown>, opts: CreateOptions = {}): ConfigInstance {
+    const problems: Diagnostic[] = [];
+    this.unknownKeys(given, problems);
     const values: Record<string, unknown> = {};
     const instance = new ConfigInstance(this, values);
     for (const [name, decl] of Object.entries(this.params)) {

@@ -23,3 +23,19 @@ export const ExperimentConfig = z.object({
 export type ExperimentKeys = z.infer<typeof ExperimentConfig>;
 
 export const EXPERIMENT_KEYS = Object.keys(ExperimentConfig.shape) as (keyof ExperimentKeys)[];
+
+/** An experiment module's `run(helper, cfg)`, as the load stage found it (the helper is the evaluate stage's). */
+export type RunFunction = (helper: unknown, cfg: Record<string, unknown>) => unknown;
+
+/** What the load stage hands to evaluate: the experiment keys, the validated configuration and `run`. */
+export interface LoadedExperiment extends ExperimentKeys {
+  /** The YAML file as the user named it (for messages). */
+  yamlFile: string;
+  /** Every YAML file read, in layering order. */
+  yamlFiles: string[];
+  /** Absolute path of the experiment module. */
+  modulePath: string;
+  /** The validated configuration handed to `run` (experiment keys included when the schema declares them). */
+  config: Record<string, unknown>;
+  run: RunFunction;
+}

@@ -17,6 +17,13 @@ export type CommandWord =
   /** A project file or folder copied into the workspace under `assets/` (source is absolute at compile time). */
   | { asset: string; member?: string };
 
+/** A project file (content) or folder (files) to ship in the workspace, and where it goes (`assets/...`). */
+export interface LoadedAsset {
+  rel: string;
+  content: Buffer | undefined;
+  files: { rel: string; content: Buffer }[];
+}
+
 /** A submitted task, as the evaluate stage records it. */
 export interface TaskInstance {
   /** `<lower-cased task id>/<hex identifier>`: unique per job. */
@@ -121,6 +128,3 @@ export interface ResolvedPlan {
   experimentId: string;
   jobs: ResolvedJob[];
 }
-
-/** Job states as read from markers (and, later, from schedulers). */
-export type JobState = "done" | "failed" | "running" | "ready" | "waiting";

@@ -8,6 +8,7 @@ import type { Launcher } from "../model/launchers.ts";
 import { resolvedJob, type Plan, type PlannedJob, type ResolvedJob, type ResolvedPlan, type ResolvedResources } from "../model/plan.ts";
 import { findLauncher, refusal, type Refusal } from "./match.ts";
 import { DEFAULT_REQUIREMENT, parseRequirement, type HostRequirement, type Requirement } from "./requirements.ts";
+import { jobLabel } from "../model/workspace.ts";
 
 function resources(l: Launcher, host: HostRequirement, env: readonly [string, string][]): ResolvedResources {
   return {
@@ -36,7 +37,7 @@ export function explainRefusals(refusals: readonly Refusal[], alternatives: numb
 }
 
 function resolveJob(job: PlannedJob, launchers: readonly Launcher[], env: readonly [string, string][], problems: Diagnostic[]): ResolvedJob | undefined {
-  const where = { path: `${job.taskId} (${job.hash.slice(0, 8)})` };
+  const where = { path: jobLabel({ task: job.taskId, hash: job.hash }) };
   let req: Requirement = DEFAULT_REQUIREMENT;
   if (job.requirements !== undefined) {
     const parsed = parseRequirement(job.requirements);

@@ -7,6 +7,7 @@
 import type { CstNode, IToken } from "chevrotain";
 import { requirementsLexer, requirementsParser } from "../../grammars/requirements.ts";
 import { Codes, type Diagnostic } from "../model/diagnostics.ts";
+import { DURATION_UNITS, SIZE_UNITS } from "../util/format.ts";
 
 export type AcceleratorType = "gpu" | "cuda" | "mps";
 
@@ -32,40 +33,6 @@ export interface HostRequirement {
 export type Requirement = HostRequirement[];
 
 export type ParseResult = { ok: true; value: Requirement } | { ok: false; error: Diagnostic };
-
-const DURATION_UNITS: Record<string, number> = {
-  s: 1,
-  sec: 1,
-  secs: 1,
-  second: 1,
-  seconds: 1,
-  m: 60,
-  min: 60,
-  mins: 60,
-  minute: 60,
-  minutes: 60,
-  h: 3600,
-  hour: 3600,
-  hours: 3600,
-  d: 86400,
-  day: 86400,
-  days: 86400,
-};
-
-const SIZE_UNITS: Record<string, number> = {
-  K: 1e3,
-  KB: 1e3,
-  M: 1e6,
-  MB: 1e6,
-  G: 1e9,
-  GB: 1e9,
-  T: 1e12,
-  TB: 1e12,
-  KiB: 1024,
-  MiB: 1024 ** 2,
-  GiB: 1024 ** 3,
-  TiB: 1024 ** 4,
-};
 
 /** A parse failure at a column range of the spec. */
 class SpecError extends Error {
@@ -209,20 +176,6 @@ export function parseRequirement(spec: string): ParseResult {
 /** The same requirement with every duration multiplied (a retry with a longer limit). */
 export function multiplyDuration(req: Requirement, factor: number): Requirement {
   return req.map((h) => ({ ...h, duration: h.duration === undefined ? undefined : Math.round(h.duration * factor) }));
-}
-
-/** Parses `16GiB`, `500M`...: a size with its unit, in bytes; undefined when malformed. */
-export function parseSize(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*$/.exec(text);
-  const factor = m ? SIZE_UNITS[m[2]!] : undefined;
-  return m && factor !== undefined ? Math.round(Number(m[1]) * factor) : undefined;
-}
-
-/** Parses `4h`, `2days`, `30min`: a duration with its unit, in seconds; undefined when malformed. */
-export function parseDuration(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*$/.exec(text);
-  const factor = m ? DURATION_UNITS[m[2]!] : undefined;
-  return m && factor !== undefined ? Math.round(Number(m[1]) * factor) : undefined;
 }
 
 /** The requirement of a job that declares none: one core, nothing else. */

@@ -3,7 +3,8 @@
  * resolved resources. GPUs are handed out by index, for CUDA_VISIBLE_DEVICES.
  */
 import { Codes, XpmError, type Diagnostic } from "../model/diagnostics.ts";
-import type { ManifestJob } from "../emit/manifest.ts";
+import type { ManifestJob } from "../model/manifest.ts";
+import { jobLabel } from "../model/workspace.ts";
 import { formatBytes } from "../util/format.ts";
 
 export interface Capacity {
@@ -35,7 +36,7 @@ export function checkFits(jobs: readonly ManifestJob[], cap: Capacity): void {
     if (short.length) {
       problems.push({
         code: Codes.JOB_TOO_LARGE,
-        message: `${j.task}/${j.hash.slice(0, 8)} cannot run on this machine: ${short.join("; ")}`,
+        message: `${jobLabel(j)} cannot run on this machine: ${short.join("; ")}`,
         hint: "lower its requirements, or declare the machine's real capacity for the local launcher in launchers.yaml",
       });
     }

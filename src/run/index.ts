@@ -6,14 +6,14 @@
  * Killed at any moment, it can be started again: done jobs are kept, a job still running
  * (orphaned) is waited for through its lock, an interrupted one reruns from scratch.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { availableParallelism, totalmem } from "node:os";
 import { existsSync, renameSync } from "node:fs";
 import { join } from "node:path";
-import type { ManifestJob } from "../emit/manifest.ts";
+import { readManifest, type ManifestJob } from "../model/manifest.ts";
+import type { JobStateName } from "../model/state.ts";
+import { isDone, lockHeld, markerPath, readFailed, writeFailed, type FailedMarker, type FailReason } from "../model/workspace.ts";
 import { checkFits, Pool, type Allocation, type Capacity } from "./capacity.ts";
-import { readManifest } from "./manifest.ts";
-import { isDone, markerPath, readFailed, writeFailed, type FailReason } from "./markers.ts";
 
 /** What the runner reports as it goes (rendered by the CLI: lines, or one live line on a terminal). */
 export type RunEvent =
@@ -52,7 +52,8 @@ export interface RunSummary {
   interrupted: boolean;
 }
 
-type State = "pending" | "running" | "busy" | "done" | "failed" | "blocked" | "elsewhere";
+/** The states a job goes through in one run (the shared vocabulary, less what only schedulers say). */
+type RunState = Extract<JobStateName, "todo" | "running" | "done" | "failed" | "blocked" | "elsewhere">;
 
 /** Exit status of a job script that found its job already running (EX_TEMPFAIL). */
 const BUSY = 75;
@@ -78,13 +79,6 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   }
 }
 
-/** Whether nobody holds a job's lock (flock released with its holder). */
-function lockFree(workspace: string, job: ManifestJob): boolean {
-  const lock = markerPath(workspace, job, "lock");
-  if (!existsSync(lock)) return true;
-  return spawnSync("flock", ["-n", lock, "true"]).status === 0;
-}
-
 /** Keeps the logs of a failed attempt as `<name>.out.<n>` / `<name>.err.<n>`. */
 function keepLogs(workspace: string, job: ManifestJob, attempt: number): void {
   for (const ext of ["out", "err"]) {
@@ -93,157 +87,210 @@ function keepLogs(workspace: string, job: ManifestJob, attempt: number): void {
   }
 }
 
-/** Runs every local job of a prepared experiment; resolves when nothing more can run. */
-export async function runExperiment(opts: RunOptions): Promise<RunSummary> {
-  const { workspace } = opts;
-  const emit = opts.onEvent ?? (() => {});
-  const grace = opts.graceMs ?? 10_000;
-  const jobs = readManifest(workspace, opts.experimentId).jobs;
-  const byKey = new Map(jobs.map((j) => [j.key, j]));
-  const state = new Map<string, State>();
-  const attempts = new Map<string, number>();
-  const summary: RunSummary = { total: jobs.length, skipped: [], done: [], failed: [], blocked: [], notRun: [], waiting: [], elsewhere: [], interrupted: false };
-  for (const j of jobs) {
-    const done = isDone(workspace, j);
-    state.set(j.key, done ? "done" : j.backend === "local" ? "pending" : "elsewhere");
-    if (done) summary.skipped.push(j.key);
-    else if (j.backend !== "local") summary.elsewhere.push(j.key);
+/** One run over a manifest: the state of each job, what runs, and the summary. */
+class Run {
+  private readonly jobs: ManifestJob[];
+  private readonly byKey: Map<string, ManifestJob>;
+  private readonly state = new Map<string, RunState>();
+  /** Jobs whose lock another process holds (a runner killed earlier, a second runner): polled. */
+  private readonly held = new Set<string>();
+  private readonly attempts = new Map<string, number>();
+  private readonly running = new Map<string, Running>();
+  private readonly pool: Pool;
+  private readonly limit: number;
+  private readonly grace: number;
+  private readonly emit: (e: RunEvent) => void;
+  readonly summary: RunSummary;
+  private stopping = false;
+  private wake: () => void = () => {};
+
+  constructor(private readonly opts: RunOptions) {
+    this.jobs = readManifest(opts.workspace, opts.experimentId).jobs;
+    this.byKey = new Map(this.jobs.map((j) => [j.key, j]));
+    this.emit = opts.onEvent ?? (() => {});
+    this.grace = opts.graceMs ?? 10_000;
+    this.limit = opts.parallel ?? Number.POSITIVE_INFINITY;
+    this.summary = { total: this.jobs.length, skipped: [], done: [], failed: [], blocked: [], notRun: [], waiting: [], elsewhere: [], interrupted: false };
+    for (const j of this.jobs) {
+      const done = isDone(opts.workspace, j);
+      this.state.set(j.key, done ? "done" : j.backend === "local" ? "todo" : "elsewhere");
+      if (done) this.summary.skipped.push(j.key);
+      else if (j.backend !== "local") this.summary.elsewhere.push(j.key);
+    }
+    const capacity = opts.capacity ?? detectedCapacity();
+    checkFits(this.pending(), capacity);
+    this.pool = new Pool(capacity);
   }
-  const capacity = opts.capacity ?? detectedCapacity();
-  checkFits(jobs.filter((j) => state.get(j.key) === "pending"), capacity);
-  const pool = new Pool(capacity);
-  const limit = opts.parallel ?? Number.POSITIVE_INFINITY;
-  const running = new Map<string, Running>();
-  let stopping = false;
-  let wake: () => void = () => {};
 
-  const block = (failedKey: string) => {
-    for (const j of jobs) {
-      if (state.get(j.key) !== "pending" || !j.deps.includes(failedKey)) continue;
-      state.set(j.key, "blocked");
-      writeFailed(workspace, j, 1, "dependency");
-      summary.blocked.push(j.key);
-      emit({ kind: "blocked", job: j, detail: byKey.get(failedKey)!.task });
-      block(j.key);
+  private pending(): ManifestJob[] {
+    return this.jobs.filter((j) => this.state.get(j.key) === "todo");
+  }
+
+  private markDone(j: ManifestJob): void {
+    this.state.set(j.key, "done");
+    this.summary.done.push(j.key);
+    this.emit({ kind: "done", job: j });
+  }
+
+  /** Marks the pending dependents of a failed job (transitively) `.failed` with reason `dependency`. */
+  private block(failedKey: string): void {
+    for (const j of this.jobs) {
+      if (this.state.get(j.key) !== "todo" || !j.deps.includes(failedKey)) continue;
+      this.state.set(j.key, "blocked");
+      writeFailed(this.opts.workspace, j, 1, "dependency");
+      this.summary.blocked.push(j.key);
+      this.emit({ kind: "blocked", job: j, detail: this.byKey.get(failedKey)!.task });
+      this.block(j.key);
     }
-  };
+  }
 
-  const finish = (j: ManifestJob, r: Running, code: number | null) => {
-    running.delete(j.key);
-    pool.give(r.alloc);
+  /** A failed attempt: retried when the job allows it (true), else the job failed (false). */
+  private retried(j: ManifestJob, marker: FailedMarker): boolean {
+    const attempt = this.attempts.get(j.key) ?? 0;
+    if (this.stopping || attempt >= j.retry.max || (marker.reason !== "failed" && marker.reason !== "timeout")) return false;
+    this.attempts.set(j.key, attempt + 1);
+    keepLogs(this.opts.workspace, j, attempt + 1);
+    this.state.set(j.key, "todo");
+    this.emit({ kind: "retry", job: j, detail: `attempt ${attempt + 2} of ${j.retry.max + 1} after ${marker.reason}` });
+    return true;
+  }
+
+  private finish(j: ManifestJob, r: Running, code: number | null): void {
+    const ws = this.opts.workspace;
+    this.running.delete(j.key);
+    this.pool.give(r.alloc);
     if (r.timer) clearTimeout(r.timer);
-    if (isDone(workspace, j)) {
-      state.set(j.key, "done");
-      summary.done.push(j.key);
-      emit({ kind: "done", job: j });
-      return;
-    }
-    let marker = readFailed(workspace, j);
+    if (isDone(ws, j)) return this.markDone(j);
+    let marker = readFailed(ws, j);
     if (!marker && code === BUSY) {
-      state.set(j.key, "busy");
-      emit({ kind: "busy", job: j });
+      this.held.add(j.key);
+      this.state.set(j.key, "running");
+      this.emit({ kind: "busy", job: j });
       return;
     }
     if (!marker || r.timedOut) {
-      marker = { code: code ?? 137, reason: r.timedOut ? "timeout" : stopping ? "cancelled" : "failed" };
-      writeFailed(workspace, j, marker.code, marker.reason);
+      marker = { code: code ?? 137, reason: r.timedOut ? "timeout" : this.stopping ? "cancelled" : "failed" };
+      writeFailed(ws, j, marker.code, marker.reason);
     }
-    const attempt = attempts.get(j.key) ?? 0;
-    if (!stopping && attempt < j.retry.max && (marker.reason === "failed" || marker.reason === "timeout")) {
-      attempts.set(j.key, attempt + 1);
-      keepLogs(workspace, j, attempt + 1);
-      state.set(j.key, "pending");
-      emit({ kind: "retry", job: j, detail: `attempt ${attempt + 2} of ${j.retry.max + 1} after ${marker.reason}` });
-      return;
-    }
-    state.set(j.key, "failed");
-    summary.failed.push({ key: j.key, reason: marker.reason, code: marker.code, stderr: markerPath(workspace, j, "err") });
-    emit({ kind: "failed", job: j, reason: marker.reason, code: marker.code });
+    if (this.retried(j, marker)) return;
+    this.state.set(j.key, "failed");
+    this.summary.failed.push({ key: j.key, reason: marker.reason, code: marker.code, stderr: markerPath(ws, j, "err") });
+    this.emit({ kind: "failed", job: j, reason: marker.reason, code: marker.code });
     // After a cancellation, dependents are simply not run (a later run starts them).
-    if (marker.reason !== "cancelled") block(j.key);
-    if (opts.failFast) stopping = true;
-  };
+    if (marker.reason !== "cancelled") this.block(j.key);
+    if (this.opts.failFast) this.stopping = true;
+  }
 
-  const start = (j: ManifestJob, alloc: Allocation) => {
-    state.set(j.key, "running");
-    emit({ kind: "started", job: j });
+  /** The time limit of this attempt, in seconds (it grows by the retry factor). */
+  private limitOf(j: ManifestJob): number | undefined {
+    return j.resources.duration === null ? undefined : j.resources.duration * j.retry.durationFactor ** (this.attempts.get(j.key) ?? 0);
+  }
+
+  private start(j: ManifestJob, alloc: Allocation): void {
+    this.state.set(j.key, "running");
+    this.emit({ kind: "started", job: j });
     const env = { ...process.env };
     if (alloc.gpus.length) env.CUDA_VISIBLE_DEVICES = alloc.gpus.join(",");
     // Own process group: a cancellation reaches the job's whole process tree.
-    const child = spawn("bash", [`${j.name}.sh`], { cwd: join(workspace, j.dir), detached: true, stdio: "ignore", env });
+    const child = spawn("bash", [`${j.name}.sh`], { cwd: join(this.opts.workspace, j.dir), detached: true, stdio: "ignore", env });
     const r: Running = { child, alloc, timer: undefined, timedOut: false };
-    const limitS = j.resources.duration === null ? undefined : j.resources.duration * j.retry.durationFactor ** (attempts.get(j.key) ?? 0);
+    const limitS = this.limitOf(j);
     if (limitS !== undefined) {
       r.timer = setTimeout(() => {
         r.timedOut = true;
         // USR1: the script records a timeout and stops its command; SIGKILL after the grace period.
         if (child.pid) process.kill(child.pid, "SIGUSR1");
-        setTimeout(() => killGroup(child.pid, "SIGKILL"), grace).unref();
+        setTimeout(() => killGroup(child.pid, "SIGKILL"), this.grace).unref();
       }, limitS * 1000);
     }
-    running.set(j.key, r);
+    this.running.set(j.key, r);
     child.on("error", () => {});
     child.on("close", (code) => {
-      finish(j, r, code);
-      wake();
+      this.finish(j, r, code);
+      this.wake();
     });
-  };
+  }
+
+  /** Held jobs: done when their holder finished them, back to todo when the lock is free again. */
+  private pollHeld(): void {
+    const ws = this.opts.workspace;
+    for (const key of [...this.held]) {
+      const j = this.byKey.get(key)!;
+      if (isDone(ws, j)) {
+        this.held.delete(key);
+        this.markDone(j);
+      } else if (readFailed(ws, j) || !lockHeld(ws, j)) {
+        this.held.delete(key);
+        this.state.set(key, "todo");
+      }
+    }
+  }
 
   /** Starts what can start; returns false when nothing is left to do. */
-  const step = (): boolean => {
-    for (const j of jobs) {
-      if (state.get(j.key) === "busy") {
-        if (isDone(workspace, j)) {
-          state.set(j.key, "done");
-          summary.done.push(j.key);
-          emit({ kind: "done", job: j });
-        } else if (readFailed(workspace, j) || lockFree(workspace, j)) state.set(j.key, "pending");
+  private step(): boolean {
+    this.pollHeld();
+    if (!this.stopping) {
+      for (const j of this.jobs) {
+        if (this.running.size >= this.limit) break;
+        if (this.state.get(j.key) !== "todo" || !j.deps.every((d) => this.state.get(d) === "done")) continue;
+        const alloc = this.pool.take(j);
+        if (alloc) this.start(j, alloc);
       }
     }
-    if (!stopping) {
-      for (const j of jobs) {
-        if (running.size >= limit) break;
-        if (state.get(j.key) !== "pending" || !j.deps.every((d) => state.get(d) === "done")) continue;
-        const alloc = pool.take(j);
-        if (alloc) start(j, alloc);
-      }
-    }
-    const busy = jobs.some((j) => state.get(j.key) === "busy");
-    return running.size > 0 || (busy && !stopping);
+    return this.running.size > 0 || (this.held.size > 0 && !this.stopping);
+  }
+
+  readonly interrupt = (): void => {
+    if (this.stopping && this.summary.interrupted) return;
+    this.stopping = true;
+    this.summary.interrupted = true;
+    this.emit({ kind: "interrupted" });
+    for (const r of this.running.values()) killGroup(r.child.pid, "SIGTERM");
+    setTimeout(() => {
+      for (const r of this.running.values()) killGroup(r.child.pid, "SIGKILL");
+    }, this.grace).unref();
+    this.wake();
   };
 
-  const onSignal = () => {
-    if (stopping && summary.interrupted) return;
-    stopping = true;
-    summary.interrupted = true;
-    emit({ kind: "interrupted" });
-    for (const r of running.values()) killGroup(r.child.pid, "SIGTERM");
-    setTimeout(() => {
-      for (const r of running.values()) killGroup(r.child.pid, "SIGKILL");
-    }, grace).unref();
-    wake();
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  try {
-    while (step()) {
+  async loop(): Promise<void> {
+    while (this.step()) {
       await new Promise<void>((resolve) => {
-        wake = resolve;
-        // Busy jobs (held by another runner) are polled; running ones wake the loop on exit.
-        if (jobs.some((j) => state.get(j.key) === "busy")) setTimeout(resolve, POLL_MS);
+        this.wake = resolve;
+        // Held jobs are polled; running ones wake the loop on exit.
+        if (this.held.size > 0) setTimeout(resolve, POLL_MS);
       });
     }
+  }
+
+  /** Whether a job waits, directly or through pending local jobs, on a job of another launcher. */
+  private waitsElsewhere(j: ManifestJob): boolean {
+    return j.deps.some((d) => this.state.get(d) === "elsewhere" || (this.state.get(d) === "todo" && this.waitsElsewhere(this.byKey.get(d)!)));
+  }
+
+  /** Sorts what did not run into waiting (on scheduler jobs) and not run. */
+  close(): RunSummary {
+    for (const j of this.jobs) {
+      const s = this.state.get(j.key);
+      if (s !== "todo" && !this.held.has(j.key)) continue;
+      if (!this.summary.interrupted && !this.opts.failFast && this.waitsElsewhere(j)) {
+        this.summary.waiting.push(j.key);
+        this.emit({ kind: "waiting", job: j });
+      } else this.summary.notRun.push(j.key);
+    }
+    return this.summary;
+  }
+}
+
+/** Runs every local job of a prepared experiment; resolves when nothing more can run. */
+export async function runExperiment(opts: RunOptions): Promise<RunSummary> {
+  const run = new Run(opts);
+  process.on("SIGINT", run.interrupt);
+  process.on("SIGTERM", run.interrupt);
+  try {
+    await run.loop();
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", run.interrupt);
+    process.off("SIGTERM", run.interrupt);
   }
-  const waitsElsewhere = (j: ManifestJob): boolean => j.deps.some((d) => state.get(d) === "elsewhere" || (state.get(d) === "pending" && waitsElsewhere(byKey.get(d)!)));
-  for (const j of jobs) {
-    if (state.get(j.key) !== "pending" && state.get(j.key) !== "busy") continue;
-    if (!summary.interrupted && !opts.failFast && waitsElsewhere(j)) {
-      summary.waiting.push(j.key);
-      emit({ kind: "waiting", job: j });
-    } else summary.notRun.push(j.key);
-  }
-  return summary;
+  return run.close();
 }

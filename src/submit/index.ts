@@ -4,10 +4,10 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { backendFor } from "../backends/index.ts";
-import { experimentDir } from "../emit/paths.ts";
+import type { Backends } from "../model/backend.ts";
 import { Codes, fail } from "../model/diagnostics.ts";
-import type { Manifest } from "../emit/manifest.ts";
+import type { Manifest } from "../model/manifest.ts";
+import { experimentDir } from "../model/workspace.ts";
 
 /** Whether an executable is on the PATH. */
 export function hasCommand(name: string): boolean {
@@ -15,15 +15,15 @@ export function hasCommand(name: string): boolean {
 }
 
 /** The scheduler backends a manifest uses, in a stable order. */
-export function schedulersOf(manifest: Manifest): string[] {
-  return [...new Set(manifest.jobs.map((j) => j.backend))].filter((b) => backendFor(b).scheduler).sort();
+export function schedulersOf(manifest: Manifest, backends: Backends): string[] {
+  return [...new Set(manifest.jobs.map((j) => j.backend))].filter((b) => backends.of(b).scheduler).sort();
 }
 
 /** Runs each scheduler driver; resolves with the first non-zero exit status, or 0. */
-export async function submitAll(workspace: string, manifest: Manifest, log: (line: string) => void): Promise<number> {
+export async function submitAll(workspace: string, manifest: Manifest, backends: Backends, log: (line: string) => void): Promise<number> {
   let status = 0;
-  for (const key of schedulersOf(manifest)) {
-    const scheduler = backendFor(key).scheduler!;
+  for (const key of schedulersOf(manifest, backends)) {
+    const scheduler = backends.of(key).scheduler!;
     const driver = join(workspace, experimentDir(manifest.experiment), scheduler.driver);
     if (!hasCommand(scheduler.submitCommand)) {
       fail(Codes.SCHEDULER_MISSING, `this plan has ${key} jobs but '${scheduler.submitCommand}' is not available here`, {

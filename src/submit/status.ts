@@ -1,40 +1,26 @@
 /**
  * status: one row per job from its markers, its recorded scheduler id and what the scheduler
- * says (squeue / oarstat, when reachable). A job whose dependency failed is "blocked", never
- * "waiting" — including SLURM's DependencyNeverSatisfied.
+ * says (squeue / oarstat, when reachable), in the shared job-state vocabulary (model/state.ts).
+ * A job whose dependency failed is "blocked", never "waiting" — including SLURM's
+ * DependencyNeverSatisfied.
  */
-import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { backendFor, type SchedulerJobState } from "../backends/index.ts";
-import type { Manifest, ManifestJob } from "../emit/manifest.ts";
-import { isDone, markerPath, readFailed } from "../run/markers.ts";
+import type { Backends, SchedulerJobState } from "../model/backend.ts";
+import type { Manifest, ManifestJob } from "../model/manifest.ts";
+import { isFailure, markerState, type JobState } from "../model/state.ts";
+import { jobLabel, lockHeld, readRecordedId } from "../model/workspace.ts";
 import { hasCommand } from "./index.ts";
 
-export type StatusState = "done" | "failed" | "running" | "queued" | "blocked" | "submitted" | "not submitted" | "not run";
-
-export interface JobStatus {
+export interface JobStatus extends JobState {
   key: string;
   task: string;
   hash: string;
-  state: StatusState;
-  /** failed: the marker's reason; blocked: the failed job; queued: the scheduler's reason. */
-  detail: string | undefined;
   backend: string;
   schedulerId: string | undefined;
 }
 
-function recordedId(workspace: string, job: ManifestJob): string | undefined {
-  const ext = backendFor(job.backend).scheduler?.idExtension;
-  if (!ext) return undefined;
-  try {
-    return readFileSync(markerPath(workspace, job, ext), "utf8").trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Asks each scheduler about the recorded ids of its jobs (one call per scheduler). */
-function schedulerStates(manifest: Manifest, ids: Map<string, string>): Map<string, SchedulerJobState> {
+function schedulerStates(manifest: Manifest, ids: Map<string, string>, backends: Backends): Map<string, SchedulerJobState> {
   const out = new Map<string, SchedulerJobState>();
   const byBackend = new Map<string, string[]>();
   for (const j of manifest.jobs) {
@@ -42,7 +28,7 @@ function schedulerStates(manifest: Manifest, ids: Map<string, string>): Map<stri
     if (id) byBackend.set(j.backend, [...(byBackend.get(j.backend) ?? []), id]);
   }
   for (const [key, list] of byBackend) {
-    const scheduler = backendFor(key).scheduler!;
+    const scheduler = backends.of(key).scheduler!;
     const argv = scheduler.statusArgv(list);
     if (!hasCommand(argv[0]!)) continue;
     const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
@@ -51,46 +37,36 @@ function schedulerStates(manifest: Manifest, ids: Map<string, string>): Map<stri
   return out;
 }
 
+/** One job's state: markers, then the scheduler or its lock, then what was recorded. */
+function stateOf(workspace: string, j: ManifestJob, s: SchedulerJobState | undefined, failedParent: JobStatus | undefined, scheduled: boolean, id: string | undefined): JobState {
+  const marked = markerState(workspace, j);
+  if (marked?.state === "done") return marked;
+  if (s?.state === "running" || (!scheduled && !marked && lockHeld(workspace, j))) return { state: "running" };
+  if (s?.state === "blocked" || (failedParent && (!marked || marked.detail === "dependency"))) {
+    return { state: "blocked", detail: failedParent ? jobLabel(failedParent) : s?.reason };
+  }
+  if (s?.state === "queued") return { state: "queued", detail: s.reason };
+  if (marked) return marked;
+  if (id) return { state: "submitted" };
+  return { state: scheduled ? "not submitted" : "todo" };
+}
+
 /** The state of every job of a prepared experiment. */
-export function experimentStatus(workspace: string, manifest: Manifest): JobStatus[] {
+export function experimentStatus(workspace: string, manifest: Manifest, backends: Backends): JobStatus[] {
   const ids = new Map<string, string>();
   for (const j of manifest.jobs) {
-    const id = recordedId(workspace, j);
+    const ext = backends.of(j.backend).scheduler?.idExtension;
+    const id = ext ? readRecordedId(workspace, j, ext) : undefined;
     if (id) ids.set(j.key, id);
   }
-  const sched = schedulerStates(manifest, ids);
+  const sched = schedulerStates(manifest, ids, backends);
   const rows = new Map<string, JobStatus>();
   for (const j of manifest.jobs) {
     const id = ids.get(j.key);
     const s = id ? sched.get(`${j.backend}:${id}`) : undefined;
-    const row: JobStatus = { key: j.key, task: j.task, hash: j.hash, state: "not run", detail: undefined, backend: j.backend, schedulerId: id };
-    const failedParent = j.deps.map((d) => rows.get(d)!).find((p) => p.state === "failed" || p.state === "blocked");
-    const failed = readFailed(workspace, j);
-    if (isDone(workspace, j)) row.state = "done";
-    else if (s?.state === "running") row.state = "running";
-    else if (s?.state === "blocked" || (failedParent && (!failed || failed.reason === "dependency"))) {
-      row.state = "blocked";
-      row.detail = failedParent ? `${failedParent.task}/${failedParent.hash.slice(0, 8)}` : s?.reason;
-    } else if (s?.state === "queued") {
-      row.state = "queued";
-      row.detail = s.reason;
-    } else if (failed) {
-      row.state = "failed";
-      row.detail = failed.reason;
-    } else if (id) row.state = "submitted";
-    else row.state = backendFor(j.backend).scheduler ? "not submitted" : "not run";
-    rows.set(j.key, row);
+    const failedParent = j.deps.map((d) => rows.get(d)!).find(isFailure);
+    const state = stateOf(workspace, j, s, failedParent, backends.of(j.backend).scheduler !== undefined, id);
+    rows.set(j.key, { key: j.key, task: j.task, hash: j.hash, ...state, detail: state.detail, backend: j.backend, schedulerId: id });
   }
   return [...rows.values()];
-}
-
-/** The table printed by `experimaestro status`. */
-export function formatStatus(rows: readonly JobStatus[]): string {
-  const lines = rows.map((r) => {
-    const state = r.detail ? `${r.state} (${r.state === "blocked" ? "by " : ""}${r.detail})` : r.state;
-    return [`${r.task}/${r.hash.slice(0, 8)}`, state, r.schedulerId ? `${r.backend} ${r.schedulerId}` : ""];
-  });
-  const w0 = Math.max(4, ...lines.map((l) => l[0]!.length));
-  const w1 = Math.max(5, ...lines.map((l) => l[1]!.length));
-  return [["job", "state", "scheduler id"], ...lines].map(([a, b, c]) => `${a!.padEnd(w0)}  ${b!.padEnd(w1)}  ${c}`.trimEnd()).join("\n");
 }

@@ -55,7 +55,7 @@ describe("the grid example on the local runner", () => {
     const ws = scratch();
     cli(["run-experiment", "examples/grid/normal", "--run-mode", "prepare", "--workdir", ws]);
     const before = spawnSync("bash", [join(ws, "experiments/grid/status.sh")], { encoding: "utf8" }).stdout;
-    expect(before.trim().split("\n").every((l) => l.endsWith("not run"))).toBe(true);
+    expect(before.trim().split("\n").every((l) => l.endsWith("  todo"))).toBe(true);
     spawnSync("bash", [join(ws, "experiments/grid/run-local.sh")]);
     const after = spawnSync("bash", [join(ws, "experiments/grid/status.sh")], { encoding: "utf8" }).stdout;
     expect(after.trim().split("\n")).toHaveLength(13);
@@ -78,6 +78,13 @@ describe("a failing job", () => {
     expect(failed.map((f) => f.reason).sort()).toEqual(["dependency", "dependency", "failed"]);
     expect(failed.find((f) => f.reason === "failed").code).toBe(3);
     expect(failing.stdout).toMatch(/failed \(failed, exit 3\).*Step\.err/);
+    // One vocabulary: status.sh and `experimaestro status` name each job's state alike.
+    const status = cli(["status", ws, "chain", "--json"]);
+    expect(status.status).toBe(1);
+    const rows = JSON.parse(status.stdout) as { task: string; hash: string; state: string }[];
+    expect(rows.map((r) => r.state).sort()).toEqual(["blocked", "blocked", "done", "done", "failed"]);
+    const sh = spawnSync("bash", [join(ws, "experiments/chain/status.sh")], { encoding: "utf8" }).stdout.trim().split("\n");
+    expect(sh.map((l) => l.split("  ")[1]!.split(" ")[0]).sort()).toEqual(rows.map((r) => r.state).sort());
 
     writeFileSync(log, "");
     const fixed = cli(["run-experiment", project, "--workdir", ws, "-c", "fail_b=false", "-c", `log=${log}`]);

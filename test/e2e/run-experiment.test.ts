@@ -221,7 +221,7 @@ describe("dry-run over a workspace", () => {
     expect(r.status).toBe(0);
     const line = (j: typeof done) => r.stdout.split("\n").find((l) => l.endsWith(`${j!.task}/${j!.hash.slice(0, 8)}`));
     expect(line(done)).toMatch(/^done\s/);
-    expect(line(failed)).toMatch(/^failed:timeout\s/);
+    expect(line(failed)).toMatch(/^failed \(timeout\)\s/);
     expect(line(todo)).toMatch(/^todo\s/);
   });
 });

@@ -1,6 +1,7 @@
 /** Backends without a cluster: directives from resources, and parsers over canned scheduler output. */
 import { describe, expect, it } from "vitest";
-import { oarBackend, oarWalltime } from "../../src/backends/oar.ts";
+import { oarBackend } from "../../src/backends/oar.ts";
+import { formatDuration } from "../../src/util/format.ts";
 import { slurmBackend, slurmMem, slurmTime } from "../../src/backends/slurm.ts";
 import type { ResolvedJob } from "../../src/model/plan.ts";
 
@@ -108,7 +109,7 @@ describe("SLURM parsers (canned output)", () => {
 
 describe("OAR", () => {
   it("writes the resource line with walltime, and options verbatim (oarsub reads them so)", () => {
-    expect(oarWalltime(90061)).toBe("25:01:01");
+    expect(formatDuration(90061)).toBe("25:01:01");
     const lines = oarBackend.directives(job({ backend: "oar", cpus: 2, duration: 3600, gpus: 1, options: { queue: "besteffort", project: "ml", properties: "gpu_model='V100'" } }));
     expect(lines).toEqual([
       "#OAR -n x.Learn-01234567",

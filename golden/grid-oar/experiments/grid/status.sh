@@ -28,19 +28,26 @@ xpm_sched() {
 }
 
 # $1: job directory, $2: job name, $3: scheduler (slurm, oar) or "local".
+# States and words as in `experimaestro status`: done, failed (reason), running, queued, blocked,
+# submitted, not submitted, todo.
 xpm_state() {
-  local state="not run" id="" sched=""
-  if [ "$3" != local ] && [ -f "$1/$2.$3-id" ]; then id=$(cat "$1/$2.$3-id"); fi
+  local state="todo" id="" sched="" failed=""
+  if [ "$3" != local ]; then
+    state="not submitted"
+    if [ -f "$1/$2.$3-id" ]; then id=$(<"$1/$2.$3-id"); fi
+  fi
   if [ -e "$1/$2.done" ]; then
     state="done"
   elif [ -n "$id" ] && sched=$(xpm_sched "$3" "$id") && [ -n "$sched" ]; then
     state=$sched
   elif [ -e "$1/$2.failed" ]; then
-    state="failed $(cat "$1/$2.failed")"
+    failed=$(<"$1/$2.failed")
+    if [[ $failed =~ \"reason\":\ *\"([a-z]+)\" ]]; then failed=${BASH_REMATCH[1]}; fi
+    if [ "$failed" = dependency ]; then state="blocked (a dependency failed)"; else state="failed ($failed)"; fi
   elif [ -n "$id" ]; then
     state="submitted"
-  elif [ -e "$1/$2.out" ]; then
-    state="started"
+  elif [ -e "$1/$2.lock" ] && ! flock -n "$1/$2.lock" true 2>/dev/null; then
+    state="running"
   fi
   printf '%s  %s%s\n' "$1" "$state" "${id:+ [$3 $id]}"
 }

@@ -1,6 +1,9 @@
-/** The dry-run listing: one block per job, in plan order. Pure: states come from the caller. */
+/** How plans and states are shown: the dry-run listing, the status table, a launcher's host. Pure. */
 import type { ResolvedJob } from "../model/plan.ts";
+import { stateLabel, type JobState } from "../model/state.ts";
+import { jobLabel } from "../model/workspace.ts";
 import { formatBytes, formatDuration } from "../util/format.ts";
+import type { JobStatus } from "../submit/status.ts";
 
 /** A parsed host requirement as one line: `cpus=4 mem=16GiB time=4:00:00 gpus=2 (gpu 24GiB)`. */
 export function formatHost(h: { cores: number; memory: number | undefined; duration: number | undefined; accelerators: { type: string; memory: number | undefined }[] }): string {
@@ -25,14 +28,25 @@ export function formatResources(job: ResolvedJob): string {
   return parts.join(" ");
 }
 
-export function formatPlan(jobs: readonly ResolvedJob[], stateOf: (job: ResolvedJob) => string): string {
-  const short = new Map(jobs.map((j) => [j.key, `${j.taskId}/${j.hash.slice(0, 8)}`]));
+const labelOf = (j: ResolvedJob) => jobLabel({ task: j.taskId, hash: j.hash });
+
+/** The dry-run listing: one block per job, in plan order, with its state on disk. */
+export function formatPlan(jobs: readonly ResolvedJob[], stateOf: (job: ResolvedJob) => JobState): string {
+  const short = new Map(jobs.map((j) => [j.key, labelOf(j)]));
   const lines: string[] = [];
   for (const j of jobs) {
-    lines.push(`${stateOf(j).padEnd(10)} ${j.taskId}/${j.hash.slice(0, 8)}`);
+    lines.push(`${stateLabel(stateOf(j)).padEnd(10)} ${labelOf(j)}`);
     lines.push(`           launcher ${j.resources.launcher} (${j.resources.backend}): ${formatResources(j)}`);
     if (j.requirements) lines.push(`           requirements ${j.requirements}`);
     lines.push(`           depends on ${j.deps.length ? j.deps.map((d) => short.get(d)).join(", ") : "nothing"}`);
   }
   return lines.join("\n");
+}
+
+/** The table printed by `experimaestro status`. */
+export function formatStatus(rows: readonly JobStatus[]): string {
+  const lines = rows.map((r) => [jobLabel(r), stateLabel(r), r.schedulerId ? `${r.backend} ${r.schedulerId}` : ""]);
+  const w0 = Math.max(4, ...lines.map((l) => l[0]!.length));
+  const w1 = Math.max(5, ...lines.map((l) => l[1]!.length));
+  return [["job", "state", "scheduler id"], ...lines].map(([a, b, c]) => `${a!.padEnd(w0)}  ${b!.padEnd(w1)}  ${c}`.trimEnd()).join("\n");
 }

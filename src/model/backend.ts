@@ -2,9 +2,10 @@
  * The small contract every backend implements (shell, slurm, oar; PBS would be one more file
  * plus a registry line). Backends return data — directive lines, argv arrays, parsed ids and
  * states — and shared code renders and spawns. Callers branch on declared capabilities
- * (`scheduler` present or not), never on the key.
+ * (`scheduler` present or not), never on the key. The implementations are in src/backends/;
+ * stages receive them as a `Backends` value from the driver (they never import src/backends/).
  */
-import type { ResolvedJob } from "../model/plan.ts";
+import type { ResolvedJob } from "./plan.ts";
 
 /** A scheduler's view of one job, normalised. */
 export interface SchedulerJobState {
@@ -37,4 +38,12 @@ export interface Backend {
   directives(job: ResolvedJob): string[];
   /** Present for batch schedulers; the shell backend has none. */
   readonly scheduler: Scheduler | undefined;
+}
+
+/** The registry, as stages receive it. */
+export interface Backends {
+  /** The backend serving a launcher type (`local`, `slurm`, `oar`). */
+  of(type: string): Backend;
+  /** Every backend that submits to a scheduler, in a stable order. */
+  schedulers(): Backend[];
 }

@@ -1,0 +1,69 @@
+/**
+ * manifest.json: the contract between prepare and everything that runs or reads a workspace
+ * back (runner, drivers, status). Schema-versioned; jobs in topological order with their
+ * dependencies, paths, resources and rendered command. Emit writes it; this module reads it.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Codes, fail } from "./diagnostics.ts";
+import { EXPERIMENT_FILES, experimentFile } from "./workspace.ts";
+
+export const MANIFEST_SCHEMA = "experimaestro-ts/manifest@1";
+
+export interface ManifestJob {
+  key: string;
+  task: string;
+  name: string;
+  hash: string;
+  dir: string;
+  script: string;
+  deps: string[];
+  launcher: string;
+  backend: string;
+  resources: { cpus: number; memory: number | null; duration: number | null; gpus: number; options: Record<string, string>; extra: string[] };
+  requirements: string | null;
+  command: string[];
+  tags: Record<string, string | number | boolean>;
+  retry: { max: number; durationFactor: number };
+}
+
+export interface Manifest {
+  schema: typeof MANIFEST_SCHEMA;
+  experiment: string;
+  jobs: ManifestJob[];
+}
+
+/** Where an experiment's manifest is, workspace-relative. */
+export function manifestPath(experimentId: string): string {
+  return experimentFile(experimentId, EXPERIMENT_FILES.manifest);
+}
+
+/** Reads a prepared experiment's manifest, or fails with a diagnostic saying what to do. */
+export function readManifest(workspace: string, experimentId: string): Manifest {
+  const file = join(workspace, manifestPath(experimentId));
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return fail(Codes.MANIFEST_INVALID, `no prepared experiment '${experimentId}' in ${workspace}`, {
+      where: { file },
+      hint: "run `experimaestro run-experiment <yaml> --run-mode prepare` first, or check the workspace path and experiment id",
+    });
+  }
+  let doc: Manifest;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    return fail(Codes.MANIFEST_INVALID, `${file} is not valid JSON: ${(e as Error).message}`, {
+      where: { file },
+      hint: "prepare the experiment again to rewrite it",
+    });
+  }
+  if (doc.schema !== MANIFEST_SCHEMA) {
+    fail(Codes.MANIFEST_INVALID, `${file} has schema '${String(doc.schema)}', this version reads '${MANIFEST_SCHEMA}'`, {
+      where: { file },
+      hint: "prepare the experiment again with this version of experimaestro-ts",
+    });
+  }
+  return doc;
+}

@@ -1,0 +1,111 @@
+/**
+ * The workspace contract: where every file of a workspace lives, what the job markers are and
+ * how they are read and written. Emit, the runner, submit and every command that reads a
+ * workspace back go through here, so the layout is written down once (see design.md §6).
+ *
+ * ```
+ * <ws>/jobs/<task-id>/<hash>/   params.json, <name>.sh, .done, .failed, .out, .err, .lock, .<scheduler>-id
+ * <ws>/experiments/<xp-id>/     manifest.json, run-local.sh, submit-*.sh, status.sh, lock
+ * <ws>/assets/<digest16>/<name> project files used by commands
+ * ```
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** Why a job has a `.failed` marker. */
+export type FailReason = "failed" | "timeout" | "cancelled" | "dependency";
+
+/** What `<name>.failed` holds (experimaestro writes the same keys, and sometimes a message). */
+export interface FailedMarker {
+  code: number;
+  reason: FailReason;
+  message?: string;
+}
+
+/** A job as the workspace knows it: its folder (workspace-relative) and the name of its files. */
+export interface JobLocation {
+  dir: string;
+  name: string;
+}
+
+/** `experiments/<id>`: the experiment's folder in the workspace. */
+export function experimentDir(experimentId: string): string {
+  return `experiments/${experimentId}`;
+}
+
+/** The files of an experiment's folder. */
+export const EXPERIMENT_FILES = {
+  manifest: "manifest.json",
+  runLocal: "run-local.sh",
+  status: "status.sh",
+  lock: "lock",
+  git: "git.json",
+} as const;
+
+/** A file of an experiment's folder, workspace-relative. */
+export function experimentFile(experimentId: string, file: string): string {
+  return `${experimentDir(experimentId)}/${file}`;
+}
+
+/** A job's file, workspace-relative, e.g. `jobs/<task>/<hash>/<name>.done`. */
+export function jobFile(job: { jobPath: string; name: string }, ext: string): string {
+  return `${job.jobPath}/${job.name}.${ext}`;
+}
+
+/** Where a project file is copied: content-addressed, so versions never clash. */
+export function assetPath(digest: string, basename: string): string {
+  return `assets/${digest.slice(0, 16)}/${basename}`;
+}
+
+/**
+ * The short label of a job in every listing and message: `<task id>/<first 8 hex of its hash>`;
+ * schedulers' job names use `-` as the separator (`<task id>-<hash8>`).
+ */
+export function jobLabel(job: { task: string; hash: string }, separator: "/" | "-" = "/"): string {
+  return `${job.task}${separator}${job.hash.slice(0, 8)}`;
+}
+
+/** Absolute path of a job file under a workspace. */
+export function markerPath(workspace: string, job: JobLocation, ext: string): string {
+  return join(workspace, job.dir, `${job.name}.${ext}`);
+}
+
+export function isDone(workspace: string, job: JobLocation): boolean {
+  return existsSync(markerPath(workspace, job, "done"));
+}
+
+/** The content of `.failed`, or undefined when there is none (or it is unreadable). */
+export function readFailed(workspace: string, job: JobLocation): FailedMarker | undefined {
+  const path = markerPath(workspace, job, "failed");
+  // Most jobs have no .failed: asking first is much cheaper than a thrown ENOENT (dry-run at 100k jobs).
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes `.failed` atomically (write then rename), with the same JSON shape as the job script. */
+export function writeFailed(workspace: string, job: JobLocation, code: number, reason: FailReason): void {
+  const path = markerPath(workspace, job, "failed");
+  writeFileSync(`${path}.tmp`, `{"code": ${code}, "reason": "${reason}"}\n`);
+  renameSync(`${path}.tmp`, path);
+}
+
+/** The scheduler id recorded by a driver in `<name>.<ext>` (e.g. `.slurm-id`), if any. */
+export function readRecordedId(workspace: string, job: JobLocation, ext: string): string | undefined {
+  try {
+    return readFileSync(markerPath(workspace, job, ext), "utf8").trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether someone holds a job's lock (`flock` on `<name>.lock`, released with its holder). */
+export function lockHeld(workspace: string, job: JobLocation): boolean {
+  const lock = markerPath(workspace, job, "lock");
+  if (!existsSync(lock)) return false;
+  return spawnSync("flock", ["-n", lock, "true"]).status !== 0;
+}

@@ -1,0 +1,172 @@
+/**
+ * The experiment driver: everything `run-experiment` does after its arguments are parsed, and
+ * `experimaestro run` after that — choose the workspace, check git, compile, then by mode
+ * print (dry-run), compare with a golden tree, write (prepare), or write and run/submit
+ * (normal, under the experiment lock). The CLI hands it a host (how to report) and maps the
+ * outcome it returns to printed lines and an exit status.
+ */
+import { writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { backends } from "./backends/index.ts";
+import { compileLoaded, type Compiled, type Loaded } from "./compile.ts";
+import { compareGolden, updateGolden } from "./emit/golden.ts";
+import { materialize } from "./emit/index.ts";
+import { WorkspaceWriter, type WriteReport } from "./emit/write.ts";
+import { gitState, type GitState } from "./load/git.ts";
+import { configDir, loadLaunchers } from "./load/launchers.ts";
+import { chooseWorkspace, type ChosenWorkspace } from "./load/settings.ts";
+import { Codes, fail, type Diagnostic } from "./model/diagnostics.ts";
+import { readManifest } from "./model/manifest.ts";
+import type { ResolvedPlan } from "./model/plan.ts";
+import { EXPERIMENT_FILES, experimentDir, experimentFile } from "./model/workspace.ts";
+import type { Capacity } from "./run/capacity.ts";
+import { detectedCapacity, runExperiment, type RunEvent, type RunSummary } from "./run/index.ts";
+import { lockExperiment } from "./run/lock.ts";
+import { schedulersOf, submitAll } from "./submit/index.ts";
+
+export type Mode = "dry-run" | "prepare" | "normal";
+
+/** How the driver reports while it works (the CLI prints; tests may collect). */
+export interface Host {
+  info(line: string): void;
+  warn(diagnostics: readonly Diagnostic[]): void;
+  /** Shows the local runner's progress over `total` jobs; `close` gets its summary. */
+  progress(total: number): { onEvent(e: RunEvent): void; close(summary: RunSummary): void };
+}
+
+export interface RunRequest {
+  parallel?: number | undefined;
+  failFast?: boolean;
+  /** The settings folder (for the local launcher's capacity). */
+  configDir?: string | undefined;
+}
+
+export interface ExperimentRequest {
+  mode: Mode;
+  /** `--workspace ID` / `--workdir DIR`, resolved from `cwd`. */
+  workspace?: string | undefined;
+  workdir?: string | undefined;
+  cwd: string;
+  /** `--env` pairs, after the workspace's and the settings' environment. */
+  env: [string, string][];
+  golden?: { dir: string; update: boolean } | undefined;
+  run?: RunRequest;
+}
+
+/** What running a prepared experiment came to: the local runner's summary and the drivers' exit status. */
+export interface RunOutcome {
+  summary: RunSummary | undefined;
+  /** First non-zero exit status of a submit driver, else 0; undefined when there were no scheduler jobs. */
+  submitted: number | undefined;
+}
+
+export type Outcome =
+  | { kind: "dry-run"; workspace: string; plan: ResolvedPlan }
+  | { kind: "golden"; dir: string; files: number; diffs: string[]; updated: boolean }
+  | { kind: "prepared"; workspace: string; plan: ResolvedPlan; report: WriteReport; drivers: string[] }
+  | { kind: "ran"; workspace: string; plan: ResolvedPlan; report: WriteReport; run: RunOutcome };
+
+/** The git check: a warning, or (dirty_git: error, outside a dry run) a refusal. */
+function checkGit(loaded: Loaded, mode: Mode, host: Host): GitState | undefined {
+  const xp = loaded.experiment;
+  const git = gitState(dirname(xp.modulePath));
+  if (!git?.dirty || xp.dirty_git === "ignore") return git;
+  const d = {
+    code: Codes.DIRTY_GIT,
+    message: `the project has uncommitted changes (${git.changes.slice(0, 5).join(", ")}${git.changes.length > 5 ? ", ..." : ""})`,
+    where: { file: xp.yamlFile, path: "dirty_git" },
+    hint: `commit them so that results can be traced to a commit${xp.dirty_git === "error" ? ", or set dirty_git: warn" : " (dirty_git: ignore silences this, error refuses to run)"}`,
+  };
+  if (xp.dirty_git === "error" && mode !== "dry-run") fail(d.code, d.message, { where: d.where, hint: d.hint });
+  host.warn([{ ...d, severity: "warning" }]);
+  return git;
+}
+
+function golden(compiled: Compiled, request: { dir: string; update: boolean }): Outcome {
+  const files = new Map([...compiled.files!].map(([path, c]) => [path, materialize(c)]));
+  if (request.update) {
+    updateGolden(request.dir, files);
+    return { kind: "golden", dir: request.dir, files: files.size, diffs: [], updated: true };
+  }
+  return { kind: "golden", dir: request.dir, files: files.size, diffs: compareGolden(request.dir, files), updated: false };
+}
+
+/** The workspace chosen for this experiment (flags, triggers, first of settings.yaml, ./workspace). */
+export function workspaceFor(loaded: Loaded, request: ExperimentRequest, host: Host): ChosenWorkspace {
+  const chosen = chooseWorkspace(loaded.settings, loaded.experiment.id, {
+    cwd: request.cwd,
+    ...(request.workspace !== undefined ? { workspace: request.workspace } : {}),
+    ...(request.workdir !== undefined ? { workdir: request.workdir } : {}),
+  });
+  if (chosen.warnings.length) host.warn(chosen.warnings);
+  return chosen;
+}
+
+/** Compiles a loaded experiment into the chosen workspace, by mode. */
+export async function prepareExperiment(loaded: Loaded, chosen: ChosenWorkspace, request: ExperimentRequest, host: Host): Promise<Outcome> {
+  const xp = loaded.experiment;
+  const workspace = chosen.path;
+  const git = checkGit(loaded, request.mode, host);
+  const env: [string, string][] = [...Object.entries(chosen.settings?.env ?? {}), ...Object.entries(loaded.settings.env), ...request.env];
+  const writes = request.mode !== "dry-run" && !request.golden;
+  // What the last prepare wrote is checked against the disk while the experiment is compiled.
+  const writer = writes ? new WorkspaceWriter(workspace, xp.id) : undefined;
+  let compiled: Compiled;
+  try {
+    compiled = await compileLoaded(loaded, env, { emit: request.mode !== "dry-run" || request.golden !== undefined });
+  } catch (e) {
+    writer?.cancel();
+    throw e;
+  }
+  if (request.golden) return golden(compiled, request.golden);
+  if (!writer) return { kind: "dry-run", workspace, plan: compiled.plan };
+  const plan = compiled.plan;
+  const release = request.mode === "normal" ? lockExperiment(join(workspace, experimentDir(xp.id))) : () => {};
+  try {
+    const report = await writer.write(compiled.files!, plan.jobs.length);
+    if (report.warning) host.warn([report.warning]);
+    if (request.mode === "prepare") {
+      const used = [...new Set(plan.jobs.map((j) => j.resources.backend))].sort();
+      const drivers = used.flatMap((b) => backends.of(b).scheduler?.driver ?? []);
+      return { kind: "prepared", workspace, plan, report, drivers };
+    }
+    // A record of what ran (normal mode only: prepare output stays byte-stable).
+    if (git) writeFileSync(join(workspace, experimentFile(xp.id, EXPERIMENT_FILES.git)), `${JSON.stringify({ commit: git.commit, dirty: git.dirty }, null, 2)}\n`);
+    return { kind: "ran", workspace, plan, report, run: await runPrepared(workspace, xp.id, request.run ?? {}, host) };
+  } finally {
+    release();
+  }
+}
+
+/** The local launcher's capacity from launchers.yaml, else this machine as detected. */
+function localCapacity(dir: string | undefined): Capacity {
+  const local = loadLaunchers(configDir(dir)).launchers.find((l) => l.type === "local");
+  const detected = detectedCapacity();
+  if (!local) return detected;
+  return {
+    cores: local.cores ?? detected.cores,
+    memory: local.memory ?? detected.memory,
+    gpus: local.accelerators.reduce((n, a) => n + a.count, 0),
+  };
+}
+
+/** A prepared experiment: local jobs by the runner, then scheduler jobs by their drivers. */
+export async function runPrepared(workspace: string, experimentId: string, request: RunRequest, host: Host): Promise<RunOutcome> {
+  const manifest = readManifest(workspace, experimentId);
+  const outcome: RunOutcome = { summary: undefined, submitted: undefined };
+  if (manifest.jobs.some((j) => j.backend === "local")) {
+    const progress = host.progress(manifest.jobs.length);
+    outcome.summary = await runExperiment({
+      workspace,
+      experimentId,
+      onEvent: progress.onEvent,
+      capacity: localCapacity(request.configDir),
+      failFast: request.failFast ?? false,
+      ...(request.parallel ? { parallel: request.parallel } : {}),
+    });
+    progress.close(outcome.summary);
+    if (outcome.summary.interrupted) return outcome;
+  }
+  if (schedulersOf(manifest, backends).length) outcome.submitted = await submitAll(workspace, manifest, backends, host.info);
+  return outcome;
+}
