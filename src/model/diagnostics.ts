@@ -68,6 +68,9 @@ export const Codes = {
   SCHEDULER_MISSING: "XPM602",
   JOB_TOO_LARGE: "XPM603",
   USAGE: "XPM901",
+  FILTER_SYNTAX: "XPM910",
+  FILTER_VALUE: "XPM911",
+  FILTER_REGEX: "XPM912",
 } as const;
 
 /** Thrown (and caught by the CLI) to carry one or more diagnostics out of a stage. */
