@@ -1,4 +1,4 @@
-/** view: drawings of a plan (Graphviz DOT, Mermaid). Pure: values in, strings out. */
+/** view: drawings of a plan (Graphviz DOT, Mermaid, SVG). Pure: values in, strings out. */
 export {
   STATES,
   STATE_PRIORITY,
@@ -16,3 +16,4 @@ export {
 } from "./graph.ts";
 export { toDot } from "./dot.ts";
 export { toMermaid } from "./mermaid.ts";
+export { toSvg, type SvgOptions } from "./svg.ts";

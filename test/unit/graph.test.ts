@@ -1,13 +1,13 @@
 /**
  * view/graph: a plan drawn as Graphviz DOT, Mermaid and SVG. The DOT is rendered by the real
- * Graphviz (`dot -Tsvg`; skipped loudly when it is not installed: apt-get install graphviz) and
- * its SVG parsed by a strict XML parser; the Mermaid text is checked line by line against the
- * only statement shapes it may contain.
+ * Graphviz (`dot -Tsvg`; skipped loudly when it is not installed: apt-get install graphviz), the
+ * SVG (ours and Graphviz's) is parsed by a strict XML parser, the Mermaid text is checked line by
+ * line against the only statement shapes it may contain.
  */
 import { spawnSync } from "node:child_process";
 import { DOMParser, type Element as XmlElement } from "@xmldom/xmldom";
 import { describe, expect, it } from "vitest";
-import { STATES, buildGraph, toDot, toMermaid, type GraphJob } from "../../src/view/index.ts";
+import { STATES, buildGraph, toDot, toMermaid, toSvg, type GraphJob } from "../../src/view/index.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Plans
@@ -149,6 +149,22 @@ function checkMermaid(text: string): { nodes: Map<string, string>; edges: Array<
   return { nodes, edges, classes };
 }
 
+/** Our SVG: strict XML, self-contained, one `<g>` per node with its data attributes. */
+function checkSvg(text: string) {
+  const doc = parseXml(text);
+  const root = doc.documentElement!;
+  expect(root.tagName).toBe("svg");
+  expect(root.getAttribute("xmlns")).toBe("http://www.w3.org/2000/svg");
+  // Nothing to run or fetch: no script, no foreign object, no link, no external reference.
+  for (const tag of ["script", "foreignObject", "a", "image", "use", "style", "iframe"]) expect(elements(doc, tag)).toEqual([]);
+  expect(text).not.toMatch(/href|@import|url\((?!#)|javascript:/i);
+  expect(text.match(/https?:\/\/[^"]*/g)).toEqual(["http://www.w3.org/2000/svg"]);
+  const nodes = elements(doc, "g").filter((g) => hasClass(g, "xpm-node"));
+  const edges = elements(doc, "path").filter((p) => hasClass(p, "xpm-edge"));
+  for (const e of edges) expect(e.getAttribute("d")).toMatch(/^M-?[\d.]+,-?[\d.]+( L-?[\d.]+,-?[\d.]+)+$/);
+  return { doc, nodes, edges };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 describe("graph model", () => {
@@ -167,7 +183,8 @@ describe("graph model", () => {
     const b = shuffled(a);
     expect(toDot(b)).toBe(toDot(a));
     expect(toMermaid(b)).toBe(toMermaid(a));
-    expect(toDot(a, { collapse: true })).toBe(toDot(b, { collapse: true }));
+    expect(toSvg(b)).toBe(toSvg(a));
+    expect(toSvg(a, { collapse: true })).toBe(toSvg(b, { collapse: true }));
   });
 
   it("reads state words loosely and shows anything else as unknown", () => {
@@ -256,6 +273,9 @@ describe("collapse", () => {
     // Small outputs: the labels and tooltips stay bounded whatever the number of jobs.
     expect(toDot(view).length).toBeLessThan(4000);
     expect(toMermaid(view).length).toBeLessThan(2000);
+    const svg = toSvg(view);
+    // The SVG lists every job's key on its group (data-key), and little else.
+    expect(svg.length).toBeLessThan(jobs.reduce((s, j) => s + j.key.length + 1, 0) + 10000);
   });
 });
 
@@ -314,6 +334,63 @@ describe("Mermaid", () => {
   });
 });
 
+describe("SVG", () => {
+  it("is strict, self-contained XML with one node group per node, carrying its data", () => {
+    const jobs = gridPlan();
+    const { doc, nodes, edges } = checkSvg(toSvg(jobs, { title: "grid" }));
+    expect(nodes).toHaveLength(13);
+    expect(edges).toHaveLength(12);
+    const byKey = new Map(jobs.map((j) => [j.key, j]));
+    for (const g of nodes) {
+      const j = byKey.get(g.getAttribute("data-key")!)!;
+      expect(j).toBeDefined();
+      expect(g.getAttribute("data-task")).toBe(j.task);
+      expect(g.getAttribute("data-state")).toBe(j.state);
+      expect(g.getAttribute("data-hash")).toBe(j.hash);
+      expect(g.getAttribute("data-count")).toBe("1");
+      expect(g.getElementsByTagName("rect")).toHaveLength(1);
+      expect(g.getElementsByTagName("title")[0]!.textContent).toContain(j.key);
+    }
+    const ids = new Set(nodes.map((g) => g.getAttribute("data-node")));
+    for (const e of edges) expect(ids.has(e.getAttribute("data-from")) && ids.has(e.getAttribute("data-to"))).toBe(true);
+    const report = nodes.find((g) => g.getAttribute("data-task") === "grid.Report")!;
+    const into = edges.filter((e) => e.getAttribute("data-to") === report.getAttribute("data-node"));
+    expect(into).toHaveLength(6);
+    expect(texts(doc)).toEqual(expect.arrayContaining(["grid", "Train\n" + hex(0, "a").slice(0, 8) + " · done\nlr=0.1, seed=1"]));
+    const legend = elements(doc, "g").filter((g) => hasClass(g, "xpm-legend-item")).map((g) => g.getAttribute("data-legend-state"));
+    expect(legend).toEqual(["done", "failed", "running", "queued", "blocked", "not submitted", "todo"]);
+  });
+
+  it("gives a group all its jobs' keys, its count and its counts per state", () => {
+    const jobs = bigPlan();
+    const { nodes, edges } = checkSvg(toSvg(jobs));
+    expect(nodes).toHaveLength(2);
+    expect(edges).toHaveLength(1);
+    const train = nodes[0]!;
+    expect(train.getAttribute("data-task")).toBe("big.Train");
+    expect(train.getAttribute("data-state")).toBe("failed");
+    expect(train.getAttribute("data-count")).toBe("5000");
+    expect(JSON.parse(train.getAttribute("data-counts")!)).toEqual({ done: 4800, failed: 200 });
+    const keys = train.getAttribute("data-key")!.split(" ");
+    expect(keys).toHaveLength(5000);
+    expect(new Set(keys)).toEqual(new Set(jobs.filter((j) => j.task === "big.Train").map((j) => j.key)));
+  });
+
+  it("uses the id prefix for ids and the arrow marker", () => {
+    const text = toSvg(gridPlan(), { idPrefix: "p 1\"" });
+    checkSvg(text);
+    expect(text).toContain('id="p_1_-n0"');
+    expect(text).toContain('marker-end="url(#p_1_-arrow)"');
+  });
+
+  it("draws an empty plan", () => {
+    const { nodes, edges } = checkSvg(toSvg([]));
+    expect(nodes).toEqual([]);
+    expect(edges).toEqual([]);
+    checkMermaid(toMermaid([]));
+  });
+});
+
 describe("hostile strings stay text", () => {
   const evil = ['"; rm -rf ~; "', "<script>alert(1)</script>", "a]]>b", "#35; %% `x` [y] {z} (w) |v|", "back\\slash \\N \\n", "&amp; &#35; &lt;", "new\nline", "ctl\u0001\u007f", "lone\ud800 surrogate"];
   const hostilePlan = (): GraphJob[] => {
@@ -350,5 +427,23 @@ describe("hostile strings stay text", () => {
     expect(text).not.toMatch(/<script|rm -rf ~;|\]\]>|%%/);
     expect(text).toContain("#34;#59; rm -rf #126;#59; #34;");
     expect(text).toContain("#60;script#62;");
+  });
+
+  it("in SVG: escaped text and attributes, no element from a value", () => {
+    const jobs = hostilePlan();
+    const text = toSvg(jobs, opts);
+    const { doc, nodes } = checkSvg(text);
+    expect(elements(doc, "script")).toEqual([]);
+    expect(elements(doc, "img")).toEqual([]);
+    expect(nodes.map((g) => g.getAttribute("data-task"))).toEqual([jobs[0]!.task, jobs[1]!.task]);
+    expect(nodes.map((g) => g.getAttribute("data-key"))).toEqual([jobs[0]!.key, jobs[1]!.key]);
+    expect(nodes[1]!.getAttribute("data-state")).toBe("unknown");
+    const shown = texts(doc).join("\n");
+    expect(shown).toContain('t0="; rm -rf ~; "');
+    expect(shown).toContain("t1=<script>alert(1)</scrip…");
+    expect(shown).toContain("t2=a]]>b");
+    expect(shown).toContain("t7=ctl\ufffd\ufffd");
+    expect(shown).toContain("t8=lone\ufffd surrogate");
+    expect(doc.getElementsByTagName("title")[0]!.textContent).toBe(opts.title);
   });
 });
