@@ -2,10 +2,12 @@
  * view/graph: a plan drawn as Graphviz DOT, Mermaid and SVG. The DOT is rendered by the real
  * Graphviz (`dot -Tsvg`; skipped loudly when it is not installed: apt-get install graphviz), the
  * SVG (ours and Graphviz's) is parsed by a strict XML parser, the Mermaid text is checked line by
- * line against the only statement shapes it may contain.
+ * line against the only statement shapes it may contain and parsed by Mermaid's own flowchart
+ * parser (see `mermaidDiagram`).
  */
 import { spawnSync } from "node:child_process";
 import { DOMParser, type Element as XmlElement } from "@xmldom/xmldom";
+import DOMPurify from "dompurify";
 import { describe, expect, it } from "vitest";
 import { STATES, buildGraph, toDot, toMermaid, toSvg, type GraphJob } from "../../src/view/index.ts";
 
@@ -163,6 +165,30 @@ function checkSvg(text: string) {
   const edges = elements(doc, "path").filter((p) => hasClass(p, "xpm-edge"));
   for (const e of edges) expect(e.getAttribute("d")).toMatch(/^M-?[\d.]+,-?[\d.]+( L-?[\d.]+,-?[\d.]+)+$/);
   return { doc, nodes, edges };
+}
+
+/**
+ * Mermaid's own parser for a flowchart (the grammar inside the `mermaid` package: @mermaid-js/parser
+ * has no flowchart, and mermaid 12 needs Node 22), returning the nodes and edges it read.
+ * While it parses, Mermaid passes every label through DOMPurify, which without a browser DOM has
+ * no `sanitize` or `addHook`: they are replaced by stand-ins that return the text unchanged
+ * (sanitising is not parsing; what we check is that the grammar accepts the text and reads the
+ * right graph).
+ */
+async function mermaidDiagram(text: string): Promise<{ vertices: Map<string, { text: string; classes: string[] }>; edges: Array<[string, string]> }> {
+  const purify = DOMPurify as unknown as Record<string, unknown>;
+  if (typeof purify.sanitize !== "function") {
+    purify.sanitize = (s: unknown) => String(s);
+    purify.addHook = () => {};
+  }
+  const { default: mermaid } = await import("mermaid");
+  mermaid.initialize({ startOnLoad: false, maxTextSize: 1e7, maxEdges: 1e6 });
+  const diagram = await mermaid.mermaidAPI.getDiagramFromText(text);
+  const db = diagram.db as unknown as {
+    getVertices(): Map<string, { text: string; classes: string[] }>;
+    getEdges(): Array<{ start: string; end: string }>;
+  };
+  return { vertices: db.getVertices(), edges: db.getEdges().map((e) => [e.start, e.end]) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -328,6 +354,16 @@ describe("Mermaid", () => {
     expect(text).toContain('  n0[["Train ×5000<br/>done 4800, failed 200<br/>arch=resnet, lr: 5 values, seed: 1000 values"]]');
   });
 
+  it("is read by Mermaid's flowchart parser as the same nodes, edges and classes", async () => {
+    const view = buildGraph(gridPlan());
+    const { vertices, edges } = await mermaidDiagram(toMermaid(view));
+    expect([...vertices.keys()].sort()).toEqual([...view.nodes.map((n) => n.id), ...view.legend.map((_, i) => `legend${i}`)].sort());
+    expect(edges).toEqual(view.edges.map((e) => [e.from, e.to]));
+    for (const n of view.nodes) expect(vertices.get(n.id)!.classes).toEqual([`st_${n.state.replace(" ", "_")}`]);
+    const big = await mermaidDiagram(toMermaid(bigPlan()));
+    expect(big.edges).toEqual([["n0", "n1"]]);
+  });
+
   it("can leave the legend out", () => {
     const { nodes } = checkMermaid(toMermaid(gridPlan(), { legend: false, direction: "TB" }));
     expect([...nodes.keys()].some((k) => k.startsWith("legend"))).toBe(false);
@@ -427,6 +463,17 @@ describe("hostile strings stay text", () => {
     expect(text).not.toMatch(/<script|rm -rf ~;|\]\]>|%%/);
     expect(text).toContain("#34;#59; rm -rf #126;#59; #34;");
     expect(text).toContain("#60;script#62;");
+  });
+
+  it("in Mermaid: its own parser reads each hostile label as one node", async () => {
+    const view = buildGraph(hostilePlan(), opts);
+    const { vertices, edges } = await mermaidDiagram(toMermaid(view));
+    expect([...vertices.keys()].sort()).toEqual(["legend0", "legend1", "n0", "n1"]);
+    expect(edges).toEqual([["n0", "n1"]]);
+    // Mermaid keeps entities as placeholders until it draws; decoded, they give back our lines.
+    const decode = (t: string) => t.replace(/ﬂ°°(\d+)¶ß/g, (_, d: string) => String.fromCodePoint(Number(d)));
+    for (const n of view.nodes) expect(decode(vertices.get(n.id)!.text)).toBe(n.lines.join("<br/>").replace(/[\u0001\u007f\ud800]/g, "\ufffd"));
+    await expect(mermaidDiagram('flowchart LR\n  n0["a "b" c"]\n')).rejects.toThrow(/Parse error/);
   });
 
   it("in SVG: escaped text and attributes, no element from a value", () => {
