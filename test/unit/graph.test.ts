@@ -283,6 +283,18 @@ describe("collapse", () => {
     expect(view.edges.map((x) => `${name(x.from)}->${name(x.to)}`).sort()).toEqual(["o1->e4", "p1+p2->e3", "p1+p2->t1+t2+t3", "t1+t2+t3->e1+e2", "t1+t2+t3->e4"]);
   });
 
+  it("draws jobs on a cycle (never in a valid plan) one by one, in every format", () => {
+    const a = { ...job("x.A", "1"), deps: ["x.b/2"] };
+    const b = { ...job("x.B", "2"), deps: ["x.a/1"] };
+    const c = [job("x.C", "3"), job("x.C", "4")];
+    const view = buildGraph([a, b, ...c], { collapse: true });
+    expect(view.nodes.map((n) => n.keys)).toEqual([["x.c/3", "x.c/4"], ["x.a/1"], ["x.b/2"]]);
+    expect(view.edges).toEqual([{ from: "n1", to: "n2" }, { from: "n2", to: "n1" }]);
+    expect(checkSvg(toSvg(view)).edges).toHaveLength(2);
+    expect(checkMermaid(toMermaid(view)).edges).toHaveLength(2);
+    if (dotInstalled) renderDot(toDot(view));
+  });
+
   it("turns 10,000 jobs (5,000 Train -> 5,000 Evaluate) into two nodes and one edge", () => {
     const jobs = bigPlan();
     const t0 = Date.now();
@@ -410,6 +422,13 @@ describe("SVG", () => {
     const keys = train.getAttribute("data-key")!.split(" ");
     expect(keys).toHaveLength(5000);
     expect(new Set(keys)).toEqual(new Set(jobs.filter((j) => j.task === "big.Train").map((j) => j.key)));
+  });
+
+  it("lays out top to bottom on request", () => {
+    const { nodes } = checkSvg(toSvg([job("x.A", "1"), job("x.B", "2", [job("x.A", "1")])], { direction: "TB" }));
+    const y = nodes.map((g) => Number(g.getElementsByTagName("rect")[0]!.getAttribute("y")));
+    expect(y[1]!).toBeGreaterThan(y[0]!);
+    expect(toDot([job("x.A", "1")], { direction: "TB" })).toContain("rankdir=TB");
   });
 
   it("uses the id prefix for ids and the arrow marker", () => {
