@@ -196,13 +196,40 @@ function collapseWanted(mode: GraphOptions["collapse"], jobs: number, threshold:
 /** Builds the display graph (sorting, grouping and labels); the renderers only draw it. */
 export function buildGraph(input: readonly GraphJob[], options: GraphOptions = {}): GraphView {
   const jobs = [...input].sort((a, b) => compareText(a.key, b.key));
+  const deps = resolveDeps(jobs, indexJobs(jobs));
+  const states = jobs.map((j) => normalizeState(j.state));
+  const collapsed = collapseWanted(options.collapse, jobs.length, options.threshold ?? 50);
+  const { order, acyclic } = dependencyOrder(deps);
+  const { groupOf, members } = groupJobs(jobs, deps, order, acyclic, collapsed);
+  const ctx: LabelContext = { jobs, states, options, display: taskDisplay(jobs), maxTags: Math.max(0, options.maxTags ?? 3) };
+  const nodes = members.map((m, g) => buildNode(ctx, m, g));
+  const edges = groupEdges(deps, groupOf, members.length);
+
+  const present = new Set(states);
+  return {
+    nodes,
+    edges: edges.map(([f, t]) => ({ from: `n${f}`, to: `n${t}` })),
+    collapsed,
+    jobCount: jobs.length,
+    legend: options.legend === false ? [] : LEGEND_ORDER.filter((s) => present.has(s)),
+    direction: options.direction ?? "LR",
+    ...(options.title !== undefined ? { title: options.title } : {}),
+  };
+}
+
+/** Each job's position in the sorted jobs; two jobs with one key are an error. */
+function indexJobs(jobs: readonly GraphJob[]): Map<string, number> {
   const index = new Map<string, number>();
   jobs.forEach((j, i) => {
     if (index.has(j.key)) throw new Error(`graph: two jobs have the key ${JSON.stringify(j.key)}`);
     index.set(j.key, i);
   });
-  const n = jobs.length;
-  const deps: number[][] = jobs.map((j) => {
+  return index;
+}
+
+/** Each job's dependencies as sorted, distinct positions; keys not among the jobs are left out. */
+function resolveDeps(jobs: readonly GraphJob[], index: ReadonlyMap<string, number>): number[][] {
+  return jobs.map((j) => {
     const d = new Set<number>();
     for (const k of j.deps) {
       const i = index.get(k);
@@ -210,12 +237,15 @@ export function buildGraph(input: readonly GraphJob[], options: GraphOptions = {
     }
     return [...d].sort((a, b) => a - b);
   });
-  const states = jobs.map((j) => normalizeState(j.state));
-  const threshold = options.threshold ?? 50;
-  const collapsed = collapseWanted(options.collapse, n, threshold);
+}
 
-  // Dependency order (Kahn, ready jobs in key order); jobs left over are on or below a cycle.
-  const children: number[][] = jobs.map(() => []);
+/**
+ * Dependency order (Kahn, ready jobs in key order); jobs left over are on or below a cycle.
+ * `order` holds every job, the first `acyclic` of them are in dependency order.
+ */
+function dependencyOrder(deps: readonly (readonly number[])[]): { order: number[]; acyclic: number } {
+  const n = deps.length;
+  const children: number[][] = deps.map(() => []);
   const indegree = deps.map((d) => d.length);
   deps.forEach((d, i) => d.forEach((p) => children[p]!.push(i)));
   const order: number[] = [];
@@ -227,9 +257,18 @@ export function buildGraph(input: readonly GraphJob[], options: GraphOptions = {
   for (const i of order) inOrder[i] = 1;
   const acyclic = order.length;
   for (let i = 0; i < n; i++) if (!inOrder[i]) order.push(i);
+  return { order, acyclic };
+}
 
-  // Jobs to groups.
-  const groupOf = new Int32Array(n).fill(-1);
+/** Jobs to groups (see the collapse rule); without collapsing, each job is its own group. */
+function groupJobs(
+  jobs: readonly GraphJob[],
+  deps: readonly (readonly number[])[],
+  order: readonly number[],
+  acyclic: number,
+  collapsed: boolean,
+): { groupOf: Int32Array; members: number[][] } {
+  const groupOf = new Int32Array(jobs.length).fill(-1);
   const members: number[][] = [];
   const bySignature = new Map<string, number>();
   order.forEach((i, pos) => {
@@ -247,84 +286,110 @@ export function buildGraph(input: readonly GraphJob[], options: GraphOptions = {
     members[g]!.push(i);
     groupOf[i] = g;
   });
+  return { groupOf, members };
+}
 
-  // Task names: the last dotted component, unless two tasks would share it.
+/** Task names: the last dotted component, unless two tasks would share it. */
+function taskDisplay(jobs: readonly GraphJob[]): (task: string) => string {
   const tasks = [...new Set(jobs.map((j) => j.task))].sort(compareText);
   const shortCount = new Map<string, number>();
   const short = (t: string) => t.split(".").pop() || t;
   for (const t of tasks) shortCount.set(short(t), (shortCount.get(short(t)) ?? 0) + 1);
-  const display = (t: string) => (shortCount.get(short(t))! > 1 ? t : short(t));
+  return (t: string) => (shortCount.get(short(t))! > 1 ? t : short(t));
+}
 
-  const maxTags = Math.max(0, options.maxTags ?? 3);
-  const tagNames = (tags: Readonly<Record<string, unknown>>): string[] =>
-    options.tags ? options.tags.filter((k) => Object.hasOwn(tags, k)) : Object.keys(tags).sort(compareText);
+/** What the node builders share. */
+interface LabelContext {
+  jobs: readonly GraphJob[];
+  /** Each job's drawn state. */
+  states: readonly GraphState[];
+  options: GraphOptions;
+  /** A task's name on a node. */
+  display: (task: string) => string;
+  maxTags: number;
+}
 
-  const nodes: GraphNode[] = members.map((m, g) => {
-    m.sort((a, b) => a - b);
-    const first = jobs[m[0]!]!;
-    const id = `n${g}`;
-    const countMap = new Map<GraphState, number>();
-    for (const i of m) countMap.set(states[i]!, (countMap.get(states[i]!) ?? 0) + 1);
-    const counts = LEGEND_ORDER.filter((s) => countMap.has(s)).map((s) => [s, countMap.get(s)!] as [GraphState, number]);
-    const state = STATE_PRIORITY.find((s) => countMap.has(s))!;
-    const keys = m.map((i) => jobs[i]!.key);
-    if (m.length === 1) {
-      const names = tagNames(first.tags);
-      const shown = names.slice(0, maxTags).map((k) => `${truncate(k, MAX_VALUE)}=${truncate(tagText(first.tags[k]), MAX_VALUE)}`);
-      if (names.length > shown.length) shown.push(`+${names.length - shown.length} more`);
-      const lines = [truncate(display(first.task), MAX_LINE), `${first.hash.slice(0, 8)} · ${state === "unknown" ? truncate(String(first.state), MAX_VALUE) : state}`, ...wrap(shown)];
-      if (first.detail) lines.push(truncate(first.detail.split(/\r?\n/)[0]!, MAX_LINE));
-      const allTags = Object.keys(first.tags).sort(compareText).map((k) => `${k}=${tagText(first.tags[k])}`);
-      const tooltip = [first.task, first.key, `state: ${String(first.state)}`, ...allTags, ...(first.detail ? [first.detail] : [])].join("\n");
-      return { id, task: first.task, keys, hash: first.hash, state, counts, lines, tooltip: capTooltip(tooltip) };
+/** The node of group `g`, whose jobs are `m` (sorted here, in place). */
+function buildNode(ctx: LabelContext, m: number[], g: number): GraphNode {
+  m.sort((a, b) => a - b);
+  const countMap = new Map<GraphState, number>();
+  for (const i of m) countMap.set(ctx.states[i]!, (countMap.get(ctx.states[i]!) ?? 0) + 1);
+  const counts = LEGEND_ORDER.filter((s) => countMap.has(s)).map((s) => [s, countMap.get(s)!] as [GraphState, number]);
+  const state = STATE_PRIORITY.find((s) => countMap.has(s))!;
+  const base = { id: `n${g}`, task: ctx.jobs[m[0]!]!.task, keys: m.map((i) => ctx.jobs[i]!.key), state, counts };
+  return m.length === 1 ? jobNode(ctx, ctx.jobs[m[0]!]!, base) : groupNode(ctx, m, base);
+}
+
+type NodeBase = Pick<GraphNode, "id" | "task" | "keys" | "state" | "counts">;
+
+/** A single job's node: its tags (see `tagNames`), hash and state, and detail. */
+function jobNode(ctx: LabelContext, first: GraphJob, base: NodeBase): GraphNode {
+  const { state } = base;
+  const names = tagNames(ctx.options, first.tags);
+  const shown = names.slice(0, ctx.maxTags).map((k) => `${truncate(k, MAX_VALUE)}=${truncate(tagText(first.tags[k]), MAX_VALUE)}`);
+  if (names.length > shown.length) shown.push(`+${names.length - shown.length} more`);
+  const lines = [truncate(ctx.display(first.task), MAX_LINE), `${first.hash.slice(0, 8)} · ${state === "unknown" ? truncate(String(first.state), MAX_VALUE) : state}`, ...wrap(shown)];
+  if (first.detail) lines.push(truncate(first.detail.split(/\r?\n/)[0]!, MAX_LINE));
+  const allTags = Object.keys(first.tags).sort(compareText).map((k) => `${k}=${tagText(first.tags[k])}`);
+  const tooltip = [first.task, first.key, `state: ${String(first.state)}`, ...allTags, ...(first.detail ? [first.detail] : [])].join("\n");
+  const { id, task, keys, counts } = base;
+  return { id, task, keys, hash: first.hash, state, counts, lines, tooltip: capTooltip(tooltip) };
+}
+
+/** The tag names shown on a job's node: the `tags` option's ones it has, in order, or all sorted. */
+function tagNames(options: GraphOptions, tags: Readonly<Record<string, unknown>>): string[] {
+  return options.tags ? options.tags.filter((k) => Object.hasOwn(tags, k)) : Object.keys(tags).sort(compareText);
+}
+
+/** A group's node: its size, counts per state and tags (see `groupTagParts`). */
+function groupNode(ctx: LabelContext, m: readonly number[], base: NodeBase): GraphNode {
+  const { keys, counts } = base;
+  const first = ctx.jobs[m[0]!]!;
+  const tagParts = groupTagParts(ctx, m);
+  const shown = tagParts.slice(0, ctx.maxTags);
+  if (tagParts.length > shown.length) shown.push(`+${tagParts.length - shown.length} more`);
+  const lines = [truncate(`${ctx.display(first.task)} ×${m.length}`, MAX_LINE), ...wrap(counts.map(([s, c]) => `${s} ${c}`)), ...wrap(shown)];
+  const listed = keys.slice(0, 10);
+  const tooltip = [`${first.task} ×${m.length}`, countsText(counts), ...tagParts, ...listed, ...(keys.length > listed.length ? [`… and ${keys.length - listed.length} more`] : [])].join("\n");
+  const { id, task, state } = base;
+  return { id, task, keys, state, counts, lines, tooltip: capTooltip(tooltip) };
+}
+
+/** A group's tags: those equal on all its jobs are shown with their value, the others counted. */
+function groupTagParts(ctx: LabelContext, m: readonly number[]): string[] {
+  const { jobs, options } = ctx;
+  const names = options.tags ? [...options.tags] : [...new Set(m.flatMap((i) => Object.keys(jobs[i]!.tags)))].sort(compareText);
+  const tagParts: string[] = [];
+  for (const k of names) {
+    const values = new Set<string>();
+    let missing = false;
+    for (const i of m) {
+      const t = jobs[i]!.tags;
+      if (Object.hasOwn(t, k)) values.add(tagText(t[k]));
+      else missing = true;
     }
-    // A group: the tags equal on all its jobs are shown with their value, the others counted.
-    const names = options.tags ? [...options.tags] : [...new Set(m.flatMap((i) => Object.keys(jobs[i]!.tags)))].sort(compareText);
-    const tagParts: string[] = [];
-    for (const k of names) {
-      const values = new Set<string>();
-      let missing = false;
-      for (const i of m) {
-        const t = jobs[i]!.tags;
-        if (Object.hasOwn(t, k)) values.add(tagText(t[k]));
-        else missing = true;
-      }
-      if (values.size === 0) continue;
-      tagParts.push(values.size === 1 && !missing ? `${truncate(k, MAX_VALUE)}=${truncate([...values][0]!, MAX_VALUE)}` : `${truncate(k, MAX_VALUE)}: ${values.size} values`);
-    }
-    const shown = tagParts.slice(0, maxTags);
-    if (tagParts.length > shown.length) shown.push(`+${tagParts.length - shown.length} more`);
-    const lines = [truncate(`${display(first.task)} ×${m.length}`, MAX_LINE), ...wrap(counts.map(([s, c]) => `${s} ${c}`)), ...wrap(shown)];
-    const listed = keys.slice(0, 10);
-    const tooltip = [`${first.task} ×${m.length}`, countsText(counts), ...tagParts, ...listed, ...(keys.length > listed.length ? [`… and ${keys.length - listed.length} more`] : [])].join("\n");
-    return { id, task: first.task, keys, state, counts, lines, tooltip: capTooltip(tooltip) };
-  });
+    if (values.size === 0) continue;
+    tagParts.push(values.size === 1 && !missing ? `${truncate(k, MAX_VALUE)}=${truncate([...values][0]!, MAX_VALUE)}` : `${truncate(k, MAX_VALUE)}: ${values.size} values`);
+  }
+  return tagParts;
+}
 
+/** Edges between groups, one per pair of groups joined by a dependency, sorted. */
+function groupEdges(deps: readonly (readonly number[])[], groupOf: Int32Array, groupCount: number): Array<[number, number]> {
   const edgeSet = new Set<number>();
   const edges: Array<[number, number]> = [];
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < deps.length; i++) {
     const to = groupOf[i]!;
     for (const p of deps[i]!) {
       const from = groupOf[p]!;
-      const code = from * members.length + to;
+      const code = from * groupCount + to;
       if (!edgeSet.has(code)) {
         edgeSet.add(code);
         edges.push([from, to]);
       }
     }
   }
-  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-
-  const present = new Set(states);
-  return {
-    nodes,
-    edges: edges.map(([f, t]) => ({ from: `n${f}`, to: `n${t}` })),
-    collapsed,
-    jobCount: n,
-    legend: options.legend === false ? [] : LEGEND_ORDER.filter((s) => present.has(s)),
-    direction: options.direction ?? "LR",
-    ...(options.title !== undefined ? { title: options.title } : {}),
-  };
+  return edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
 }
 
 /** A view from jobs (built with the options) or an already built view (options ignored). */

@@ -52,8 +52,37 @@ function nodeSize(node: GraphNode): { width: number; height: number } {
 export function toSvg(input: readonly GraphJob[] | GraphView, options?: SvgOptions): string {
   const view = asView(input, options);
   const prefix = safeIdent(options?.idPrefix ?? "xpm");
+  const { g, gw, gh } = layoutView(view);
+  const header = renderHeader(view);
+  const top = header.height;
+  const edgeLines = renderEdges(view, g, prefix, top);
+  const nodeLines: string[] = [];
+  for (const node of view.nodes) nodeLines.push(renderNode(node, g.node(node.id), prefix, top));
 
-  const g = new graphlib.Graph<GraphLabel, NodeLabel, EdgeLabel>();
+  const width = Math.ceil(Math.max(gw, header.width) + 2 * MARGIN);
+  const height = Math.ceil(top + gh + MARGIN);
+  const label = view.title ?? `plan: ${view.jobCount} jobs`;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${xmlAttr(FONT_FAMILY)}" font-size="${FONT_SIZE}" role="img" aria-labelledby="${prefix}-title" data-jobs="${view.jobCount}" data-collapsed="${view.collapsed}">`,
+    `<title id="${prefix}-title">${xmlText(label)}</title>`,
+    `<defs><marker id="${prefix}-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="${EDGE_COLOUR}"/></marker></defs>`,
+    `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
+    ...header.body,
+    `<g class="xpm-edges">`,
+    ...edgeLines,
+    `</g>`,
+    `<g class="xpm-nodes">`,
+    ...nodeLines,
+    `</g>`,
+    `</svg>`,
+  ].join("\n") + "\n";
+}
+
+type LaidGraph = graphlib.Graph<GraphLabel, NodeLabel, EdgeLabel>;
+
+/** The view laid out by dagre, with the layout's width and height (0 for an empty graph). */
+function layoutView(view: GraphView): { g: LaidGraph; gw: number; gh: number } {
+  const g: LaidGraph = new graphlib.Graph<GraphLabel, NodeLabel, EdgeLabel>();
   g.setGraph({ rankdir: view.direction, nodesep: 24, ranksep: 48, edgesep: 12, marginx: 0, marginy: 0 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const node of view.nodes) g.setNode(node.id, nodeSize(node));
@@ -61,8 +90,11 @@ export function toSvg(input: readonly GraphJob[] | GraphView, options?: SvgOptio
   if (view.nodes.length > 0) layout(g);
   const gw = view.nodes.length > 0 ? (g.graph().width ?? 0) : 0;
   const gh = view.nodes.length > 0 ? (g.graph().height ?? 0) : 0;
+  return { g, gw, gh };
+}
 
-  // Header: title, then the legend in one row.
+/** Header: title, then the legend in one row; `height` is where the graph starts, `width` the header's. */
+function renderHeader(view: GraphView): { body: string[]; width: number; height: number } {
   const body: string[] = [];
   let y = MARGIN;
   let headerW = 0;
@@ -72,22 +104,31 @@ export function toSvg(input: readonly GraphJob[] | GraphView, options?: SvgOptio
     y += 24;
   }
   if (view.legend.length > 0) {
-    const items: string[] = [];
-    let x = 0;
-    for (const s of view.legend) {
-      const st = STATE_STYLES[s];
-      items.push(
-        `<g class="xpm-legend-item" data-legend-state="${xmlAttr(s)}"><rect x="${num(x)}" y="0" width="12" height="12" rx="2" fill="${st.fill}" stroke="${st.stroke}"/>` +
-          `<text x="${num(x + 17)}" y="10.5" fill="#212121">${xmlText(s)}</text></g>`,
-      );
-      x += 17 + textWidth(s) + 16;
-    }
-    body.push(`<g class="xpm-legend" transform="translate(${MARGIN},${num(y)})">${items.join("")}</g>`);
-    headerW = Math.max(headerW, x - 16);
+    const legend = renderLegend(view.legend, y);
+    body.push(legend.text);
+    headerW = Math.max(headerW, legend.width);
     y += 24;
   }
+  return { body, width: headerW, height: y };
+}
 
-  const top = y;
+/** The legend row at height `y`, and its width. */
+function renderLegend(states: GraphView["legend"], y: number): { text: string; width: number } {
+  const items: string[] = [];
+  let x = 0;
+  for (const s of states) {
+    const st = STATE_STYLES[s];
+    items.push(
+      `<g class="xpm-legend-item" data-legend-state="${xmlAttr(s)}"><rect x="${num(x)}" y="0" width="12" height="12" rx="2" fill="${st.fill}" stroke="${st.stroke}"/>` +
+        `<text x="${num(x + 17)}" y="10.5" fill="#212121">${xmlText(s)}</text></g>`,
+    );
+    x += 17 + textWidth(s) + 16;
+  }
+  return { text: `<g class="xpm-legend" transform="translate(${MARGIN},${num(y)})">${items.join("")}</g>`, width: x - 16 };
+}
+
+/** One `<path>` per laid-out edge, the graph drawn from height `top`. */
+function renderEdges(view: GraphView, g: LaidGraph, prefix: string, top: number): string[] {
   const edgeLines: string[] = [];
   for (const e of view.edges) {
     const pts: Point[] = g.edge(e.from, e.to)?.points ?? [];
@@ -95,26 +136,7 @@ export function toSvg(input: readonly GraphJob[] | GraphView, options?: SvgOptio
     const d = pts.map((p, i) => `${i === 0 ? "M" : "L"}${num(p.x + MARGIN)},${num(p.y + top)}`).join(" ");
     edgeLines.push(`<path class="xpm-edge" data-from="${e.from}" data-to="${e.to}" d="${d}" fill="none" stroke="${EDGE_COLOUR}" stroke-width="1.2" marker-end="url(#${prefix}-arrow)"/>`);
   }
-  const nodeLines: string[] = [];
-  for (const node of view.nodes) nodeLines.push(renderNode(node, g.node(node.id), prefix, top));
-
-  const width = Math.ceil(Math.max(gw, headerW) + 2 * MARGIN);
-  const height = Math.ceil(top + gh + MARGIN);
-  const label = view.title ?? `plan: ${view.jobCount} jobs`;
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${xmlAttr(FONT_FAMILY)}" font-size="${FONT_SIZE}" role="img" aria-labelledby="${prefix}-title" data-jobs="${view.jobCount}" data-collapsed="${view.collapsed}">`,
-    `<title id="${prefix}-title">${xmlText(label)}</title>`,
-    `<defs><marker id="${prefix}-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="${EDGE_COLOUR}"/></marker></defs>`,
-    `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
-    ...body,
-    `<g class="xpm-edges">`,
-    ...edgeLines,
-    `</g>`,
-    `<g class="xpm-nodes">`,
-    ...nodeLines,
-    `</g>`,
-    `</svg>`,
-  ].join("\n") + "\n";
+  return edgeLines;
 }
 
 function renderNode(node: GraphNode, laid: { x?: number; y?: number; width: number; height: number }, prefix: string, top: number): string {
