@@ -121,7 +121,7 @@ export async function prepareExperiment(loaded: Loaded, chosen: ChosenWorkspace,
   if (request.golden) return golden(compiled, request.golden);
   if (!writer) return { kind: "dry-run", workspace, plan: compiled.plan };
   const plan = compiled.plan;
-  const release = request.mode === "normal" ? lockExperiment(join(workspace, experimentDir(xp.id))) : () => {};
+  const release = request.mode === "normal" ? await lockExperiment(join(workspace, experimentDir(xp.id))) : () => {};
   try {
     const report = await writer.write(compiled.files!, plan.jobs.length);
     if (report.warning) host.warn([report.warning]);

@@ -40,6 +40,7 @@ export const EXPERIMENT_FILES = {
   runLocal: "run-local.sh",
   status: "status.sh",
   lock: "lock",
+  lockHolder: "lock.holder",
   git: "git.json",
 } as const;
 
