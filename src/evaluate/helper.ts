@@ -152,7 +152,7 @@ export class Helper {
 
   private word(t: CommandToken, i: number, task: ConfigInstance, selfKey: string, deps: Set<string>): CommandWord {
     if (typeof t === "string") return t;
-    if (typeof t === "number" || typeof t === "boolean") return String(t);
+    if (typeof t === "number" || typeof t === "bigint" || typeof t === "boolean") return String(t);
     if (t instanceof Asset) return t.member === undefined ? { asset: t.source } : { asset: t.source, member: t.member };
     if (t instanceof PathRef) {
       if (t.task === task || t.task.type.kind !== "task") return { jobFile: { job: selfKey, rel: t.rel } };

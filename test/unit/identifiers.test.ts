@@ -21,7 +21,7 @@ import {
   type ParamDecl,
 } from "../../src/index.ts";
 import { paramsJson } from "../../src/evaluate/params-json.ts";
-import { paramsDocument } from "./params-reference.ts";
+import { paramsDocument, paramsText } from "./params-reference.ts";
 
 interface ParamSpec {
   type: string;
@@ -233,7 +233,7 @@ describe("params.json of every vector", () => {
     it(c.name, () => {
       const anchors = new Map<string, ConfigInstance>();
       const value = build(c.value, {}, anchors) as ConfigInstance;
-      const reference = `${JSON.stringify(paramsDocument(value, keyOf, "jobs/some.task/0123"), null, 2)}\n`;
+      const reference = paramsText(paramsDocument(value, keyOf, "jobs/some.task/0123"));
       expect(paramsJson(value, keyOf, "jobs/some.task/0123")).toBe(reference);
     });
   }
