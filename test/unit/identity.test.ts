@@ -1,10 +1,12 @@
 /**
  * Identity as experimaestro's: paths never hashed (and refused inside containers), ints as
- * int64, float() for `any`, null refused in required params.
+ * int64, float() for `any`, null refused in required params, and two submissions that differ
+ * only by a path refused instead of merged into one job.
  */
 import { describe, expect, it } from "vitest";
 import {
   Helper,
+  PathRef,
   XpmError,
   defineConfig,
   defineTask,
@@ -116,5 +118,71 @@ describe("null in a required param", () => {
     expect(d!.where?.path).toBe("id.Box.x");
     const box = Box.create({ x: 1, y: null });
     expect(errorsOf(() => box.set("x", null))[0]!.code).toBe("XPM207");
+  });
+});
+
+describe("two submissions that differ only by a path", () => {
+  const Learn = defineTask(
+    "id.Learn",
+    { lr: param(z.number()), model: pathGen("model.bin") },
+    { command: (p) => ["learn", p.lr, p.model], outputs: (self) => ({ model: self.values.model }) },
+  );
+  const Evaluate = defineTask("id.Evaluate", { model: param(pathType()) }, { command: (p) => ["eval", p.model] });
+
+  it("are one job when the paths are equal, with the producer as a dependency", () => {
+    const helper = new Helper("xp");
+    const { model } = helper.submit(Learn.create({ lr: 0.1 })) as { model: PathRef };
+    helper.submit(Evaluate.create({ model }));
+    helper.submit(Evaluate.create({ model }));
+    const [learn, evaluation, more] = helper.tasks();
+    expect(more).toBeUndefined();
+    expect(evaluation!.deps).toEqual([learn!.key]);
+  });
+
+  it("are a compile error naming both submissions and the param (XPM306)", () => {
+    const helper = new Helper("xp");
+    const { model: m1 } = helper.submit(Learn.create({ lr: 0.1 })) as { model: PathRef };
+    const { model: m2 } = helper.submit(Learn.create({ lr: 0.2 })) as { model: PathRef };
+    helper.submit(Evaluate.create({ model: m1 }));
+    const [d] = errorsOf(() => helper.submit(Evaluate.create({ model: m2 })));
+    expect(d!.code).toBe("XPM306");
+    expect(d!.message).toContain("submissions #3 and #4");
+    expect(d!.message).toContain("'model'");
+    expect(d!.message).toContain(`jobs/id.learn/${identifierHex(m1.task)}/model.bin`);
+    expect(d!.message).toContain(`jobs/id.learn/${identifierHex(m2.task)}/model.bin`);
+    expect(d!.hint).toContain("Checkpoint.create({ path");
+  });
+
+  it("are found inside sub-configs too", () => {
+    const Data = defineConfig("id.Data", { root: param(pathType()), split: param(z.string()) });
+    const Fit = defineTask("id.Fit", { data: param(Data) }, { command: () => ["fit"] });
+    const helper = new Helper("xp");
+    helper.submit(Fit.create({ data: Data.create({ root: "/a", split: "train" }) }));
+    const [d] = errorsOf(() => helper.submit(Fit.create({ data: Data.create({ root: "/b", split: "train" }) })));
+    expect(d!.code).toBe("XPM306");
+    expect(d!.message).toContain("'data.root'");
+  });
+
+  it("are distinct jobs when the producer returns a config holding the path", () => {
+    const Checkpoint = defineConfig("id.Checkpoint", { path: meta(pathType()), lr: param(z.number()) });
+    const Train = defineTask(
+      "id.Train",
+      { lr: param(z.number()), model: pathGen("model.bin") },
+      { command: (p) => ["train", p.model], outputs: (self) => Checkpoint.create({ path: self.values.model, lr: self.values.lr }) },
+    );
+    const Score = defineTask("id.Score", { checkpoint: param(Checkpoint) }, { command: () => ["score"] });
+    const helper = new Helper("xp");
+    for (const lr of [0.1, 0.2]) helper.submit(Score.create({ checkpoint: helper.submit(Train.create({ lr })) as never }));
+    const jobs = helper.tasks();
+    expect(jobs.map((j) => j.taskId)).toEqual(["id.Train", "id.Score", "id.Train", "id.Score"]);
+    expect(jobs[1]!.key).not.toBe(jobs[3]!.key);
+    expect(jobs[3]!.deps).toEqual([jobs[2]!.key]);
+  });
+
+  it("meta values may differ: the first submission's are kept", () => {
+    const Run = defineTask("id.Run", { n: param(z.int()), device: meta(z.string(), { default: "cpu" }) }, { command: () => ["run"] });
+    const helper = new Helper("xp");
+    const first = helper.submit(Run.create({ n: 1 }));
+    expect(helper.submit(Run.create({ n: 1, device: "gpu" }))).toBe(first);
   });
 });
