@@ -200,7 +200,7 @@ class ConfigTypeImpl implements ConfigType {
       return false;
     }
     let bigints = false;
-    if (this.worthChecking(name, t)) {
+    if (mayHoldProblems(value) && this.worthChecking(name, t)) {
       const found = checkValue(value, t, decl.kind === "param" || decl.kind === "constant");
       for (const p of found.problems) {
         const path = [name, ...p.at].join(".");
@@ -288,6 +288,19 @@ class ConfigTypeImpl implements ConfigType {
     if (problems.length) throw new XpmError(problems);
     if (currentProducer) instance.producer = currentProducer;
     return instance;
+  }
+}
+
+/** A string, boolean or plain number is fine as is: only containers, bigints and integers past 2^53 need checkValue. */
+function mayHoldProblems(v: unknown): boolean {
+  switch (typeof v) {
+    case "object":
+    case "bigint":
+      return v !== null;
+    case "number":
+      return Number.isInteger(v) && !Number.isSafeInteger(v);
+    default:
+      return false;
   }
 }
 

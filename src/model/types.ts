@@ -166,7 +166,8 @@ class ValueWalk {
   readonly problems: ValueProblem[] = [];
   /** An int position holds a bigint: zod's z.int() takes numbers only, so it sees numbers in their place. */
   bigintAtInt = false;
-  private readonly at: string[] = [];
+  /** Keys from the param down (stringified only when a problem is recorded). */
+  private readonly at: unknown[] = [];
 
   constructor(
     /** Whether the param enters the identifier (meta params may hold anything). */
@@ -201,7 +202,7 @@ class ValueWalk {
   private items(items: Iterable<unknown>, t: ValueType): void {
     let i = 0;
     for (const x of items) {
-      this.at.push(String(i++));
+      this.at.push(i++);
       this.value(x, t, true);
       this.at.pop();
     }
@@ -209,7 +210,7 @@ class ValueWalk {
 
   private entries(v: object, t: ValueType): void {
     for (const [k, x] of v instanceof Map ? v.entries() : Object.entries(v)) {
-      this.at.push(String(k));
+      this.at.push(k);
       this.value(x, t, true);
       this.at.pop();
     }
@@ -250,7 +251,7 @@ class ValueWalk {
   /** One problem of each kind per param: the first element that has it. */
   private problem(code: string, message: string, hint: string): void {
     if (this.problems.some((p) => p.code === code)) return;
-    this.problems.push({ code, at: [...this.at], message, hint });
+    this.problems.push({ code, at: this.at.map(String), message, hint });
   }
 }
 
