@@ -266,7 +266,10 @@ export function checkValue(v: unknown, t: ValueType, hashed: boolean): { problem
   return walk;
 }
 
-/** The value with each bigint at an int position replaced by a number, for zod's z.int() (bounds stay meaningful). */
+/**
+ * The value with each bigint at an int position replaced by a number, for zod's z.int(): beyond
+ * +-(2^53-1) it is clamped there, so that bounds such as .max(100) still answer right.
+ */
 export function numbersForBigints(v: unknown, t: ValueType): unknown {
   if (v === null || v === undefined) return v;
   switch (t.kind) {
