@@ -2,7 +2,7 @@
  * params.json: the resolved parameter values of a job, for humans and for the command itself.
  * Keys are sorted; paths are relative to the job directory; sub-configs carry their type and id.
  */
-import { ConfigInstance, PathRef, type ConfigInstance as CI, type Tags } from "../model/values.ts";
+import { ConfigInstance, Float, PathRef, type ConfigInstance as CI, type Tags } from "../model/values.ts";
 import { identifierHex } from "../util/identifier.ts";
 import { jobToJob } from "../util/relpath.ts";
 
@@ -60,7 +60,8 @@ class Printer {
       case "boolean":
         return void out.push(v ? "true" : "false");
       case "bigint":
-        return this.value(Number(v), depth);
+        // Every digit: an int64 beyond 2^53 must reach the job exactly (JSON numbers have no size limit).
+        return void out.push(String(v));
       case "object":
         break;
       default:
@@ -72,6 +73,7 @@ class Printer {
       return void out.push(JSON.stringify(key ? jobToJob(this.jobPath, `jobs/${key}`, v.rel) : v.rel));
     }
     if (v instanceof ConfigInstance) return this.config(v, depth);
+    if (v instanceof Float) return this.value(v.value, depth);
     if (Array.isArray(v) || v instanceof Set) return this.array(v, depth);
     return this.plain(sortedObject(v), depth);
   }
