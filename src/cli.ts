@@ -19,6 +19,7 @@ Usage:
   experimaestro status <workspace> <experiment-id> [--json]
                                                   each job's state: markers, scheduler ids and states
   experimaestro find-launcher "<requirements>"    which launcher a requirement string gets, and why
+                                                  (experimaestro's find-launchers works too)
   experimaestro schema <yaml-or-module> [-o FILE] JSON Schema of the experiment YAML, for editors
   experimaestro --help | --version
 
@@ -66,6 +67,7 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
       case "status":
         return statusCommand(sub, out);
       case "find-launcher":
+      case "find-launchers": // experimaestro's spelling
         return findLauncherCommand(sub, out);
       case "schema":
         return await schemaCommand(sub, out);

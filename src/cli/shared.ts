@@ -39,7 +39,7 @@ export function host(out: Out, err: Out): Host {
 
 function exitStatus(s: RunSummary): number {
   if (s.interrupted) return 130;
-  return s.failed.length || s.blocked.length || s.notRun.length ? 1 : 0;
+  return s.failed.length || s.blocked.length || s.notRun.length || s.foreign.length ? 1 : 0;
 }
 
 /** After a run: how to follow submitted jobs; returns the exit status. */

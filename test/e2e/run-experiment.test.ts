@@ -120,7 +120,7 @@ describe("settings and workspaces", () => {
     const r2 = cli(["run-experiment", layers("normal"), "--run-mode", "prepare", "--xpm-config-dir", settings, "--env", "XPM_TEST_CLI", "it's", "--workspace", "lay"]);
     expect(r2.status).toBe(0);
     scratch.track(join(settings, "ws-layers"));
-    const script = spawnSync("bash", ["-c", `cat ${join(settings, "ws-layers")}/jobs/layers.fit/*/Fit.sh | head -40`], { encoding: "utf8" }).stdout;
+    const script = spawnSync("bash", ["-c", `cat ${join(settings, "ws-layers")}/jobs/layers.fit/*/fit.sh | head -40`], { encoding: "utf8" }).stdout;
     expect(script).toContain("export XPM_TEST_WS=from-workspace\nexport XPM_TEST_SETTINGS=from-settings\nexport XPM_TEST_CLI='it'\\''s'\n");
   });
 });
@@ -198,7 +198,7 @@ describe("the golden check for users' CI", () => {
     const changed = run();
     expect(changed.status).toBe(1);
     expect(changed.stderr).toContain("error XPM150: the emitted files differ from golden in 13 files");
-    expect(changed.stdout).toMatch(/^--- golden\/jobs\/grid\.evaluate\/\w+\/Evaluate\.sh\n\+\+\+ emitted\/jobs\/grid\.evaluate\/\w+\/Evaluate\.sh\n@@ /m);
+    expect(changed.stdout).toMatch(/^--- golden\/jobs\/grid\.evaluate\/\w+\/evaluate\.sh\n\+\+\+ emitted\/jobs\/grid\.evaluate\/\w+\/evaluate\.sh\n@@ /m);
     expect(changed.stdout).toMatch(/^- {2}xpm_step node \S+ --model \S+ --samples 1000 --out metrics\.json$/m);
     expect(changed.stdout).toMatch(/^\+ {2}xpm_step node \S+ --model \S+ --samples 500 --out metrics\.json$/m);
 

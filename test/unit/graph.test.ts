@@ -84,7 +84,10 @@ function hasClass(e: XmlElement, c: string): boolean {
 }
 
 const dotInstalled = spawnSync("dot", ["-V"]).status === 0;
-if (!dotInstalled) process.stderr.write("\n*** Graphviz tests SKIPPED: dot is not installed (apt-get install graphviz) ***\n");
+// On CI (CI=true) a missing Graphviz fails those tests; on a developer machine they skip, loudly.
+const onCI = !!process.env.CI && !["0", "false"].includes(process.env.CI);
+const skipDot = !dotInstalled && !onCI;
+if (skipDot) process.stderr.write("\n*** Graphviz tests SKIPPED: dot is not installed (apt-get install graphviz) ***\n");
 
 /** `dot -Tsvg`: exit 0 and nothing on stderr, else the test fails with what dot said. */
 function renderDot(text: string): string {
@@ -292,7 +295,7 @@ describe("collapse", () => {
     expect(view.edges).toEqual([{ from: "n1", to: "n2" }, { from: "n2", to: "n1" }]);
     expect(checkSvg(toSvg(view)).edges).toHaveLength(2);
     expect(checkMermaid(toMermaid(view)).edges).toHaveLength(2);
-    if (dotInstalled) renderDot(toDot(view));
+    if (!skipDot) renderDot(toDot(view));
   });
 
   it("turns 10,000 jobs (5,000 Train -> 5,000 Evaluate) into two nodes and one edge", () => {
@@ -318,7 +321,7 @@ describe("collapse", () => {
 });
 
 describe("Graphviz DOT", () => {
-  it.skipIf(!dotInstalled)("renders a small plan with dot -Tsvg: every node, every edge, the legend", () => {
+  it.skipIf(skipDot)("renders a small plan with dot -Tsvg: every node, every edge, the legend", () => {
     const text = toDot(gridPlan(), { title: "grid" });
     const doc = parseXml(renderDot(text));
     const gs = elements(doc, "g");
@@ -331,7 +334,7 @@ describe("Graphviz DOT", () => {
     expect(shown).toContain("not submitted");
   });
 
-  it.skipIf(!dotInstalled)("renders the 10,000-job plan, collapsed, with dot -Tsvg", () => {
+  it.skipIf(skipDot)("renders the 10,000-job plan, collapsed, with dot -Tsvg", () => {
     const doc = parseXml(renderDot(toDot(bigPlan())));
     const gs = elements(doc, "g");
     expect(gs.filter((g) => hasClass(g, "node"))).toHaveLength(3); // two groups and the legend
@@ -457,7 +460,7 @@ describe("hostile strings stay text", () => {
   };
   const opts = { maxTags: 20, title: '</title><script>alert("t")</script>' };
 
-  it.skipIf(!dotInstalled)("in DOT: Graphviz renders them as the same text", () => {
+  it.skipIf(skipDot)("in DOT: Graphviz renders them as the same text", () => {
     const doc = parseXml(renderDot(toDot(hostilePlan(), opts)));
     expect(elements(doc, "script")).toEqual([]);
     const shown = texts(doc).join("\n");

@@ -4,7 +4,7 @@
  * JSON.stringify cannot print a bigint, so the document holds it as a marked string that
  * `paramsText` turns back into its digits.
  */
-import { ConfigInstance, Float, PathRef, type ConfigInstance as CI, type Tags } from "../../src/model/values.ts";
+import { ConfigInstance, Float, PathRef, type ConfigInstance as CI} from "../../src/model/values.ts";
 import { identifierHex } from "../../src/util/identifier.ts";
 import { jobToJob } from "../../src/util/relpath.ts";
 
@@ -18,7 +18,7 @@ export function paramsText(doc: unknown): string {
 }
 
 /** The params.json document of a task (as plain JSON values). */
-export function paramsDocument(task: CI, keyOf: KeyOf, jobPath: string, tags: Tags = task.allTags()): unknown {
+export function paramsDocument(task: CI, keyOf: KeyOf, jobPath: string): unknown {
   const onPath = new Set<CI>();
   const toJson = (v: unknown): unknown => {
     if (v === null || v === undefined) return null;
@@ -47,6 +47,5 @@ export function paramsDocument(task: CI, keyOf: KeyOf, jobPath: string, tags: Ta
   };
   const doc: Record<string, unknown> = { task: task.type.id, identifier: identifierHex(task) };
   doc.params = toJson(task);
-  doc.tags = Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1)));
   return doc;
 }
