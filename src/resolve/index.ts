@@ -9,6 +9,7 @@ import { resolvedJob, type Plan, type PlannedJob, type ResolvedJob, type Resolve
 import { findLauncher, refusal, type Refusal } from "./match.ts";
 import { DEFAULT_REQUIREMENT, parseRequirement, type HostRequirement, type Requirement } from "./requirements.ts";
 import { jobLabel } from "../model/workspace.ts";
+import { unquotable } from "../util/shell.ts";
 
 function resources(l: Launcher, host: HostRequirement, env: readonly [string, string][]): ResolvedResources {
   return {
@@ -75,9 +76,21 @@ function resolveJob(job: PlannedJob, launchers: readonly Launcher[], env: readon
   return { ...job, resources: resources(found.match.launcher, found.match.host, env) };
 }
 
+/** Environment values become `export` lines of every job script: a NUL cannot be written there. */
+function envProblems(launchers: readonly Launcher[], env: readonly [string, string][]): Diagnostic[] {
+  const sources: [string, readonly [string, string][]][] = [...launchers.map((l): [string, [string, string][]] => [`launcher '${l.id}' (launchers.yaml)`, Object.entries(l.env)]), ["the settings or --env", env]];
+  return sources.flatMap(([source, vars]) =>
+    vars.flatMap(([k, v]): Diagnostic[] => {
+      const bad = unquotable(v);
+      if (bad === undefined) return [];
+      return [{ code: Codes.UNQUOTABLE, message: `the environment variable ${k} of ${source} holds ${bad.reason}, which no job script can carry`, where: { path: `env.${k}` }, hint: `remove it from the value of ${k}` }];
+    }),
+  );
+}
+
 /** `env`: the experiment's job environment (workspace, settings, --env), after the launcher's. */
 export function resolve(plan: Plan, launchers: readonly Launcher[], env: readonly [string, string][] = []): ResolvedPlan {
-  const problems: Diagnostic[] = [];
+  const problems: Diagnostic[] = envProblems(launchers, env);
   // Grids repeat a few requirement strings many times: parse and match each once.
   const cache = new Map<string, ResolvedResources | Diagnostic>();
   const jobs = plan.jobs.map((j): ResolvedJob | undefined => {

@@ -18,6 +18,7 @@ const cases: { name: string; args?: string[]; code: string; fragments: string[] 
   { name: "no-id", code: "XPM104", fragments: ["has no 'id'", "add `id: my-experiment`"] },
   { name: "file-and-module", code: "XPM104", fragments: ["either 'file' or 'module', not both", "file-and-module.yaml:3:"] },
   { name: "run-throws", code: "XPM301", fragments: ["run() threw: no data folder configured", "throws.ts:5:"] },
+  { name: "nul-value", code: "XPM306", fragments: ["param 'words.2' of bad.Say holds a NUL character (at character 4), which no command argument can carry", "nul-value.ts:8:", "remove it from the value of 'words.2'"] },
   { name: "missing-yaml", code: "XPM102", fragments: ["no experiment file", "the .yaml suffix is optional"] },
   { name: "good", args: ["--run-mode", "sometimes"], code: "XPM901", fragments: ["unknown run mode 'sometimes'", "dry-run, prepare"] },
   { name: "good", args: ["-c", "noequals"], code: "XPM120", fragments: ["-c expects key.path=value"] },
