@@ -153,5 +153,13 @@ describe("in the CLI", () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("error XPM402: needs.Work: invalid requirement at column 24: the number 4 needs a unit");
     expect(r.stderr).toContain("   | cpu(cores=2) & gpu(mem=4)\n   |                        ^");
+    // Located at the -c that set it, and the job that received it is named.
+    expect(r.stderr).toMatch(/found '\)' \(the requirements of needs\.Work\/\w{8}\)\n {2}--> -c requirements=cpu\(cores=2\) & gpu\(mem=4\) at requirements\n/);
+  });
+  it("a bad requirement string from the YAML is located at its line and column there", () => {
+    const r = cli(["run-experiment", fixture("projects/needs/bad-requirements"), "--run-mode", "dry-run", "--xpm-config-dir", dir]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("error XPM402: needs.Work: invalid requirement at column 24");
+    expect(r.stderr).toContain("--> test/fixtures/projects/needs/bad-requirements.yaml:4:39 at requirements");
   });
 });
