@@ -7,7 +7,7 @@ import { rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { cli, fixture, tmp } from "../helpers.ts";
 import { skipLoudly, startScheduler, waitUntil } from "./cluster.ts";
-import { schedulerScenarios, status } from "./scenarios.ts";
+import { limitScenarios, schedulerScenarios, status } from "./scenarios.ts";
 
 const reason = startScheduler("slurm");
 if (reason) skipLoudly("SLURM", reason);
@@ -35,3 +35,5 @@ describe.skipIf(reason !== undefined)("SLURM normal mode", () => {
     rmSync(ws, { recursive: true, force: true });
   });
 });
+
+limitScenarios({ name: "SLURM", launchers: "slurm", driver: "submit-slurm.sh", user: undefined }, reason, (id) => void spawnSync("scancel", [id]));

@@ -66,6 +66,7 @@ xpm_on_stop() {
   trap '' TERM INT HUP USR1 USR2
   xpm_stop_reason
   xpm_mark_failed "$1" "$xpm_reason"
+  echo "experimaestro: SIG$2 after ${SECONDS}s: $xpm_reason, stopping the command" >> Train.err
   if xpm_signal TERM; then
     xpm_signal CONT
     for _ in {1..50}; do
@@ -84,11 +85,12 @@ xpm_on_stop() {
 # shellcheck disable=SC2317 # called by the traps below
 xpm_on_warning() {
   xpm_trapped=1 xpm_warned=1
+  echo "experimaestro: SIG$1 after ${SECONDS}s, the time limit's early warning: passed on to the command" >> Train.err
   xpm_signal "$1"
 }
-trap 'xpm_on_stop 143' TERM
-trap 'xpm_on_stop 130' INT
-trap 'xpm_on_stop 129' HUP
+trap 'xpm_on_stop 143 TERM' TERM
+trap 'xpm_on_stop 130 INT' INT
+trap 'xpm_on_stop 129 HUP' HUP
 trap 'xpm_on_warning USR1' USR1
 trap 'xpm_on_warning USR2' USR2
 # Runs one command in its own process group (set -m) and waits for it (again after a
