@@ -161,6 +161,27 @@ describe("time limits and signals with bash alone", () => {
   });
 });
 
+describe("a SIGKILL, which no script can trap (OAR's oardel and walltime, kill -9)", () => {
+  it("still leaves a marker: the watcher writes it once every process of the job has ended", async () => {
+    const ws = prepare([{ label: "killed", script: "bash -c 'sleep 307.7 & wait'", requirements: "duration=1h" }]);
+    const dir = jobDir(ws, "killed");
+    const job = bashRun(join(dir, "Job.sh"));
+    await until("the command to start", () => processes("sleep 307.7") !== "" && existsSync(join(dir, "Job.pid")));
+    const pgid = Number(readFileSync(join(dir, "Job.pid"), "utf8"));
+    process.kill(job.pid, "SIGKILL");
+    await job.done;
+    // The command still runs (and holds the job's lock): nothing is marked yet.
+    await sleep(1000);
+    expect(marker(dir)).toBeUndefined();
+    process.kill(-pgid, "SIGKILL");
+    await until("the watcher's marker", () => marker(dir) !== undefined);
+    expect(marker(dir)).toEqual({ code: 137, reason: "cancelled" });
+    expect(readFileSync(join(dir, "Job.err"), "utf8")).toMatch(/experimaestro: killed after \d+s, no signal to trap: cancelled\n$/);
+    expect(existsSync(join(dir, "Job.pid"))).toBe(false);
+    expect(processes("sleep 307.7")).toBe("");
+  });
+});
+
 describe("values that no script line may hold raw", () => {
   it("a CR LF value is written as an escape: no emitted script holds a CR or a raw control byte", () => {
     const ws = join(scratch(), "ws");

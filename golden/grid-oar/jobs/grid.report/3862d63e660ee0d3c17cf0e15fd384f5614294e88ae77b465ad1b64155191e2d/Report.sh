@@ -125,6 +125,23 @@ xpm_step() {
 rm -f Report.done Report.failed Report.pid
 : > Report.out
 : > Report.err
+# A SIGKILL leaves this script no chance to write a marker, and OAR's oardel and walltime kill
+# a job's whole process tree at once (oarexec, OAR 2.5), as kill -9 does. A watcher outside
+# that tree waits for the job's lock, that is for every process of the job to end, and writes
+# the marker the job could not (reason by the rule above, code 137).
+if command -v flock >/dev/null 2>&1; then
+  xpm_watcher() {
+    exec 9>&- 8>> Report.lock
+    flock 8
+    if [ ! -e Report.done ] && [ ! -e Report.failed ]; then
+      xpm_stop_reason
+      xpm_mark_failed 137 "$xpm_reason"
+      echo "experimaestro: killed after ${SECONDS}s, no signal to trap: $xpm_reason" >> Report.err
+      rm -f Report.pid
+    fi
+  }
+  (xpm_watcher < /dev/null > /dev/null 2>&1 &)
+fi
 
 # Every parent job must have finished successfully: check their .done markers.
 xpm_require_done() {

@@ -125,6 +125,23 @@ xpm_step() {
 rm -f Train.done Train.failed Train.pid
 : > Train.out
 : > Train.err
+# A SIGKILL leaves this script no chance to write a marker, and OAR's oardel and walltime kill
+# a job's whole process tree at once (oarexec, OAR 2.5), as kill -9 does. A watcher outside
+# that tree waits for the job's lock, that is for every process of the job to end, and writes
+# the marker the job could not (reason by the rule above, code 137).
+if command -v flock >/dev/null 2>&1; then
+  xpm_watcher() {
+    exec 9>&- 8>> Train.lock
+    flock 8
+    if [ ! -e Train.done ] && [ ! -e Train.failed ]; then
+      xpm_stop_reason
+      xpm_mark_failed 137 "$xpm_reason"
+      echo "experimaestro: killed after ${SECONDS}s, no signal to trap: $xpm_reason" >> Train.err
+      rm -f Train.pid
+    fi
+  }
+  (xpm_watcher < /dev/null > /dev/null 2>&1 &)
+fi
 
 # The command, one xpm_step per line. Values are quoted: $, backticks and quotes stay literal.
 xpm_run() {

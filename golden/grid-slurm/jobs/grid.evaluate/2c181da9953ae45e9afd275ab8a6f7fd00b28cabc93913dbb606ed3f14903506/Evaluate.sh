@@ -129,6 +129,23 @@ xpm_step() {
 rm -f Evaluate.done Evaluate.failed Evaluate.pid
 : > Evaluate.out
 : > Evaluate.err
+# A SIGKILL leaves this script no chance to write a marker, and OAR's oardel and walltime kill
+# a job's whole process tree at once (oarexec, OAR 2.5), as kill -9 does. A watcher outside
+# that tree waits for the job's lock, that is for every process of the job to end, and writes
+# the marker the job could not (reason by the rule above, code 137).
+if command -v flock >/dev/null 2>&1; then
+  xpm_watcher() {
+    exec 9>&- 8>> Evaluate.lock
+    flock 8
+    if [ ! -e Evaluate.done ] && [ ! -e Evaluate.failed ]; then
+      xpm_stop_reason
+      xpm_mark_failed 137 "$xpm_reason"
+      echo "experimaestro: killed after ${SECONDS}s, no signal to trap: $xpm_reason" >> Evaluate.err
+      rm -f Evaluate.pid
+    fi
+  }
+  (xpm_watcher < /dev/null > /dev/null 2>&1 &)
+fi
 
 # Every parent job must have finished successfully: check their .done markers.
 xpm_require_done() {
