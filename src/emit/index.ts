@@ -65,8 +65,13 @@ interface ScriptContext {
 }
 
 function jobScript(job: ResolvedJob, { byKey, assets, backends }: ScriptContext): string {
+  const backend = backends.of(job.resources.backend);
+  const duration = job.resources.duration;
   return render("job.sh", {
-    directives: backends.of(job.resources.backend).directives(job),
+    directives: backend.directives(job),
+    // Seconds; a scheduler enforces it itself, elsewhere the script's watchdog does.
+    limit: duration === undefined ? "" : String(Math.ceil(duration)),
+    watchdog: duration !== undefined && backend.scheduler === undefined,
     taskId: job.taskId,
     hash: job.hash,
     name: shellQuote(job.name),

@@ -10,6 +10,7 @@ import type { CommandWord, TaskInstance } from "../model/plan.ts";
 import { ConfigInstance, PathRef } from "../model/values.ts";
 import type { ValueType } from "../model/types.ts";
 import { identifierHex, jobPath } from "../util/identifier.ts";
+import { unquotable, type Unquotable } from "../util/shell.ts";
 import { paramsJson } from "./params-json.ts";
 
 export interface SubmitOptions {
@@ -174,7 +175,11 @@ export class Helper {
   }
 
   private word(t: CommandToken, i: number, task: ConfigInstance, selfKey: string, deps: Set<string>): CommandWord {
-    if (typeof t === "string") return t;
+    if (typeof t === "string") {
+      const bad = unquotable(t);
+      if (bad !== undefined) unquotableWord(task, i, bad);
+      return t;
+    }
     if (typeof t === "number" || typeof t === "bigint" || typeof t === "boolean") return String(t);
     if (t instanceof Asset) return t.member === undefined ? { asset: t.source } : { asset: t.source, member: t.member };
     if (t instanceof PathRef) {
@@ -188,6 +193,28 @@ export class Helper {
       hint: "pass values through the task's params and use them in the command; outputs of other tasks must be params",
     });
   }
+}
+
+/** The param path (`a.b.0`) of the first string in `value` that contains `needle`, or undefined. */
+function pathOf(value: unknown, needle: string, path: string[] = [], seen = new Set<unknown>()): string | undefined {
+  if (typeof value === "string") return value.includes(needle) ? path.join(".") : undefined;
+  if (value === null || typeof value !== "object" || seen.has(value)) return undefined;
+  seen.add(value);
+  const entries = value instanceof ConfigInstance ? Object.entries(value.values) : value instanceof Map ? [...value.entries()] : value instanceof Set ? [...value].entries() : Object.entries(value);
+  for (const [k, v] of entries) {
+    const found = pathOf(v, needle, [...path, String(k)], seen);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** A command word no script can carry (a NUL, an unpaired surrogate): refused, naming the param it came from. */
+function unquotableWord(task: ConfigInstance, i: number, bad: Unquotable): never {
+  const param = pathOf(task.values, bad.char);
+  return fail(Codes.UNQUOTABLE, `${param !== undefined ? `param '${param}' of ${task.type.id}` : `word ${i} of the command of ${task.type.id}`} holds ${bad.reason}, which no command argument can carry`, {
+    where: param !== undefined ? { path: param } : {},
+    hint: param !== undefined ? `remove it from the value of '${param}' (write binary data to a file and pass its path instead)` : "remove it from the command the task builds",
+  });
 }
 
 function describe(v: unknown): string {

@@ -11,7 +11,7 @@ import { z } from "zod";
 import { Codes, XpmError, fail, type Diagnostic } from "../model/diagnostics.ts";
 import { ExperimentConfig, EXPERIMENT_KEYS, type ExperimentKeys, type LoadedExperiment, type RunFunction } from "../model/experiment.ts";
 import { didYouMean, displayPath } from "../util/text.ts";
-import { layerYaml, locateLayered, type Layered } from "./layers.ts";
+import { layerYaml, locateLayered, valueLocator, type Layered } from "./layers.ts";
 import { keysAt, zodDiagnostics, type Locator } from "./yaml.ts";
 
 export interface LoadOptions {
@@ -184,5 +184,6 @@ export async function loadExperiment(yamlArg: string, opts: LoadOptions = {}): P
     modulePath,
     config: parsed.data as Record<string, unknown>,
     run: mod.run as RunFunction,
+    locateValue: valueLocator(layered),
   };
 }

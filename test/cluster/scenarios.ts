@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { stringify } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { cli, fixture, tmp } from "../helpers.ts";
 import { driver, prepare, waitUntil } from "./cluster.ts";
@@ -131,5 +132,98 @@ export function schedulerScenarios(c: SchedulerCase, skipReason: string | undefi
       expect(status(moved, "grid").map((s) => s.state)).toEqual(["done", "done", "done"]);
       expect(existsSync(ws)).toBe(false);
     });
+  });
+}
+
+/** How a test cancels a running job of this scheduler (scancel, oardel). */
+export type CancelJob = (id: string) => void;
+
+/**
+ * Time limits, cancellations and values on a real scheduler: a job needing 150 s of a 3-minute
+ * limit completes (the early warning stops nothing), a job over its 1-minute limit ends
+ * `timeout` at the limit, a cancelled job whose command forks leaves no process behind, and a
+ * CR LF value reaches the command through the scheduler. SLURM enforces --time with a 30 s sweep
+ * and minute granularity: these few jobs run at once and take about three minutes.
+ */
+export function limitScenarios(c: SchedulerCase, skipReason: string | undefined, cancel: CancelJob): void {
+  const made: string[] = [];
+  afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const scratch = (): string => {
+    const d = tmp(`xpm-${c.name}-limits-`);
+    made.push(d);
+    chmodSync(d, 0o755);
+    if (c.user) spawnSync("chown", [c.user, d]);
+    return d;
+  };
+  const submit = (ws: string, id: string) => {
+    if (c.user) spawnSync("chown", ["-R", c.user, ws]);
+    return driver(join(ws, "experiments", id, c.driver), c.user);
+  };
+  const processes = (needle: string) => spawnSync("pgrep", ["-af", needle], { encoding: "utf8" }).stdout.trim();
+  const failed = (dir: string) => (existsSync(join(dir, "job.failed")) ? JSON.parse(readFileSync(join(dir, "job.failed"), "utf8")) : undefined);
+
+  describe.skipIf(skipReason !== undefined)(`${c.name}: time limits, cancellations, values`, () => {
+    let ws = "";
+    let started = 0;
+    const dirs = new Map<string, string>();
+    const tag = `${process.pid}`;
+    it("submits a job within its limit, one over it and one to cancel", () => {
+      const dir = scratch();
+      ws = join(dir, "ws");
+      const yaml = join(dir, "limits.yaml");
+      const jobs = [
+        { label: "within", script: "sleep 150; echo finished", requirements: "duration=3m" },
+        { label: "over", script: `bash -c 'sleep 511.${tag} & wait'`, requirements: "duration=1m" },
+        { label: "cancel", script: `bash -c 'sleep 512.${tag} & wait'`, requirements: "duration=10m" },
+      ];
+      writeFileSync(yaml, stringify({ id: "limits", file: fixture("projects/runner/experiment.ts"), log: "../../../run.log", jobs }));
+      chmodSync(yaml, 0o644);
+      prepare(ws, yaml, c.launchers);
+      started = Date.now();
+      expect(submit(ws, "limits").status).toBe(0);
+      for (const r of status(ws, "limits")) dirs.set(JSON.parse(readFileSync(join(ws, "jobs", r.key, "params.json"), "utf8")).params.label, join(ws, "jobs", r.key));
+      expect([...dirs.keys()].sort()).toEqual(["cancel", "over", "within"]);
+    });
+
+    it("a cancelled job whose command forks ends cancelled and leaves no process behind", async () => {
+      await waitUntil("the forked command to run", () => processes(`sleep 512.${tag}`) !== "", 120_000);
+      cancel(readFileSync(join(dirs.get("cancel")!, `job.${c.name.toLowerCase()}-id`), "utf8").trim());
+      await waitUntil("the cancelled job's marker", () => failed(dirs.get("cancel")!) !== undefined, 60_000);
+      // SLURM signals the script (143); OAR kills the tree at once and the watcher writes the marker (137).
+      expect(failed(dirs.get("cancel")!)).toMatchObject({ reason: "cancelled" });
+      await waitUntil("its processes to end", () => processes(`sleep 512.${tag}`) === "", 30_000);
+      const row = status(ws, "limits").find((r) => r.key.endsWith(dirs.get("cancel")!.split("/").pop()!))!;
+      expect([row.state, row.detail]).toEqual(["failed", "cancelled"]);
+    });
+
+    it("a job over its 1-minute limit ends timeout at the limit, its forked command gone", async () => {
+      await waitUntil("the over-limit job's marker", () => failed(dirs.get("over")!) !== undefined, 240_000);
+      const seconds = (Date.now() - started) / 1000;
+      expect(failed(dirs.get("over")!)).toMatchObject({ reason: "timeout" });
+      expect(seconds).toBeGreaterThanOrEqual(55);
+      expect(seconds).toBeLessThan(150);
+      await waitUntil("its processes to end", () => processes(`sleep 511.${tag}`) === "", 30_000);
+    }, 300_000);
+
+    it("a job needing 150 s of a 3-minute limit completes", async () => {
+      const within = dirs.get("within")!;
+      await waitUntil("the 150 s job", () => existsSync(join(within, "job.done")) || failed(within) !== undefined, 300_000);
+      expect(failed(within)).toBeUndefined();
+      expect(readFileSync(join(within, "job.out"), "utf8")).toBe("finished\n");
+      expect((Date.now() - started) / 1000).toBeGreaterThanOrEqual(150);
+    }, 320_000);
+
+    it("a CR LF value reaches the command through the scheduler, byte for byte", async () => {
+      const inject = join(scratch(), "ws");
+      const values = ["CR LF\r\nnext", "~/x", "$(touch pwned)", "#OAR -l /nodes=1/core=64\n#SBATCH --time=1"];
+      prepare(inject, fixture("projects/inject/normal"), c.launchers, ["-c", `values=${JSON.stringify(values)}`]);
+      const r = submit(inject, "inject");
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      await waitUntil("the inject job", () => status(inject, "inject").every((s) => s.state === "done" || s.state === "failed"), 120_000);
+      const [row] = status(inject, "inject");
+      expect(row!.state).toBe("done");
+      expect(readFileSync(join(inject, "jobs", row!.key, "out.bin"), "utf8").split("\0").slice(0, -1)).toEqual(values);
+    }, 150_000);
   });
 }

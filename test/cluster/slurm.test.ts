@@ -7,7 +7,7 @@ import { rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { cli, fixture, tmp } from "../helpers.ts";
 import { schedulerOrSkip, waitUntil } from "./cluster.ts";
-import { schedulerScenarios, status } from "./scenarios.ts";
+import { limitScenarios, schedulerScenarios, status } from "./scenarios.ts";
 
 const reason = schedulerOrSkip("slurm", "SLURM");
 
@@ -34,3 +34,5 @@ describe.skipIf(reason !== undefined)("SLURM normal mode", () => {
     rmSync(ws, { recursive: true, force: true });
   });
 });
+
+limitScenarios({ name: "SLURM", launchers: "slurm", driver: "submit-slurm.sh", user: undefined }, reason, (id) => void spawnSync("scancel", [id]));

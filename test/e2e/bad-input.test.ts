@@ -22,6 +22,7 @@ const cases: { name: string; args?: string[]; code: string; fragments: string[] 
   { name: "int-range", code: "XPM206", fragments: ["9223372036854775808 does not fit in a 64-bit signed int", "compat-values.ts:19:"] },
   { name: "null-required", code: "XPM207", fragments: ["required param 'name' cannot be null", "compat-values.ts:20:"] },
   { name: "collision", code: "XPM306", fragments: ["submissions #3 and #4 reach the same job", "differ in 'model'", "compat-values.ts:21:", "Checkpoint.create"] },
+  { name: "nul-value", code: "XPM307", fragments: ["param 'words.2' of bad.Say holds a NUL character (at character 4), which no command argument can carry", "nul-value.ts:8:", "remove it from the value of 'words.2'"] },
   { name: "missing-yaml", code: "XPM102", fragments: ["no experiment file", "the .yaml suffix is optional"] },
   { name: "good", args: ["--run-mode", "sometimes"], code: "XPM901", fragments: ["unknown run mode 'sometimes'", "dry-run, prepare"] },
   { name: "good", args: ["-c", "noequals"], code: "XPM120", fragments: ["-c expects key.path=value"] },
