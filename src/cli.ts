@@ -35,7 +35,9 @@ run-experiment options:
   --workspace ID         a workspace of settings.yaml
   --workdir DIR          the workspace folder (default: by trigger, the first workspace, ./workspace)
   --env KEY VALUE        job environment variable (repeatable)
-  --golden DIR           compare the prepare output with DIR (unified diff, exit 1 on a difference)
+  --golden DIR           compare the prepare output with DIR: the plan summary, then the unified
+                         diff of files that changed other than by a rename (exit 1 on a difference)
+  --full                 with --golden: the unified diff of every differing file
   --update-golden        with --golden: rewrite DIR
   -j, --parallel N       at most N jobs at once (the runner also keeps within the local
                          launcher's cores, memory and GPUs: launchers.yaml, else detected)

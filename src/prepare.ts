@@ -9,7 +9,7 @@ import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { backends } from "./backends/index.ts";
 import { compileLoaded, type Compiled, type Loaded } from "./compile.ts";
-import { compareGolden, updateGolden } from "./emit/golden.ts";
+import { updateGolden } from "./emit/golden.ts";
 import { materialize, type EmittedFiles } from "./emit/index.ts";
 import { WorkspaceWriter, type WriteReport } from "./emit/write.ts";
 import { gitState, type GitState } from "./load/git.ts";
@@ -20,6 +20,7 @@ import { readManifest } from "./model/manifest.ts";
 import type { ResolvedPlan } from "./model/plan.ts";
 import { diskStates } from "./model/state.ts";
 import { EXPERIMENT_FILES, experimentDir, experimentFile, isForeign } from "./model/workspace.ts";
+import { compareWithGolden, type GoldenComparison } from "./plandiff/golden.ts";
 import type { Capacity } from "./run/capacity.ts";
 import { detectedCapacity, runExperiment, type RunEvent, type RunSummary } from "./run/index.ts";
 import { lockExperiment } from "./run/lock.ts";
@@ -52,7 +53,8 @@ export interface ExperimentRequest {
   cwd: string;
   /** `--env` pairs, after the workspace's and the settings' environment. */
   env: [string, string][];
-  golden?: { dir: string; update: boolean } | undefined;
+  /** `--golden DIR` (`full`: every differing file, renames included). */
+  golden?: { dir: string; update: boolean; full?: boolean } | undefined;
   run?: RunRequest;
 }
 
@@ -65,7 +67,7 @@ export interface RunOutcome {
 
 export type Outcome =
   | { kind: "dry-run"; workspace: string; plan: ResolvedPlan }
-  | { kind: "golden"; dir: string; files: number; diffs: string[]; updated: boolean }
+  | { kind: "golden"; dir: string; files: number; updated: boolean; comparison?: GoldenComparison }
   | { kind: "prepared"; workspace: string; plan: ResolvedPlan; report: WriteReport; drivers: string[] }
   | { kind: "ran"; workspace: string; plan: ResolvedPlan; report: WriteReport; run: RunOutcome };
 
@@ -85,13 +87,16 @@ function checkGit(loaded: Loaded, mode: Mode, host: Host): GitState | undefined 
   return git;
 }
 
-function golden(compiled: Compiled, request: { dir: string; update: boolean }): Outcome {
-  const files = new Map([...compiled.files!].map(([path, c]) => [path, materialize(c)]));
+const materialized = (compiled: Compiled) => new Map([...compiled.files!].map(([path, c]) => [path, materialize(c)]));
+
+function golden(compiled: Compiled, request: NonNullable<ExperimentRequest["golden"]>): Outcome {
+  const files = materialized(compiled);
   if (request.update) {
     updateGolden(request.dir, files);
-    return { kind: "golden", dir: request.dir, files: files.size, diffs: [], updated: true };
+    return { kind: "golden", dir: request.dir, files: files.size, updated: true };
   }
-  return { kind: "golden", dir: request.dir, files: files.size, diffs: compareGolden(request.dir, files), updated: false };
+  const comparison = compareWithGolden(request.dir, files, compiled.plan.experimentId, { full: request.full ?? false });
+  return { kind: "golden", dir: request.dir, files: files.size, updated: false, comparison };
 }
 
 /**

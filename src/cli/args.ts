@@ -24,7 +24,7 @@ const OPTIONS = new Map<string, [string, number]>([
   ["-o", ["--output", 1]],
   ["--output", ["--output", 1]],
 ]);
-const BOOLEAN = new Set(["--help", "-h", "--version", "--json", "--show", "--update-golden", "--fail-fast", "--keep-going"]);
+const BOOLEAN = new Set(["--help", "-h", "--version", "--json", "--show", "--update-golden", "--full", "--fail-fast", "--keep-going"]);
 
 export function parseArgs(argv: string[]): Parsed {
   const out: Parsed = { positional: [], flags: new Map() };

@@ -50,7 +50,11 @@ function showResource(c: ValueChange): string {
 /** What changed in a job, in a few words (empty for added and removed jobs). */
 export function describe(j: JobDiff): string {
   const items: string[] = [];
-  if (j.params.length) items.push([...j.params.slice(0, MAX_PARAMS).map(showChange), ...(j.params.length > MAX_PARAMS ? [`+${j.params.length - MAX_PARAMS} more`] : [])].join(", "));
+  if (j.params.length) {
+    const params = [...j.params.slice(0, MAX_PARAMS).map(showChange), ...(j.params.length > MAX_PARAMS ? [`+${j.params.length - MAX_PARAMS} more`] : [])].join(", ");
+    // Same identifier, other values: the job folder is the same, so a done job is not run again.
+    items.push(j.kind === "updated" ? `${params} (not hashed: done jobs are kept)` : params);
+  }
   if (j.command) items.push(`command ${showValue(j.command.before)} → ${showValue(j.command.after)}`);
   if (j.parents.changed.length) items.push(`depends on ${jobsOf("changed", j.parents.changed)}`);
   if (j.parents.added.length) items.push(`depends on ${jobsOf("added", j.parents.added)}`);

@@ -1,0 +1,68 @@
+/**
+ * The plan diff through the CLI: `--golden` (summary first, no file twice under two
+ * identifiers, a missing golden in one line), `experimaestro diff`, dry-run `--against`.
+ */
+import { describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { cli, scratchFolders } from "../helpers.ts";
+
+const scratch = scratchFolders("xpm-plandiff-e2e-");
+const EXAMPLE = "examples/grid/normal";
+const QUIET = ["-c", "dirty_git=ignore"];
+
+const EPOCHS_SUMMARY = [
+  "grid.Train (6 jobs)",
+  "  6 changed: epochs 200 → 300",
+  "grid.Evaluate (6 jobs)",
+  "  6 re-identified: depends on a changed Train",
+  "grid.Report (1 job)",
+  "  1 re-identified: depends on 6 changed Evaluate jobs",
+  "total: 6 changed, 7 re-identified, 0 unchanged (13 jobs)",
+];
+
+describe("--golden with one value changed", () => {
+  const r = cli(["run-experiment", EXAMPLE, "--golden", "golden/grid", "-c", "epochs=300", ...QUIET]);
+  const lines = r.stdout.split("\n");
+
+  it("prints the summary first (at most 10 lines), then the diff; exit 1 as before", () => {
+    expect(r.status).toBe(1);
+    expect(lines[0]).toMatch(/^workspace: /);
+    const firstDiff = lines.findIndex((l) => l.startsWith("--- "));
+    const summary = lines.slice(1, firstDiff).filter((l) => l !== "");
+    expect(summary).toEqual(EPOCHS_SUMMARY);
+    expect(summary.length).toBeLessThanOrEqual(10);
+    expect(r.stderr.trim()).toBe(
+      "error XPM150: the emitted files differ from golden/grid in 13 files (and 16 more only by renamed identifiers: not shown, --full shows every file)\n" +
+        "  hint: review the diff; if the change is intended, rerun with --update-golden",
+    );
+  });
+
+  it("shows no file twice under two identifiers, and nothing for files that only moved", () => {
+    const shown = lines.filter((l) => l.startsWith("+++ ")).map((l) => l.slice(4));
+    expect(r.stdout).not.toContain("(not in golden)");
+    expect(r.stdout).not.toContain("(not emitted any more)");
+    // Each job file once, under its new identifier; its old name on the --- line.
+    const byFile = shown.map((p) => p.replace(/[0-9a-f]{64}/, "<id>"));
+    expect(byFile.filter((p) => p.includes("Train.sh"))).toHaveLength(6);
+    expect(byFile.filter((p) => p.includes("grid.train") && p.endsWith("params.json"))).toHaveLength(6);
+    expect(shown.some((p) => /grid\.(evaluate|report)\//.test(p))).toBe(false);
+    expect(shown.filter((p) => p === "emitted/experiments/grid/manifest.json")).toHaveLength(1);
+    expect(r.stdout).toMatch(/^- {2}xpm_step node \S+ --lr 0\.1 --seed 2 --epochs 200 --samples 256 --out model\.json$/m);
+    expect(r.stdout).toMatch(/^\+ {2}xpm_step node \S+ --lr 0\.1 --seed 2 --epochs 300 --samples 256 --out model\.json$/m);
+  });
+
+  it("--full shows every differing file, renames included, as before", () => {
+    const full = cli(["run-experiment", EXAMPLE, "--golden", "golden/grid", "-c", "epochs=300", "--full", ...QUIET]);
+    expect(full.status).toBe(1);
+    expect(full.stdout).toMatch(/^--- \(not in golden\)\n\+\+\+ emitted\/jobs\/grid\.evaluate\/[0-9a-f]{64}\/Evaluate\.sh$/m);
+    expect(full.stderr).toContain("error XPM150: the emitted files differ from golden/grid in 55 files");
+  });
+
+  it("a missing golden folder is one line", () => {
+    const dir = join(scratch(), "nowhere");
+    const missing = cli(["run-experiment", EXAMPLE, "--golden", dir, ...QUIET]);
+    expect(missing.status).toBe(1);
+    expect(missing.stdout.trim().split("\n")).toHaveLength(1);
+    expect(missing.stderr.trim()).toBe(`error XPM153: no golden at ${dir}: run with --update-golden to create it`);
+  });
+});
