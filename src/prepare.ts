@@ -135,12 +135,23 @@ export function workspaceFor(loaded: Loaded, request: ExperimentRequest, host: H
   return chosen;
 }
 
+/** The job environment after the launcher's: the workspace's, the settings', then `--env`. */
+function jobEnv(loaded: Loaded, chosen: ChosenWorkspace, extra: readonly [string, string][]): [string, string][] {
+  return [...Object.entries(chosen.settings?.env ?? {}), ...Object.entries(loaded.settings.env), ...extra];
+}
+
+/** The files prepare would write for this experiment, in memory: nothing is written (`experimaestro diff`). */
+export async function emitInMemory(loaded: Loaded, request: ExperimentRequest, host: Host): Promise<Map<string, string | Buffer>> {
+  const chosen = workspaceFor(loaded, request, host);
+  return materialized(await compileLoaded(loaded, jobEnv(loaded, chosen, request.env), { emit: true }));
+}
+
 /** Compiles a loaded experiment into the chosen workspace, by mode. */
 export async function prepareExperiment(loaded: Loaded, chosen: ChosenWorkspace, request: ExperimentRequest, host: Host): Promise<Outcome> {
   const xp = loaded.experiment;
   const workspace = chosen.path;
   const git = checkGit(loaded, request.mode, host);
-  const env: [string, string][] = [...Object.entries(chosen.settings?.env ?? {}), ...Object.entries(loaded.settings.env), ...request.env];
+  const env = jobEnv(loaded, chosen, request.env);
   const writes = request.mode !== "dry-run" && !request.golden;
   // What the last prepare wrote is checked against the disk while the experiment is compiled.
   const writer = writes ? new WorkspaceWriter(workspace, xp.id) : undefined;

@@ -66,3 +66,69 @@ describe("--golden with one value changed", () => {
     expect(missing.stderr.trim()).toBe(`error XPM153: no golden at ${dir}: run with --update-golden to create it`);
   });
 });
+
+describe("experimaestro diff <before> <after>", () => {
+  it("a golden folder against the example's YAML: the same plan, exit 0", () => {
+    const r = cli(["diff", "golden/grid", EXAMPLE]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("no difference: 13 jobs, same identifiers, params, resources, scripts and assets\n");
+    expect(r.status).toBe(0);
+  });
+
+  it("-c changes the compile of <after>: the summary, exit 1; --json for tools", () => {
+    const r = cli(["diff", "golden/grid", EXAMPLE, "-c", "epochs=300"]);
+    expect(r.stdout.trimEnd().split("\n")).toEqual(EPOCHS_SUMMARY);
+    expect(r.status).toBe(1);
+    const json = cli(["diff", "golden/grid", EXAMPLE, "-c", "epochs=300", "--json"]);
+    expect(json.status).toBe(1);
+    const doc = JSON.parse(json.stdout);
+    expect(doc.schema).toBe("experimaestro-ts/plandiff@1");
+    expect(doc.total).toEqual({ added: 0, removed: 0, changed: 6, "re-identified": 7, updated: 0, unchanged: 0, assets: 0 });
+    const train = doc.jobs.find((j: { task: string }) => j.task === "grid.Train");
+    expect(train.params).toEqual([{ path: "epochs", before: 200, after: 300 }]);
+    expect(train.before.hash).not.toBe(train.after.hash);
+  });
+
+  it("a prepared workspace, as DIR, DIR:ID or its manifest; job files read from it", () => {
+    const ws = scratch();
+    const prepared = cli(["run-experiment", EXAMPLE, "--run-mode", "prepare", "--workdir", ws, "-c", "seeds=[1]", ...QUIET]);
+    expect(prepared.status).toBe(0);
+    const expected = [
+      "grid.Train (6 → 3 jobs)",
+      "  3 removed: lr=0.01 seed=2, lr=0.1 seed=2, lr=0.3 seed=2",
+      "grid.Evaluate (6 → 3 jobs)",
+      "  3 removed: lr=0.01 seed=2, lr=0.1 seed=2, lr=0.3 seed=2",
+      "grid.Report (1 job)",
+      "  1 changed: metrics [6 items] → [3 items] (-3); no longer depends on 3 removed Evaluate jobs",
+      "total: 1 changed, 6 removed, 6 unchanged (13 → 7 jobs)",
+    ];
+    for (const side of [ws, `${ws}:grid`, join(ws, "experiments/grid/manifest.json")]) {
+      const r = cli(["diff", "golden/grid", side]);
+      expect(r.stdout.trimEnd().split("\n"), side).toEqual(expected);
+      expect(r.status).toBe(1);
+    }
+  });
+
+  it("launchers change resources and scheduler options, not identifiers", () => {
+    const r = cli(["diff", "golden/grid", "golden/grid-slurm"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain("grid.Train (6 jobs)\n  6 updated: launcher local → cpu, backend local → slurm, account (none) → team-ml, constraint (none) → avx2, +3 more\n");
+    expect(r.stdout).toContain("total: 13 updated, 0 unchanged (13 jobs)\n");
+  });
+
+  it("mistakes are coded diagnostics, exit 2, no stack trace", () => {
+    const cases: [string[], string][] = [
+      [["diff", "golden/grid"], "error XPM901: diff takes two plans: <before> <after>"],
+      [["diff", "no/such/dir", "golden/grid"], "error XPM151: 'no/such/dir' does not exist"],
+      [["diff", "examples", "golden/grid"], "error XPM151: examples holds no prepared experiment"],
+      [["diff", "golden/grid:other", "golden/grid"], "error XPM152: golden/grid has no prepared experiment 'other' (it has grid)"],
+      [["diff", EXAMPLE, "golden/grid", "-c", "epochs=3"], "error XPM901: -c, --pre-yaml and --post-yaml change the compile of <after>"],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli(args);
+      expect(r.status, args.join(" ")).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
