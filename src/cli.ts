@@ -45,6 +45,8 @@ run-experiment options:
                          diff of files that changed other than by a rename (exit 1 on a difference)
   --full                 with --golden: the unified diff of every differing file
   --update-golden        with --golden: rewrite DIR
+  --against SIDE         with --run-mode dry-run: what this compile would change relative to SIDE
+                         (a workspace, golden folder, DIR:ID or manifest.json; exit 1 when it differs)
   -j, --parallel N       at most N jobs at once (the runner also keeps within the local
                          launcher's cores, memory and GPUs: launchers.yaml, else detected)
   --fail-fast            stop starting jobs after the first failure (default: --keep-going,

@@ -21,6 +21,8 @@ import type { ResolvedPlan } from "./model/plan.ts";
 import { diskStates } from "./model/state.ts";
 import { EXPERIMENT_FILES, experimentDir, experimentFile, isForeign } from "./model/workspace.ts";
 import { compareWithGolden, type GoldenComparison } from "./plandiff/golden.ts";
+import { comparePlans, type PlanDiff } from "./plandiff/index.ts";
+import { fromFiles, openSource } from "./plandiff/source.ts";
 import type { Capacity } from "./run/capacity.ts";
 import { detectedCapacity, runExperiment, type RunEvent, type RunSummary } from "./run/index.ts";
 import { lockExperiment } from "./run/lock.ts";
@@ -55,6 +57,8 @@ export interface ExperimentRequest {
   env: [string, string][];
   /** `--golden DIR` (`full`: every differing file, renames included). */
   golden?: { dir: string; update: boolean; full?: boolean } | undefined;
+  /** dry-run `--against SIDE`: a workspace, golden folder, DIR:ID or manifest to compare this compile with. */
+  against?: string | undefined;
   run?: RunRequest;
 }
 
@@ -66,7 +70,7 @@ export interface RunOutcome {
 }
 
 export type Outcome =
-  | { kind: "dry-run"; workspace: string; plan: ResolvedPlan }
+  | { kind: "dry-run"; workspace: string; plan: ResolvedPlan; against?: PlanDiff }
   | { kind: "golden"; dir: string; files: number; updated: boolean; comparison?: GoldenComparison }
   | { kind: "prepared"; workspace: string; plan: ResolvedPlan; report: WriteReport; drivers: string[] }
   | { kind: "ran"; workspace: string; plan: ResolvedPlan; report: WriteReport; run: RunOutcome };
@@ -124,6 +128,12 @@ function* sparing(files: EmittedFiles, spared: ReadonlySet<string>): EmittedFile
   }
 }
 
+/** dry-run --against: what this compile would change relative to another plan. */
+function against(compiled: Compiled, spec: string, cwd: string): PlanDiff {
+  const before = openSource(spec, cwd, compiled.plan.experimentId);
+  return comparePlans(before, fromFiles(materialized(compiled), "this compile", compiled.plan.experimentId)).diff;
+}
+
 /** The workspace chosen for this experiment (flags, triggers, first of settings.yaml, ./workspace). */
 export function workspaceFor(loaded: Loaded, request: ExperimentRequest, host: Host): ChosenWorkspace {
   const chosen = chooseWorkspace(loaded.settings, loaded.experiment.id, {
@@ -157,13 +167,13 @@ export async function prepareExperiment(loaded: Loaded, chosen: ChosenWorkspace,
   const writer = writes ? new WorkspaceWriter(workspace, xp.id) : undefined;
   let compiled: Compiled;
   try {
-    compiled = await compileLoaded(loaded, env, { emit: request.mode !== "dry-run" || request.golden !== undefined });
+    compiled = await compileLoaded(loaded, env, { emit: request.mode !== "dry-run" || request.golden !== undefined || request.against !== undefined });
   } catch (e) {
     writer?.cancel();
     throw e;
   }
   if (request.golden) return golden(compiled, request.golden);
-  if (!writer) return { kind: "dry-run", workspace, plan: compiled.plan };
+  if (!writer) return { kind: "dry-run", workspace, plan: compiled.plan, ...(request.against !== undefined ? { against: against(compiled, request.against, request.cwd) } : {}) };
   const plan = compiled.plan;
   const release = request.mode === "normal" ? await lockExperiment(join(workspace, experimentDir(xp.id))) : () => {};
   try {

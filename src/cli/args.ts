@@ -21,6 +21,7 @@ const OPTIONS = new Map<string, [string, number]>([
   ["--parallel", ["--parallel", 1]],
   ["--xpm-config-dir", ["--xpm-config-dir", 1]],
   ["--golden", ["--golden", 1]],
+  ["--against", ["--against", 1]],
   ["--experiment", ["--experiment", 1]],
   ["-o", ["--output", 1]],
   ["--output", ["--output", 1]],

@@ -36,6 +36,15 @@ function modeOf(p: Parsed): Mode {
   return mode;
 }
 
+/** `--against SIDE`: only with --run-mode dry-run (prepare and normal write; --golden compares already). */
+function againstOf(p: Parsed, golden: string | undefined): string | undefined {
+  const against = last(p, "--against");
+  if (against !== undefined && (golden !== undefined || modeOf(p) !== "dry-run")) {
+    fail(Codes.USAGE, "--against goes with --run-mode dry-run", { hint: `experimaestro run-experiment <yaml> --run-mode dry-run --against ${against}` });
+  }
+  return against;
+}
+
 function requestOf(p: Parsed): ExperimentRequest {
   const golden = last(p, "--golden");
   return {
@@ -45,6 +54,7 @@ function requestOf(p: Parsed): ExperimentRequest {
     cwd: process.cwd(),
     env: envOf(p),
     golden: golden === undefined ? undefined : { dir: resolvePath(golden), update: p.flags.has("--update-golden"), full: p.flags.has("--full") },
+    against: againstOf(p, golden),
     run: runRequest(p),
   };
 }
@@ -96,8 +106,13 @@ function report(o: Outcome, experimentId: string, out: Out, err: Out): number {
       return reportGolden(o, out, err);
     case "dry-run":
       out(`experiment ${experimentId}: ${o.plan.jobs.length} jobs (dry run: nothing written)`);
-      out(formatPlan(o.plan.jobs, diskStates(o.workspace)));
-      return 0;
+      if (!o.against) {
+        out(formatPlan(o.plan.jobs, diskStates(o.workspace)));
+        return 0;
+      }
+      out(`compared with ${o.against.before.source}:`);
+      out(formatSummary(o.against).join("\n"));
+      return o.against.same ? 0 : 1;
     default: {
       const shown = displayPath(o.workspace);
       const xpDir = join(shown, experimentDir(experimentId));

@@ -2,9 +2,9 @@
  * The plan diff through the CLI: `--golden` (summary first, no file twice under two
  * identifiers, a missing golden in one line), `experimaestro diff`, dry-run `--against`.
  */
-import { describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { cli, scratchFolders } from "../helpers.ts";
+import { describe, expect, it } from "vitest";
+import { cli, scratchFolders, tree, type CliResult } from "../helpers.ts";
 
 const scratch = scratchFolders("xpm-plandiff-e2e-");
 const EXAMPLE = "examples/grid/normal";
@@ -21,10 +21,12 @@ const EPOCHS_SUMMARY = [
 ];
 
 describe("--golden with one value changed", () => {
-  const r = cli(["run-experiment", EXAMPLE, "--golden", "golden/grid", "-c", "epochs=300", ...QUIET]);
-  const lines = r.stdout.split("\n");
+  let result: CliResult | undefined;
+  const run = () => (result ??= cli(["run-experiment", EXAMPLE, "--golden", "golden/grid", "-c", "epochs=300", ...QUIET]));
 
   it("prints the summary first (at most 10 lines), then the diff; exit 1 as before", () => {
+    const r = run();
+    const lines = r.stdout.split("\n");
     expect(r.status).toBe(1);
     expect(lines[0]).toMatch(/^workspace: /);
     const firstDiff = lines.findIndex((l) => l.startsWith("--- "));
@@ -38,6 +40,8 @@ describe("--golden with one value changed", () => {
   });
 
   it("shows no file twice under two identifiers, and nothing for files that only moved", () => {
+    const r = run();
+    const lines = r.stdout.split("\n");
     const shown = lines.filter((l) => l.startsWith("+++ ")).map((l) => l.slice(4));
     expect(r.stdout).not.toContain("(not in golden)");
     expect(r.stdout).not.toContain("(not emitted any more)");
@@ -130,5 +134,26 @@ describe("experimaestro diff <before> <after>", () => {
       expect(r.stderr).toContain(message);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
+  });
+});
+
+describe("run-experiment --run-mode dry-run --against <before>", () => {
+  it("says what this compile would change in a prepared workspace, and writes nothing", () => {
+    const ws = scratch();
+    expect(cli(["run-experiment", EXAMPLE, "--run-mode", "prepare", "--workdir", ws, ...QUIET]).status).toBe(0);
+    const before = tree(ws);
+    const r = cli(["run-experiment", EXAMPLE, "--run-mode", "dry-run", "--workdir", ws, "--against", ws, "-c", "epochs=300", ...QUIET]);
+    expect(r.stdout.trimEnd().split("\n").slice(1)).toEqual(["experiment grid: 13 jobs (dry run: nothing written)", `compared with ${ws}:`, ...EPOCHS_SUMMARY]);
+    expect(r.status).toBe(1);
+    expect(tree(ws)).toEqual(before);
+  });
+
+  it("exit 0 when nothing would change; --against goes with dry-run only", () => {
+    const same = cli(["run-experiment", EXAMPLE, "--run-mode", "dry-run", "--against", "golden/grid", ...QUIET]);
+    expect(same.stdout).toContain("compared with golden/grid:\nno difference: 13 jobs");
+    expect(same.status).toBe(0);
+    const refused = cli(["run-experiment", EXAMPLE, "--run-mode", "prepare", "--against", "golden/grid", ...QUIET]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain("error XPM901: --against goes with --run-mode dry-run");
   });
 });
