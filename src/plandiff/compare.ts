@@ -8,6 +8,7 @@ import type { PlanSource } from "./source.ts";
 /** A side's jobs with their params.json read once, on demand. */
 export class SideJobs {
   readonly byKey: Map<string, ManifestJob>;
+  private readonly documents = new Map<string, Record<string, unknown> | undefined>();
   private readonly params = new Map<string, Record<string, unknown> | undefined>();
   private readonly hashes: Set<string>;
 
@@ -29,18 +30,26 @@ export class SideJobs {
     return this.source.manifest.jobs;
   }
 
-  /** The `params` of a job's params.json (undefined when this side has no job files). */
+  /** A job's params.json `params`, as written (undefined when this side has no job files). */
+  document(job: ManifestJob): Record<string, unknown> | undefined {
+    if (!this.documents.has(job.key)) {
+      const text = this.source.hasJobFiles ? this.source.read(`${job.dir}/params.json`) : undefined;
+      let doc: Record<string, unknown> | undefined;
+      try {
+        doc = text === undefined ? undefined : JSON.parse(text.toString()).params;
+      } catch {
+        doc = undefined;
+      }
+      this.documents.set(job.key, doc);
+    }
+    return this.documents.get(job.key);
+  }
+
+  /** The params to compare: the document with the jobs it uses as references. */
   paramsOf(job: ManifestJob): Record<string, unknown> | undefined {
     if (!this.params.has(job.key)) {
-      const text = this.source.hasJobFiles ? this.source.read(`${job.dir}/params.json`) : undefined;
-      let params: Record<string, unknown> | undefined;
-      try {
-        const doc = text === undefined ? undefined : JSON.parse(text.toString()).params;
-        params = doc && Object.fromEntries(Object.entries(doc as Record<string, unknown>).map(([k, x]) => [k, k === "$id" ? x : this.references(x)]));
-      } catch {
-        params = undefined;
-      }
-      this.params.set(job.key, params);
+      const doc = this.document(job);
+      this.params.set(job.key, doc && Object.fromEntries(Object.entries(doc).map(([k, x]) => [k, k === "$id" ? x : this.references(x)])));
     }
     return this.params.get(job.key);
   }
@@ -104,4 +113,21 @@ export function commandChange(a: ManifestJob, b: ManifestJob, renamer: Renamer):
 /** Changes of the tags a job sets itself (inherited ones follow its parents). */
 export function tagChanges(before: SideJobs, after: SideJobs, a: ManifestJob, b: ManifestJob): ValueChange[] {
   return diffValues(Object.fromEntries(ownTags(a, before.byKey)), Object.fromEntries(ownTags(b, after.byKey)), "tags");
+}
+
+/**
+ * The identifiers of the sub-configs two matched jobs hold at the same place (a task output
+ * carries its producer's identifier in its own): renamed like job identifiers, so that files
+ * that only repeat them read as renamed.
+ */
+export function renameConfigs(a: unknown, b: unknown, renamer: Renamer): void {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length === b.length) a.forEach((x, i) => renameConfigs(x, b[i], renamer));
+    return;
+  }
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return;
+  const [oa, ob] = [a as Record<string, unknown>, b as Record<string, unknown>];
+  if (oa.$type !== ob.$type) return;
+  if (typeof oa.$id === "string" && typeof ob.$id === "string") renamer.config(oa.$id, ob.$id);
+  for (const k of Object.keys(oa)) if (k !== "$id" && Object.hasOwn(ob, k)) renameConfigs(oa[k], ob[k], renamer);
 }

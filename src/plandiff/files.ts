@@ -6,7 +6,7 @@
  * Folders of added and removed jobs are one line each (the summary says what they are).
  */
 import { unifiedDiff } from "../util/diff.ts";
-import type { PlanDiff } from "./index.ts";
+import type { Comparison } from "./index.ts";
 import type { Renamer } from "./rename.ts";
 
 type Tree = ReadonlyMap<string, string | Buffer>;
@@ -61,12 +61,15 @@ export function alignOrder(oldText: string, newText: string): string {
   return [...out, ...tail].join("\n");
 }
 
-/** The old tree keyed by its renamed path: contents renamed too, except project files (assets are the user's bytes). */
-function renamedTree(before: Tree, renamer: Renamer): Map<string, { path: string; content: string | Buffer }> {
+/**
+ * The old tree keyed by its renamed path (a job script by the new plan's name for it): contents
+ * renamed too, except project files (assets are the user's bytes).
+ */
+function renamedTree(before: Tree, renamer: Renamer, scripts: ReadonlyMap<string, string>): Map<string, { path: string; content: string | Buffer }> {
   const out = new Map<string, { path: string; content: string | Buffer }>();
   for (const [path, content] of before) {
     const keep = path.startsWith("assets/") || isBinary(content) || renamer.size === 0;
-    out.set(renamer.text(path), { path, content: keep ? content : renamer.text(text(content)) });
+    out.set(scripts.get(path) ?? renamer.text(path), { path, content: keep ? content : renamer.text(text(content)) });
   }
   return out;
 }
@@ -127,6 +130,7 @@ class Collector {
   renamed = 0;
   changedFiles = 0;
   private readonly seen = new Map<string, string>();
+  private readonly seenMasked = new Map<string, string>();
   readonly folders = new Map<string, { side: "golden" | "emitted"; files: string[] }>();
 
   /** A file on both sides: nothing when only renamed, else its diff (or a shorter note). */
@@ -151,11 +155,20 @@ class Collector {
   private changed(oldPath: string, newPath: string, old: string, now: string, renamed: boolean): void {
     const oldName = `golden/${oldPath}${renamed ? " (identifiers renamed)" : ""}`;
     const d = unifiedDiff(old, now, oldName, `emitted/${newPath}`);
-    const body = d.slice(d.indexOf("\n@@"));
-    const first = this.seen.get(body);
-    if (first) this.diffs.push(`--- ${oldName}\n+++ emitted/${newPath}\n(the same change as ${first})`);
-    else {
+    // The same lines removed and added: the same change (context lines differ from job to job).
+    const body = d
+      .split("\n")
+      .slice(2)
+      .filter((l) => l.startsWith("-") || l.startsWith("+"))
+      .join("\n");
+    const masked = body.replace(/[0-9a-f]{64}/g, "#");
+    const first = this.seen.get(body) ?? this.seenMasked.get(masked);
+    if (first) {
+      const but = this.seen.has(body) ? "" : ", but for identifiers";
+      this.diffs.push(`--- ${oldName}\n+++ emitted/${newPath}\n(the same change as ${first}${but})`);
+    } else {
       this.seen.set(body, `emitted/${newPath}`);
+      this.seenMasked.set(masked, `emitted/${newPath}`);
       this.diffs.push(d);
     }
   }
@@ -175,8 +188,9 @@ class Collector {
 }
 
 /** Unified diffs of what changed for another reason than a rename. */
-export function goldenFileDiffs(before: Tree, after: Tree, renamer: Renamer, plan: PlanDiff): FileDiffs {
-  const old = renamedTree(before, renamer);
+export function goldenFileDiffs(before: Tree, after: Tree, comparison: Comparison): FileDiffs {
+  const { diff: plan, renamer, scripts } = comparison;
+  const old = renamedTree(before, renamer, scripts);
   const added = new Set(plan.jobs.flatMap((j) => (j.kind === "added" && j.after ? [j.after.dir] : [])));
   const removed = new Set(plan.jobs.flatMap((j) => (j.kind === "removed" && j.before ? [j.before.dir] : [])));
   const c = new Collector();

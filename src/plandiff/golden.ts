@@ -59,8 +59,9 @@ export function compareWithGolden(dir: string, files: Files, experiment: string,
   if (differing === 0) return { missing: false, differing, changed: 0, summary: undefined, diffs: [], renamed: 0 };
   // A golden folder of another layout (no manifest of this experiment): the plain file diff.
   if (!golden.has(`experiments/${experiment}/manifest.json`)) return { missing: false, differing, changed: differing, summary: undefined, diffs: fullDiffs(golden, files), renamed: 0 };
-  const { diff, renamer } = comparePlans(fromFiles(golden, opts.label ?? dir, experiment), fromFiles(files, "emitted", experiment));
-  if (opts.full) return { missing: false, differing, changed: differing, summary: diff, diffs: fullDiffs(golden, files), renamed: 0 };
-  const shown = goldenFileDiffs(golden, files, renamer, diff);
-  return { missing: false, differing, changed: shown.changed, summary: diff, diffs: shown.diffs, renamed: shown.renamed };
+  const comparison = comparePlans(fromFiles(golden, opts.label ?? dir, experiment), fromFiles(files, "emitted", experiment));
+  const summary = comparison.diff;
+  if (opts.full) return { missing: false, differing, changed: differing, summary, diffs: fullDiffs(golden, files), renamed: 0 };
+  const shown = goldenFileDiffs(golden, files, comparison);
+  return { missing: false, differing, changed: shown.changed, summary, diffs: shown.diffs, renamed: shown.renamed };
 }

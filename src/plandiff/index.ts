@@ -6,7 +6,7 @@
  */
 import type { ManifestJob } from "../model/manifest.ts";
 import { assetsUsed, diffAssets, type AssetDiff } from "./assets.ts";
-import { commandChange, paramChanges, resourceChanges, SideJobs, similarity, tagChanges } from "./compare.ts";
+import { commandChange, paramChanges, renameConfigs, resourceChanges, SideJobs, similarity, tagChanges } from "./compare.ts";
 import { sameWords } from "./files.ts";
 import { matchJobs, ownTags } from "./match.ts";
 import { Renamer } from "./rename.ts";
@@ -64,6 +64,8 @@ export interface Comparison {
   diff: PlanDiff;
   /** Old identifiers and digests -> new ones (for the golden file diff). */
   renamer: Renamer;
+  /** Old script path -> new one, for matched jobs whose script is named otherwise (not only by identifier). */
+  scripts: Map<string, string>;
 }
 
 /** Labels of a side's jobs: the tags it sets, else the only parent's label, else the short identifier. */
@@ -99,6 +101,7 @@ class Differ {
     this.toBefore = matchJobs(this.before.jobs, this.after.jobs, similarity(this.before, this.after));
     this.taken = new Set(this.toBefore.values());
     for (const [b, a] of this.toBefore) this.renamer.job(this.before.byKey.get(a)!.hash, this.after.byKey.get(b)!.hash);
+    for (const [b, a] of this.toBefore) renameConfigs(this.before.document(this.before.byKey.get(a)!), this.after.document(this.after.byKey.get(b)!), this.renamer);
     this.assets = diffAssets(before, after, this.renamer);
   }
 
@@ -176,7 +179,12 @@ export function comparePlans(before: PlanSource, after: PlanSource): Comparison 
   }
   const side = (s: PlanSource) => ({ source: s.label, experiment: s.manifest.experiment, jobs: s.manifest.jobs.length });
   const diff: PlanDiff = { schema: PLANDIFF_SCHEMA, before: side(before), after: side(after), same: jobs.length === 0 && d.assets.length === 0, jobs, assets: d.assets, tasks: [...tasks.values()], total };
-  return { diff, renamer: d.renamer };
+  const scripts = new Map<string, string>();
+  for (const [b, a] of d.toBefore) {
+    const [from, to] = [d.before.byKey.get(a)!.script, d.after.byKey.get(b)!.script];
+    if (d.renamer.text(from) !== to) scripts.set(from, to);
+  }
+  return { diff, renamer: d.renamer, scripts };
 }
 
 export function diffPlans(before: PlanSource, after: PlanSource): PlanDiff {

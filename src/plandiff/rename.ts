@@ -28,6 +28,11 @@ export class Renamer {
     this.add(from.slice(0, 8), to.slice(0, 8));
   }
 
+  /** A sub-config's identifier (params.json `$id`). */
+  config(from: string, to: string): void {
+    if (from !== to) this.add(from, to);
+  }
+
   /** An asset folder's digest. */
   asset(from: string, to: string): void {
     if (from !== to) this.add(from, to);

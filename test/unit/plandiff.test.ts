@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compile } from "../../src/compile.ts";
 import { materialize } from "../../src/emit/index.ts";
+import { alignOrder, goldenFileDiffs, sameWords } from "../../src/plandiff/files.ts";
 import { comparePlans } from "../../src/plandiff/index.ts";
 import { fromDirectory, fromFiles, type PlanSource } from "../../src/plandiff/source.ts";
 import { formatSummary } from "../../src/plandiff/summary.ts";
@@ -17,11 +18,15 @@ const scratch = scratchFolders("xpm-plandiff-");
 const CONFIG = scratch();
 const PROJECT = fixture("projects/plandiff/normal");
 
+/** The files of a compile of `yaml` with `-c` overrides, in memory. */
+async function emitted(yaml: string, overrides: string[] = []): Promise<Map<string, string | Buffer>> {
+  const c = await compile(yaml, { overrides, configDir: CONFIG, emit: true });
+  return new Map([...c.files!].map(([p, content]) => [p, materialize(content)]));
+}
+
 /** A compile of `yaml` with `-c` overrides, as a diff side. */
 async function plan(yaml: string, overrides: string[] = []): Promise<PlanSource> {
-  const c = await compile(yaml, { overrides, configDir: CONFIG, emit: true });
-  const files = new Map([...c.files!].map(([p, content]) => [p, materialize(content)]));
-  return fromFiles(files, yaml, c.plan.experimentId);
+  return fromFiles(await emitted(yaml, overrides), yaml);
 }
 
 async function summary(before: PlanSource, after: PlanSource): Promise<string[]> {
@@ -145,5 +150,29 @@ describe("plan diff: one change per row, the whole summary", () => {
       "total: 6 changed, 7 re-identified, 0 unchanged (13 jobs)",
     ]);
     expect(lines.length).toBeLessThanOrEqual(10);
+  });
+});
+
+describe("the golden file view: what changed other than by a rename", () => {
+  it("a change at the root: each changed file once, under its new identifier; the rest only renamed", async () => {
+    const [old, now] = [await emitted(PROJECT), await emitted(PROJECT, ["scale=2"])];
+    const view = goldenFileDiffs(old, now, comparePlans(fromFiles(old, "golden"), fromFiles(now, "emitted")));
+    const shown = view.diffs.map((d) => d.split("\n")[1]!.replace(/^\+\+\+ emitted\//, ""));
+    expect(new Set(shown).size).toBe(shown.length);
+    expect(view.diffs.join("\n")).not.toMatch(/not in golden|not emitted any more/);
+    // Prepare's own files show scale; the Train params hold Prepare's values (the same change,
+    // said once); scripts that only name new identifiers, and the drivers, are only renamed.
+    const prepare = view.diffs.filter((d) => d.includes("emitted/jobs/pd.prepare/"));
+    expect(prepare).toHaveLength(2);
+    expect(prepare.join("\n")).toMatch(/^-.*\b1\b[\s\S]*^\+.*\b2\b/m);
+    expect(view.diffs.filter((d) => d.includes("(the same change as emitted/jobs/pd.train/"))).toHaveLength(3);
+    expect(shown.filter((p) => p.endsWith(".sh") && !p.includes("pd.prepare"))).toEqual([]);
+    expect(view.renamed).toBeGreaterThan(10);
+  });
+
+  it("lists sorted by identifier: reordered lines are a rename", () => {
+    expect(alignOrder("h\nT1\nE1\nT2\nE2\nend", "h\nT2\nE2\nT1x\nE1\nend")).toBe("h\nT2\nE2\nT1\nE1\nend");
+    expect(sameWords("run a \\\n  b \\\n  c", "run c \\\n  a \\\n  b")).toBe(true);
+    expect(sameWords("run a b", "run a c")).toBe(false);
   });
 });
