@@ -1,10 +1,11 @@
 /**
  * The command line: parses arguments, dispatches to src/cli/*, prints diagnostics once, and
  * maps outcomes to exit statuses: 0 success, 1 a job failed or did not run (or a golden
- * mismatch), 2 a user error, 130 interrupted.
+ * mismatch, or plans that differ), 2 a user error, 130 interrupted.
  */
 import { parseArgs } from "./cli/args.ts";
 import { findLauncherCommand, runCommand, schemaCommand, statusCommand } from "./cli/commands.ts";
+import { diffCommand } from "./cli/diff.ts";
 import { runExperimentCommand } from "./cli/run-experiment.ts";
 import type { Out } from "./cli/shared.ts";
 import { Codes, XpmError, fail, formatDiagnostics } from "./model/diagnostics.ts";
@@ -21,6 +22,11 @@ Usage:
   experimaestro find-launcher "<requirements>"    which launcher a requirement string gets, and why
                                                   (experimaestro's find-launchers works too)
   experimaestro schema <yaml-or-module> [-o FILE] JSON Schema of the experiment YAML, for editors
+  experimaestro diff <before> <after> [--json]    what changed between two plans, per task (exit 0 same,
+                                                  1 different); a side is a workspace or golden folder
+                                                  (DIR, or DIR:ID), a manifest.json or an experiment YAML
+                                                  (compiled, nothing written; -c, --pre-yaml, --post-yaml
+                                                  apply to <after>); --experiment ID picks one in folders
   experimaestro --help | --version
 
 run-experiment options:
@@ -35,8 +41,12 @@ run-experiment options:
   --workspace ID         a workspace of settings.yaml
   --workdir DIR          the workspace folder (default: by trigger, the first workspace, ./workspace)
   --env KEY VALUE        job environment variable (repeatable)
-  --golden DIR           compare the prepare output with DIR (unified diff, exit 1 on a difference)
+  --golden DIR           compare the prepare output with DIR: the plan summary, then the unified
+                         diff of files that changed other than by a rename (exit 1 on a difference)
+  --full                 with --golden: the unified diff of every differing file
   --update-golden        with --golden: rewrite DIR
+  --against SIDE         with --run-mode dry-run: what this compile would change relative to SIDE
+                         (a workspace, golden folder, DIR:ID or manifest.json; exit 1 when it differs)
   -j, --parallel N       at most N jobs at once (the runner also keeps within the local
                          launcher's cores, memory and GPUs: launchers.yaml, else detected)
   --fail-fast            stop starting jobs after the first failure (default: --keep-going,
@@ -71,8 +81,10 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
         return findLauncherCommand(sub, out);
       case "schema":
         return await schemaCommand(sub, out);
+      case "diff":
+        return await diffCommand(sub, out, err);
       default:
-        return fail(Codes.USAGE, `unknown command '${command}'`, { hint: "commands: run-experiment, run, status, find-launcher, schema (see --help)" });
+        return fail(Codes.USAGE, `unknown command '${command}'`, { hint: "commands: run-experiment, run, status, find-launcher, schema, diff (see --help)" });
     }
   } catch (e) {
     if (e instanceof XpmError) {

@@ -9,7 +9,7 @@ import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { backends } from "./backends/index.ts";
 import { compileLoaded, type Compiled, type Loaded } from "./compile.ts";
-import { compareGolden, updateGolden } from "./emit/golden.ts";
+import { updateGolden } from "./emit/golden.ts";
 import { materialize, type EmittedFiles } from "./emit/index.ts";
 import { WorkspaceWriter, type WriteReport } from "./emit/write.ts";
 import { gitState, type GitState } from "./load/git.ts";
@@ -20,6 +20,9 @@ import { readManifest } from "./model/manifest.ts";
 import type { ResolvedPlan } from "./model/plan.ts";
 import { diskStates } from "./model/state.ts";
 import { EXPERIMENT_FILES, experimentDir, experimentFile, isForeign } from "./model/workspace.ts";
+import { compareWithGolden, type GoldenComparison } from "./plandiff/golden.ts";
+import { comparePlans, type PlanDiff } from "./plandiff/index.ts";
+import { fromFiles, openSource } from "./plandiff/source.ts";
 import type { Capacity } from "./run/capacity.ts";
 import { detectedCapacity, runExperiment, type RunEvent, type RunSummary } from "./run/index.ts";
 import { lockExperiment } from "./run/lock.ts";
@@ -52,7 +55,10 @@ export interface ExperimentRequest {
   cwd: string;
   /** `--env` pairs, after the workspace's and the settings' environment. */
   env: [string, string][];
-  golden?: { dir: string; update: boolean } | undefined;
+  /** `--golden DIR` (`full`: every differing file, renames included). */
+  golden?: { dir: string; update: boolean; full?: boolean } | undefined;
+  /** dry-run `--against SIDE`: a workspace, golden folder, DIR:ID or manifest to compare this compile with. */
+  against?: string | undefined;
   run?: RunRequest;
 }
 
@@ -64,8 +70,8 @@ export interface RunOutcome {
 }
 
 export type Outcome =
-  | { kind: "dry-run"; workspace: string; plan: ResolvedPlan }
-  | { kind: "golden"; dir: string; files: number; diffs: string[]; updated: boolean }
+  | { kind: "dry-run"; workspace: string; plan: ResolvedPlan; against?: PlanDiff }
+  | { kind: "golden"; dir: string; files: number; updated: boolean; comparison?: GoldenComparison }
   | { kind: "prepared"; workspace: string; plan: ResolvedPlan; report: WriteReport; drivers: string[] }
   | { kind: "ran"; workspace: string; plan: ResolvedPlan; report: WriteReport; run: RunOutcome };
 
@@ -85,13 +91,16 @@ function checkGit(loaded: Loaded, mode: Mode, host: Host): GitState | undefined 
   return git;
 }
 
-function golden(compiled: Compiled, request: { dir: string; update: boolean }): Outcome {
-  const files = new Map([...compiled.files!].map(([path, c]) => [path, materialize(c)]));
+const materialized = (compiled: Compiled) => new Map([...compiled.files!].map(([path, c]) => [path, materialize(c)]));
+
+function golden(compiled: Compiled, request: NonNullable<ExperimentRequest["golden"]>): Outcome {
+  const files = materialized(compiled);
   if (request.update) {
     updateGolden(request.dir, files);
-    return { kind: "golden", dir: request.dir, files: files.size, diffs: [], updated: true };
+    return { kind: "golden", dir: request.dir, files: files.size, updated: true };
   }
-  return { kind: "golden", dir: request.dir, files: files.size, diffs: compareGolden(request.dir, files), updated: false };
+  const comparison = compareWithGolden(request.dir, files, compiled.plan.experimentId, { full: request.full ?? false });
+  return { kind: "golden", dir: request.dir, files: files.size, updated: false, comparison };
 }
 
 /**
@@ -119,6 +128,12 @@ function* sparing(files: EmittedFiles, spared: ReadonlySet<string>): EmittedFile
   }
 }
 
+/** dry-run --against: what this compile would change relative to another plan. */
+function against(compiled: Compiled, spec: string, cwd: string): PlanDiff {
+  const before = openSource(spec, cwd, compiled.plan.experimentId);
+  return comparePlans(before, fromFiles(materialized(compiled), "this compile", compiled.plan.experimentId)).diff;
+}
+
 /** The workspace chosen for this experiment (flags, triggers, first of settings.yaml, ./workspace). */
 export function workspaceFor(loaded: Loaded, request: ExperimentRequest, host: Host): ChosenWorkspace {
   const chosen = chooseWorkspace(loaded.settings, loaded.experiment.id, {
@@ -130,24 +145,35 @@ export function workspaceFor(loaded: Loaded, request: ExperimentRequest, host: H
   return chosen;
 }
 
+/** The job environment after the launcher's: the workspace's, the settings', then `--env`. */
+function jobEnv(loaded: Loaded, chosen: ChosenWorkspace, extra: readonly [string, string][]): [string, string][] {
+  return [...Object.entries(chosen.settings?.env ?? {}), ...Object.entries(loaded.settings.env), ...extra];
+}
+
+/** The files prepare would write for this experiment, in memory: nothing is written (`experimaestro diff`). */
+export async function emitInMemory(loaded: Loaded, request: ExperimentRequest, host: Host): Promise<Map<string, string | Buffer>> {
+  const chosen = workspaceFor(loaded, request, host);
+  return materialized(await compileLoaded(loaded, jobEnv(loaded, chosen, request.env), { emit: true }));
+}
+
 /** Compiles a loaded experiment into the chosen workspace, by mode. */
 export async function prepareExperiment(loaded: Loaded, chosen: ChosenWorkspace, request: ExperimentRequest, host: Host): Promise<Outcome> {
   const xp = loaded.experiment;
   const workspace = chosen.path;
   const git = checkGit(loaded, request.mode, host);
-  const env: [string, string][] = [...Object.entries(chosen.settings?.env ?? {}), ...Object.entries(loaded.settings.env), ...request.env];
+  const env = jobEnv(loaded, chosen, request.env);
   const writes = request.mode !== "dry-run" && !request.golden;
   // What the last prepare wrote is checked against the disk while the experiment is compiled.
   const writer = writes ? new WorkspaceWriter(workspace, xp.id) : undefined;
   let compiled: Compiled;
   try {
-    compiled = await compileLoaded(loaded, env, { emit: request.mode !== "dry-run" || request.golden !== undefined });
+    compiled = await compileLoaded(loaded, env, { emit: request.mode !== "dry-run" || request.golden !== undefined || request.against !== undefined });
   } catch (e) {
     writer?.cancel();
     throw e;
   }
   if (request.golden) return golden(compiled, request.golden);
-  if (!writer) return { kind: "dry-run", workspace, plan: compiled.plan };
+  if (!writer) return { kind: "dry-run", workspace, plan: compiled.plan, ...(request.against !== undefined ? { against: against(compiled, request.against, request.cwd) } : {}) };
   const plan = compiled.plan;
   const release = request.mode === "normal" ? await lockExperiment(join(workspace, experimentDir(xp.id))) : () => {};
   try {

@@ -18,6 +18,7 @@ const SHARED: Record<string, string[]> = {
   model: ["model", "util"],
   util: ["util", "model", "grammars"],
   view: ["view", "model", "util"],
+  plandiff: ["plandiff", "model", "util"],
 };
 /** The wiring: may import any folder. */
 const WIRING = ["cli", "cli.ts", "compile.ts", "prepare.ts", "index.ts"];

@@ -21,10 +21,12 @@ const OPTIONS = new Map<string, [string, number]>([
   ["--parallel", ["--parallel", 1]],
   ["--xpm-config-dir", ["--xpm-config-dir", 1]],
   ["--golden", ["--golden", 1]],
+  ["--against", ["--against", 1]],
+  ["--experiment", ["--experiment", 1]],
   ["-o", ["--output", 1]],
   ["--output", ["--output", 1]],
 ]);
-const BOOLEAN = new Set(["--help", "-h", "--version", "--json", "--show", "--update-golden", "--fail-fast", "--keep-going"]);
+const BOOLEAN = new Set(["--help", "-h", "--version", "--json", "--show", "--update-golden", "--full", "--fail-fast", "--keep-going"]);
 
 export function parseArgs(argv: string[]): Parsed {
   const out: Parsed = { positional: [], flags: new Map() };

@@ -198,6 +198,8 @@ describe("the golden check for users' CI", () => {
     const changed = run();
     expect(changed.status).toBe(1);
     expect(changed.stderr).toContain("error XPM150: the emitted files differ from golden in 13 files");
+    // The plan summary comes first: a default that is not hashed keeps the identifiers.
+    expect(changed.stdout).toContain("grid.Evaluate (6 jobs)\n  6 updated: samples 1000 → 500 (not hashed: done jobs are kept)\ntotal: 6 updated, 7 unchanged (13 jobs)\n");
     expect(changed.stdout).toMatch(/^--- golden\/jobs\/grid\.evaluate\/\w+\/evaluate\.sh\n\+\+\+ emitted\/jobs\/grid\.evaluate\/\w+\/evaluate\.sh\n@@ /m);
     expect(changed.stdout).toMatch(/^- {2}xpm_step node \S+ --model \S+ --samples 1000 --out metrics\.json$/m);
     expect(changed.stdout).toMatch(/^\+ {2}xpm_step node \S+ --model \S+ --samples 500 --out metrics\.json$/m);
