@@ -35,6 +35,8 @@ export const Evaluate = defineTask(
   {
     command: (p) => ["node", script("evaluate.mjs"), "--model", p.model, "--samples", p.samples, "--out", p.metrics],
     requirements: "cpu(cores=1)",
+    // Read back by `experimaestro results` and loadXpInfo: one row per evaluation.
+    results: "metrics.json",
     outputs: (self) => ({ metrics: self.values.metrics }),
   },
 );
