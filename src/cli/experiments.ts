@@ -55,7 +55,7 @@ export function experimentsCommand(p: Parsed, out: Out, err: Out): number {
 
 /** The results table of an experiment: tags and the fields of each job's declared result file. */
 export function resultsCommand(p: Parsed, out: Out, err: Out): number {
-  onlyOptions(p, "results", ["--format", "--filter", "--sort", "--help"]);
+  onlyOptions(p, "results", ["--format", "--filter", "--sort", "--xpm-config-dir", "--help"]);
   const [ws, id, ...extra] = p.positional;
   if (!ws || !id || extra.length) fail(Codes.USAGE, "results takes a workspace and an experiment id", { hint: "experimaestro results ./workspace my-experiment [--format markdown|csv|json]" });
   const format = (last(p, "--format") ?? "markdown") as Format;
