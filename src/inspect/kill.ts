@@ -14,7 +14,7 @@ import type { Backends } from "../model/backend.ts";
 import { isDone, lockHeld, readFailed, writeFailed } from "../model/workspace.ts";
 import { parsePidFile } from "./experimaestro.ts";
 import type { JobRow } from "./jobs.ts";
-import { alive, recordedProcess, scriptProcesses, signal, waitFor } from "./process.ts";
+import { alive, descendants, recordedProcess, scriptProcesses, signal, waitFor } from "./process.ts";
 
 /** How a job would be stopped. */
 export type KillMethod = { kind: "process" } | { kind: "scheduler"; backend: string; id: string };
@@ -68,27 +68,37 @@ function markCancelled(workspace: string, job: JobRow): void {
   if (!marker || marker.reason === "failed") writeFailed(workspace, job, marker?.code ?? 143, "cancelled");
 }
 
-async function killProcess(workspace: string, job: JobRow, graceMs: number): Promise<KillResult> {
-  const abs = join(workspace, job.dir);
-  const scripts = scriptProcesses(abs, job.name);
-  const recorded = recordedProcess(abs, job.name, scripts);
-  const targets = scripts.length ? scripts : recorded !== undefined ? [recorded] : [];
-  if (!targets.length) {
-    const why = lockHeld(workspace, job) ? "its lock is held but no process of this machine runs it (another host?)" : "it is no longer running";
-    return { job, ok: false, message: `no process found: ${why}` };
-  }
-  // The script first: its trap stops the command and writes the marker.
-  for (const pid of targets) {
+/** Sends a signal to each pid (those already gone are skipped). */
+function send(pids: readonly number[], sig: NodeJS.Signals): void {
+  for (const pid of pids) {
     try {
-      process.kill(pid, "SIGTERM");
+      process.kill(pid, sig);
     } catch {
       /* gone meanwhile */
     }
   }
-  const gone = () => targets.every((p) => !alive(p)) && !lockHeld(workspace, job);
-  let how = `SIGTERM to pid ${targets.join(", ")}`;
+}
+
+async function killProcess(workspace: string, job: JobRow, graceMs: number): Promise<KillResult> {
+  const abs = join(workspace, job.dir);
+  const scripts = scriptProcesses(abs, job.name);
+  const recorded = recordedProcess(abs, job.name, scripts);
+  const leaders = scripts.length ? scripts : recorded !== undefined ? [recorded] : [];
+  if (!leaders.length) {
+    const why = lockHeld(workspace, job) ? "its lock is held but no process of this machine runs it (another host?)" : "it is no longer running";
+    return { job, ok: false, message: `no process found: ${why}` };
+  }
+  // Everything below the script, found now: once the script is gone, orphans are no longer its children.
+  const tree = [...new Set([...leaders, ...(recorded !== undefined ? [recorded] : []), ...descendants(leaders)])];
+  // The script first: its trap stops the command and writes the marker; then the rest of its tree.
+  send(leaders, "SIGTERM");
+  send(tree.filter((p) => !leaders.includes(p)), "SIGTERM");
+  if (recorded !== undefined) signal(recorded, "SIGTERM");
+  const gone = () => tree.every((p) => !alive(p)) && !lockHeld(workspace, job);
+  let how = `SIGTERM to pid ${leaders.join(", ")}`;
   if (!(await waitFor(gone, graceMs))) {
-    for (const pid of [...targets, ...(recorded !== undefined ? [recorded] : [])]) signal(pid, "SIGKILL");
+    send(tree, "SIGKILL");
+    if (recorded !== undefined) signal(recorded, "SIGKILL");
     how += `, SIGKILL after ${Math.round(graceMs / 1000)} s`;
     if (!(await waitFor(gone, 5_000))) return { job, ok: false, message: `${how}: still running` };
   }

@@ -26,15 +26,44 @@ function cwdOf(pid: number): string | undefined {
   }
 }
 
-/** The process group of a pid (field 5 of /proc/<pid>/stat), if it can be read. */
-export function groupOf(pid: number): number | undefined {
+/** Fields after the command name in /proc/<pid>/stat (state, ppid, pgrp, ...), if it can be read. */
+function statOf(pid: number | string): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(fields[2]);
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch {
     return undefined;
   }
+}
+
+/** The process group of a pid, if it can be read. */
+export function groupOf(pid: number): number | undefined {
+  const f = statOf(pid);
+  return f ? Number(f[2]) : undefined;
+}
+
+/** Every process below these pids (children, their children, ...), from the process table. */
+export function descendants(pids: readonly number[]): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync("/proc").filter((e) => /^\d+$/.test(e));
+  } catch {
+    /* no /proc */
+  }
+  for (const e of entries) {
+    const ppid = Number(statOf(e)?.[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(e)]);
+  }
+  const out: number[] = [];
+  const queue = [...pids];
+  while (queue.length) {
+    for (const c of children.get(queue.shift()!) ?? []) {
+      out.push(c);
+      queue.push(c);
+    }
+  }
+  return out;
 }
 
 function realDir(dir: string): string {
