@@ -37,7 +37,7 @@ export function selectJobs(view: WorkspaceView, opts: { experiment?: string | un
 export function findJob(view: WorkspaceView, id: string, cwd = process.cwd()): JobRow {
   const text = id.trim();
   let candidates: JobRow[];
-  const asPath = isAbsolute(text) || text.startsWith(".") ? relative(view.workspace, resolve(cwd, text)).replace(/\/+$/, "") : undefined;
+  const asPath = isAbsolute(text) || text.startsWith(".") ? relative(view.workspace, resolve(cwd, text)) : text.startsWith("jobs/") ? text.replace(/\/+$/, "") : undefined;
   if (asPath !== undefined) candidates = view.jobs.filter((j) => j.dir === asPath);
   else if (text.includes("/")) {
     const cut = text.lastIndexOf("/");
