@@ -98,7 +98,7 @@ xpm_require_done ../../grid.evaluate/2c181da9953ae45e9afd275ab8a6f7fd00b28cabc93
 # The command. Values are single-quoted: $, backticks and quotes in them stay literal.
 # shellcheck disable=SC2016
 xpm_run() {
-  xpm_step node ../../../assets/c07895f75a5bc099/scripts/report.mjs --title 'Learning-rate sweep on a noisy line' --out results.md ../../grid.evaluate/2c181da9953ae45e9afd275ab8a6f7fd00b28cabc93913dbb606ed3f14903506/metrics.json ../../grid.evaluate/eb845b108d23ae0ae318502869fea57df3ee235be532d631424a8cb79164f63a/metrics.json ../../grid.evaluate/d1ef81bf5642e5ca0f96d2a5b4e36e6ce8529dd038cd04b4c2f0dbdbf5393fa0/metrics.json ../../grid.evaluate/341a9c12dc8c7f62ca82938cc31b1dcb88c9b686c997ea3b0fbbd71238a8252d/metrics.json ../../grid.evaluate/302e38bbd29c396bd8205e2339942f20ff3fb39fa773765111c85ffddff8b821/metrics.json ../../grid.evaluate/d33e326c020b9c63982ddb46fb572111467a06f7fcde213dc08da6b199f79fbd/metrics.json
+  xpm_step node ../../../assets/a86bb0859bc0fdea/scripts/report.mjs --title 'Learning-rate sweep on a noisy line' --out results.md ../../grid.evaluate/2c181da9953ae45e9afd275ab8a6f7fd00b28cabc93913dbb606ed3f14903506/metrics.json ../../grid.evaluate/eb845b108d23ae0ae318502869fea57df3ee235be532d631424a8cb79164f63a/metrics.json ../../grid.evaluate/d1ef81bf5642e5ca0f96d2a5b4e36e6ce8529dd038cd04b4c2f0dbdbf5393fa0/metrics.json ../../grid.evaluate/341a9c12dc8c7f62ca82938cc31b1dcb88c9b686c997ea3b0fbbd71238a8252d/metrics.json ../../grid.evaluate/302e38bbd29c396bd8205e2339942f20ff3fb39fa773765111c85ffddff8b821/metrics.json ../../grid.evaluate/d33e326c020b9c63982ddb46fb572111467a06f7fcde213dc08da6b199f79fbd/metrics.json
 }
 xpm_run
 xpm_code=$?
