@@ -2,14 +2,13 @@
 import { existsSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import { experimentRows, type ExperimentRow } from "../inspect/experiments.ts";
-import { readWorkspace } from "../inspect/jobs.ts";
 import { FORMATS, renderResults, resultsTable, type Format } from "../inspect/results.ts";
 import { xpInfo } from "../inspect/xpinfo.ts";
 import { Codes, fail } from "../model/diagnostics.ts";
 import { parseFilter } from "../util/filter.ts";
 import { displayPath } from "../util/text.ts";
 import { last, type Parsed } from "./args.ts";
-import { chosenWorkspace, onlyOptions, statesOf } from "./jobs.ts";
+import { chosenWorkspace, onlyOptions, readView, statesOf } from "./jobs.ts";
 import type { Out } from "./shared.ts";
 
 function when(t: number | undefined): string {
@@ -45,7 +44,7 @@ export function experimentsCommand(p: Parsed, out: Out, err: Out): number {
   onlyOptions(p, "experiments list", ["--workdir", "--workspace", "--xpm-config-dir", "--json", "--help"]);
   if (rest.length) fail(Codes.USAGE, `experiments list takes no argument ('${rest[0]}')`, { hint: "experimaestro experiments list --workdir DIR" });
   const ws = chosenWorkspace(p, err);
-  const rows = experimentRows(readWorkspace(ws, statesOf(ws)));
+  const rows = experimentRows(readView(ws, err));
   const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
   if (p.flags.has("--json")) out(JSON.stringify(rows.map((r) => ({ ...r, hostname: r.hostname ?? null, lastPrepare: iso(r.lastPrepare), lastRun: iso(r.lastRun) })), null, 2));
   else if (!rows.length) out(`no experiments in ${displayPath(ws)}`);

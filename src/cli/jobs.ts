@@ -52,6 +52,13 @@ export function chosenWorkspace(p: Parsed, err: Out): string {
   return chosen.path;
 }
 
+/** The workspace read back, its warnings (experiments left out) printed on stderr. */
+export function readView(ws: string, err: Out): WorkspaceView {
+  const view = readWorkspace(ws, statesOf(ws));
+  if (view.warnings.length) err(formatDiagnostics(view.warnings));
+  return view;
+}
+
 /** Job states as `status` computes them: markers, the scheduler, the job lock. */
 export const statesOf =
   (workspace: string): StatesOf =>
@@ -178,7 +185,7 @@ export async function jobsCommand(p: Parsed, out: Out, err: Out): Promise<number
     if (rest.length) fail(Codes.USAGE, `jobs ${sub} takes no argument ('${rest[0]}')`, { hint: `select jobs with --filter EXPR and --experiment ID, e.g. experimaestro jobs ${sub} --filter '@state = "DONE"'` });
   }
   const ws = chosenWorkspace(q, err);
-  const view = readWorkspace(ws, statesOf(ws));
+  const view = readView(ws, err);
   switch (sub) {
     case "list":
       return listJobs(q, view, out);

@@ -7,6 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { XpmError, type Diagnostic } from "../model/diagnostics.ts";
 import type { Manifest } from "../model/manifest.ts";
 import { manifestPath, readManifest } from "../model/manifest.ts";
 import { markerState, type JobStateName } from "../model/state.ts";
@@ -64,6 +65,8 @@ export interface ExperimentEntry {
 export interface WorkspaceView {
   workspace: string;
   experiments: ExperimentEntry[];
+  /** Experiments left out, as warnings (a manifest this version cannot read). */
+  warnings: Diagnostic[];
   /** Every job, most recent first (ties by key). */
   jobs: JobRow[];
 }
@@ -71,12 +74,18 @@ export interface WorkspaceView {
 /** How states rank when two experiments disagree about one job (the one that knows more wins). */
 const RANK: JobStateName[] = ["done", "failed", "running", "queued", "submitted", "blocked", "not submitted", "elsewhere", "todo"];
 
-/** The experiments of a workspace, by id. A manifest that cannot be read is an error (it says why). */
-export function readExperiments(workspace: string): ExperimentEntry[] {
+/** The experiments of a workspace, by id; a manifest that cannot be read is left out with a warning saying why. */
+export function readExperiments(workspace: string, warnings: Diagnostic[] = []): ExperimentEntry[] {
   const ids = safeList(join(workspace, experimentDir(""))).sort();
   const out: ExperimentEntry[] = [];
   for (const id of ids) {
-    const manifest = existsSync(join(workspace, manifestPath(id))) ? readManifest(workspace, id) : undefined;
+    let manifest: Manifest | undefined;
+    try {
+      manifest = existsSync(join(workspace, manifestPath(id))) ? readManifest(workspace, id) : undefined;
+    } catch (e) {
+      if (!(e instanceof XpmError)) throw e;
+      warnings.push(...e.diagnostics.map((d) => ({ ...d, severity: "warning" as const, message: `experiment '${id}' left out: ${d.message}` })));
+    }
     const run = readXpmRun(workspace, id);
     if (manifest || run) out.push({ id, manifest, run });
   }
@@ -164,7 +173,8 @@ function folderRow(workspace: string, taskDir: string, hash: string, runs: XpmRu
 
 /** Reads every experiment and job folder of a workspace. */
 export function readWorkspace(workspace: string, statesOf: StatesOf): WorkspaceView {
-  const experiments = readExperiments(workspace);
+  const warnings: Diagnostic[] = [];
+  const experiments = readExperiments(workspace, warnings);
   const rows = new Map<string, JobRow>();
   for (const { manifest } of experiments) {
     if (!manifest) continue;
@@ -188,5 +198,5 @@ export function readWorkspace(workspace: string, statesOf: StatesOf): WorkspaceV
   }
   for (const r of rows.values()) r.experiments.sort();
   const jobs = [...rows.values()].sort((a, b) => (b.time ?? 0) - (a.time ?? 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { workspace, experiments, jobs };
+  return { workspace, experiments, jobs, warnings };
 }

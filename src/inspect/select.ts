@@ -4,7 +4,7 @@
  * job folder's path).
  */
 import { isAbsolute, relative, resolve } from "node:path";
-import { Codes, fail } from "../model/diagnostics.ts";
+import { Codes, XpmError, fail } from "../model/diagnostics.ts";
 import { jobLabel } from "../model/workspace.ts";
 import { matches, type Filter } from "../util/filter.ts";
 import { didYouMean } from "../util/text.ts";
@@ -15,6 +15,8 @@ import { readParams } from "./params.ts";
 export function checkExperiment(view: WorkspaceView, id: string): void {
   const ids = view.experiments.map((e) => e.id);
   if (ids.includes(id)) return;
+  const unreadable = view.warnings.find((w) => w.message.startsWith(`experiment '${id}' left out: `));
+  if (unreadable) throw new XpmError({ ...unreadable, severity: "error", message: unreadable.message.slice(unreadable.message.indexOf(": ") + 2) });
   const near = didYouMean(id, ids);
   fail(Codes.EXPERIMENT_UNKNOWN, `no experiment '${id}' in ${view.workspace}`, {
     hint: near ? `did you mean '${near}'?` : ids.length ? `experiments: ${ids.join(", ")}` : "this workspace has no experiment yet: prepare or run one first",

@@ -175,6 +175,19 @@ describe("jobs list over the example with a failing job and experimaestro's own 
     expect(real.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("an experiment whose manifest this version cannot read is left out with a warning, and named when asked for", async () => {
+    const other = scratch();
+    mkdirSync(join(other, "experiments/old"), { recursive: true });
+    writeFileSync(join(other, "experiments/old/manifest.json"), '{"schema": "experimaestro-ts/manifest@0", "jobs": []}\n');
+    const r = await inProcess(["jobs", "list", "--workdir", other]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe("no jobs found\n");
+    expect(r.stderr).toMatch(/^warning XPM601: experiment 'old' left out: .*manifest\.json has schema 'experimaestro-ts\/manifest@0'/);
+    const asked = await inProcess(["results", other, "old"]);
+    expect(asked.status).toBe(2);
+    expect(asked.stderr).toMatch(/error XPM601: .*has schema/);
+  });
+
   it("jobs kill without --perform only says what it would do; a job whose process is not here is not killed (exit 1)", async () => {
     const before = treeDigest(ws);
     const dry = await inProcess(["jobs", "kill", "--workdir", ws, "--filter", '@state = "RUNNING"']);

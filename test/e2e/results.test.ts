@@ -88,6 +88,14 @@ describe("results of the example", () => {
     expect(r.stdout).toBe(table.slice(table.indexOf("| lr")));
   });
 
+  it("the README shows analyze.ts as it is", () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const block = /rebuilds its Report table in ten lines:\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    const script = readFileSync(join(ROOT, "examples/grid/analyze.ts"), "utf8");
+    expect(block).toBe(script.slice(script.indexOf("import ")));
+    expect(block!.trim().split("\n").filter((l) => l.trim()).length).toBeLessThanOrEqual(10);
+  });
+
   it("a job that failed has no results: left out of the table, and said on stderr", async () => {
     expect(cli(["run-experiment", "examples/grid/normal", "--workdir", ws, "-c", "id=diverge", "-c", "lrs=[0.1, 5]", "-c", "seeds=[1]"]).status).toBe(1);
     const r = await inProcess(["results", ws, "diverge", "--format", "csv"]);

@@ -66,7 +66,7 @@ describe("job ids", () => {
   const a = "0a1b2c3d".padEnd(64, "1");
   const b = "0a1b2c3e".padEnd(64, "2");
   const c = "ffee0000".padEnd(64, "3");
-  const view: WorkspaceView = { workspace: "/ws", experiments: [], jobs: [row("m.Train", a), row("m.Train", b), row("m.Eval", c)] };
+  const view: WorkspaceView = { workspace: "/ws", experiments: [], warnings: [], jobs: [row("m.Train", a), row("m.Train", b), row("m.Eval", c)] };
   const code = (id: string) => {
     try {
       findJob(view, id, "/ws");
