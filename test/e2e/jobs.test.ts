@@ -20,7 +20,8 @@ const names = (jobs: ListedJob[]) => summary(jobs).map((l) => l.split(" {")[0]);
 /** A job experimaestro is running: its folder, no end marker, and its lock held by another process. */
 const RUNNING = "a".repeat(64);
 let lockHolder: ChildProcess | undefined;
-afterAll(() => void lockHolder?.kill());
+// flock and its sleep in a group of their own, killed together.
+afterAll(() => void (lockHolder?.pid && process.kill(-lockHolder.pid, "SIGKILL")));
 
 async function addRunningExperimaestroJob(ws: string): Promise<void> {
   const learn = join(ws, "jobs/compat.tasks.learn/18b11de1a0ef500bb32b87e97aba0c93324bb771a19ab8714693865ede40eeba");
@@ -29,7 +30,7 @@ async function addRunningExperimaestroJob(ws: string): Promise<void> {
   for (const f of ["learn.py", "params.json"]) cpSync(join(learn, f), join(dir, f));
   writeFileSync(join(dir, "learn.err"), "INFO: learning\n");
   const lock = join(dir, "learn.lock");
-  lockHolder = spawn("flock", [lock, "sleep", "600"], { stdio: "ignore" });
+  lockHolder = spawn("flock", [lock, "sleep", "600"], { stdio: "ignore", detached: true });
   await until(() => existsSync(lock) && spawnSync("flock", ["-n", lock, "true"]).status !== 0, 10_000, "the lock holder");
 }
 

@@ -150,15 +150,16 @@ describe("the results table", () => {
 
 describe("the processes of a job", () => {
   const children: ReturnType<typeof spawn>[] = [];
-  afterAll(() => children.forEach((c) => c.kill("SIGKILL")));
+  afterAll(() => children.forEach((c) => c.exitCode === null && c.kill("SIGKILL")));
 
   it("finds the job script by its folder and name, and trusts a recorded pid only when it runs there", async () => {
     const dir = scratch();
     const job = join(dir, "job");
     mkdirSync(job);
-    writeFileSync(join(job, "Step.sh"), "sleep 30\n");
-    const script = spawn("bash", ["Step.sh"], { cwd: job, stdio: "ignore" });
-    const elsewhere = spawn("sleep", ["30"], { cwd: dir, stdio: "ignore" });
+    // Not `sleep 30`: the runner tests look for stray ones of theirs by that command line.
+    writeFileSync(join(job, "Step.sh"), "sleep 41\n");
+    const script = spawn("bash", ["Step.sh"], { cwd: job, stdio: "ignore", detached: true });
+    const elsewhere = spawn("sleep", ["41"], { cwd: dir, stdio: "ignore" });
     children.push(script, elsewhere);
     await new Promise((r) => setTimeout(r, 300));
     expect(scriptProcesses(job, "Step")).toEqual([script.pid]);
@@ -169,5 +170,7 @@ describe("the processes of a job", () => {
     expect(recordedProcess(job, "Step", [])).toBeUndefined();
     writeFileSync(join(job, "Step.pid"), JSON.stringify({ type: "slurm", pid: "12" }));
     expect(recordedProcess(job, "Step", [])).toBeUndefined();
+    process.kill(-script.pid!, "SIGKILL");
+    elsewhere.kill("SIGKILL");
   });
 });
