@@ -84,6 +84,13 @@ const tagText = (j: JobRow) =>
     .map(([k, v]) => `${k}=${v}`)
     .join(" ");
 
+/** Rows of cells as aligned lines (two spaces between columns, the last one unpadded). */
+function aligned(rows: readonly string[][]): string[] {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  return rows.map((r) => r.map((x, i) => (i === r.length - 1 ? x : x.padEnd(widths[i]!))).join("  ").trimEnd());
+}
+
 /** One aligned line per job: state, job, experiments, launcher, scheduler id, age (and tags). */
 export function jobLines(view: WorkspaceView, jobs: readonly JobRow[], opts: { tags: boolean; fullpath: boolean }, now = Date.now()): string[] {
   const cells = jobs.map((j) => [
@@ -96,8 +103,7 @@ export function jobLines(view: WorkspaceView, jobs: readonly JobRow[], opts: { t
     ...(opts.tags ? [tagText(j)] : []),
   ]);
   const header = ["state", "job", "experiments", "launcher", "scheduler id", "age", ...(opts.tags ? ["tags"] : [])];
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  return [header, ...cells].map((c) => c.map((x, i) => (i === c.length - 1 ? x : x.padEnd(widths[i]!))).join("  ").trimEnd());
+  return aligned([header, ...cells]);
 }
 
 function jobJson(view: WorkspaceView, j: JobRow, now: number) {
@@ -152,12 +158,12 @@ async function killJobs(p: Parsed, view: WorkspaceView, out: Out): Promise<numbe
     return 0;
   }
   if (!p.flags.has("--perform")) {
-    for (const t of targets) out(`would kill  ${stateLabel(t.job).padEnd(9)}  ${label(t.job)}  (${t.method.kind === "scheduler" ? `${t.method.backend} job ${t.method.id}` : "its process"})`);
+    for (const l of aligned(targets.map((t) => ["would kill", stateLabel(t.job), label(t.job), `(${t.method.kind === "scheduler" ? `${t.method.backend} job ${t.method.id}` : "its process"})`]))) out(l);
     out(`dry run: nothing was killed; add --perform to kill ${targets.length === 1 ? "this job" : `these ${targets.length} jobs`}`);
     return 0;
   }
   const results = await performKill(view.workspace, targets, backends);
-  for (const r of results) out(`${r.ok ? "killed" : "NOT killed"}  ${label(r.job)}  ${r.message}`);
+  for (const l of aligned(results.map((r) => [r.ok ? "killed" : "NOT killed", label(r.job), r.message]))) out(l);
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
@@ -167,8 +173,8 @@ function cleanJobs(p: Parsed, view: WorkspaceView, out: Out): number {
   const perform = p.flags.has("--perform");
   const refused = [...plan.refused, ...(perform ? performClean(view.workspace, plan) : [])];
   const removed = plan.remove.filter((j) => !refused.some((r) => r.job === j));
-  for (const j of removed) out(`${perform ? "deleted" : "would delete"}  ${stateLabel(j).padEnd(9)}  ${label(j)}`);
-  for (const r of refused) out(`kept  ${stateLabel(r.job).padEnd(9)}  ${label(r.job)}: ${r.why}`);
+  const rows = [...removed.map((j) => [perform ? "deleted" : "would delete", stateLabel(j), label(j)]), ...refused.map((r) => ["kept", stateLabel(r.job), `${label(r.job)}: ${r.why}`])];
+  for (const l of aligned(rows)) out(l);
   if (!plan.remove.length && !refused.length) out("no job matches");
   if (!perform && plan.remove.length) out(`dry run: nothing was deleted; add --perform to delete ${plan.remove.length === 1 ? "this job folder" : `these ${plan.remove.length} job folders`}`);
   if (removed.length && plan.experiments.length) out(`${perform ? "prepare" : "after that, prepare"} ${plan.experiments.join(", ")} again to run ${plan.experiments.length === 1 ? "it" : "them"} (their deleted jobs would run again)`);

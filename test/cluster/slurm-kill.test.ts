@@ -32,7 +32,7 @@ describe.skipIf(reason !== undefined)("jobs kill on SLURM", () => {
     expect(sleep.schedulerId).toMatch(/^\d+$/);
 
     const dry = cli(["jobs", "kill", "--workdir", ws, "--filter", '@state = "RUNNING"']);
-    expect(dry.stdout).toContain(`would kill  running    ${sleep.job}  (slurm job ${sleep.schedulerId})`);
+    expect(dry.stdout).toContain(`would kill  running  ${sleep.job}  (slurm job ${sleep.schedulerId})`);
     const r = cli(["jobs", "kill", "--workdir", ws, "--filter", '@name = "inspect.Sleep"', "--perform"]);
     expect(r.stdout).toContain(`killed  ${sleep.job}  scancel ${sleep.schedulerId}`);
     expect(r.status).toBe(0);
