@@ -21,6 +21,7 @@ Usage:
   experimaestro status <workspace> <experiment-id> [--json]
                                                   each job's state: markers, scheduler ids and states
   experimaestro find-launcher "<requirements>"    which launcher a requirement string gets, and why
+                                                  (experimaestro's find-launchers works too)
   experimaestro schema <yaml-or-module> [-o FILE] JSON Schema of the experiment YAML, for editors
   experimaestro jobs list|log|path|kill|clean ...  the jobs of a workspace (below)
   experimaestro experiments list [--json]         each experiment: jobs by state, last prepare, last run
@@ -95,6 +96,7 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
       case "status":
         return statusCommand(sub, out);
       case "find-launcher":
+      case "find-launchers": // experimaestro's spelling
         return findLauncherCommand(sub, out);
       case "schema":
         return await schemaCommand(sub, out);

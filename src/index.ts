@@ -7,7 +7,7 @@ export { defineEnum, pathType } from "./model/types.ts";
 export { ExperimentConfig } from "./model/experiment.ts";
 export type { ExperimentKeys } from "./model/experiment.ts";
 export { gridOf, expandRange, expandRangeMult } from "./model/grid.ts";
-export { ConfigInstance, PathRef } from "./model/values.ts";
+export { ConfigInstance, PathRef, Float, float } from "./model/values.ts";
 export type { Tags } from "./model/values.ts";
 export { Helper } from "./evaluate/helper.ts";
 export type { SubmitOptions } from "./evaluate/helper.ts";

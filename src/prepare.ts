@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { backends } from "./backends/index.ts";
 import { compileLoaded, type Compiled, type Loaded } from "./compile.ts";
 import { compareGolden, updateGolden } from "./emit/golden.ts";
-import { materialize } from "./emit/index.ts";
+import { materialize, type EmittedFiles } from "./emit/index.ts";
 import { WorkspaceWriter, type WriteReport } from "./emit/write.ts";
 import { gitState, type GitState } from "./load/git.ts";
 import { configDir, loadLaunchers } from "./load/launchers.ts";
@@ -18,7 +18,8 @@ import { chooseWorkspace, type ChosenWorkspace } from "./load/settings.ts";
 import { Codes, fail, type Diagnostic } from "./model/diagnostics.ts";
 import { readManifest } from "./model/manifest.ts";
 import type { ResolvedPlan } from "./model/plan.ts";
-import { EXPERIMENT_FILES, experimentDir, experimentFile } from "./model/workspace.ts";
+import { diskStates } from "./model/state.ts";
+import { EXPERIMENT_FILES, experimentDir, experimentFile, isForeign } from "./model/workspace.ts";
 import type { Capacity } from "./run/capacity.ts";
 import { detectedCapacity, runExperiment, type RunEvent, type RunSummary } from "./run/index.ts";
 import { lockExperiment } from "./run/lock.ts";
@@ -30,6 +31,8 @@ export type Mode = "dry-run" | "prepare" | "normal";
 export interface Host {
   info(line: string): void;
   warn(diagnostics: readonly Diagnostic[]): void;
+  /** The files are written (before anything runs, in normal mode). */
+  written(workspace: string, plan: ResolvedPlan, report: WriteReport): void;
   /** Shows the local runner's progress over `total` jobs; `close` gets its summary. */
   progress(total: number): { onEvent(e: RunEvent): void; close(summary: RunSummary): void };
 }
@@ -91,6 +94,31 @@ function golden(compiled: Compiled, request: { dir: string; update: boolean }): 
   return { kind: "golden", dir: request.dir, files: files.size, diffs: compareGolden(request.dir, files), updated: false };
 }
 
+/**
+ * Job folders that prepare must leave alone: done (by us or by experimaestro: the record of what
+ * ran stays as it ran) or holding experimaestro's own files. Only existing folders are looked at,
+ * each task's folder listed once.
+ */
+function untouchable(workspace: string, plan: ResolvedPlan): Set<string> {
+  const states = diskStates(workspace);
+  const out = new Set<string>();
+  for (const j of plan.jobs) {
+    const s = states(j);
+    // diskStates says todo for a folder that does not exist: nothing there to protect.
+    if (s.state === "done" || (s.state !== "todo" && isForeign(workspace, { dir: j.jobPath, name: j.name }))) out.add(j.jobPath);
+  }
+  return out;
+}
+
+/** The emitted files less those inside the folders prepare must leave alone. */
+function* sparing(files: EmittedFiles, spared: ReadonlySet<string>): EmittedFiles {
+  for (const entry of files) {
+    const path = entry[0];
+    if (spared.size && path.startsWith("jobs/") && spared.has(path.slice(0, path.lastIndexOf("/")))) continue;
+    yield entry;
+  }
+}
+
 /** The workspace chosen for this experiment (flags, triggers, first of settings.yaml, ./workspace). */
 export function workspaceFor(loaded: Loaded, request: ExperimentRequest, host: Host): ChosenWorkspace {
   const chosen = chooseWorkspace(loaded.settings, loaded.experiment.id, {
@@ -121,10 +149,11 @@ export async function prepareExperiment(loaded: Loaded, chosen: ChosenWorkspace,
   if (request.golden) return golden(compiled, request.golden);
   if (!writer) return { kind: "dry-run", workspace, plan: compiled.plan };
   const plan = compiled.plan;
-  const release = request.mode === "normal" ? lockExperiment(join(workspace, experimentDir(xp.id))) : () => {};
+  const release = request.mode === "normal" ? await lockExperiment(join(workspace, experimentDir(xp.id))) : () => {};
   try {
-    const report = await writer.write(compiled.files!, plan.jobs.length);
+    const report = await writer.write(sparing(compiled.files!, untouchable(workspace, plan)), plan.jobs.length);
     if (report.warning) host.warn([report.warning]);
+    host.written(workspace, plan, report);
     if (request.mode === "prepare") {
       const used = [...new Set(plan.jobs.map((j) => j.resources.backend))].sort();
       const drivers = used.flatMap((b) => backends.of(b).scheduler?.driver ?? []);

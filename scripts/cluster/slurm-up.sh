@@ -1,36 +1,73 @@
 #!/usr/bin/env bash
-# Installs (from Debian packages) and starts a single-node SLURM on localhost for the tests.
-# Idempotent: does nothing when a cluster started by this script still answers.
-# Records the pids it starts in $XPM_CLUSTER_STATE (default /run/xpm-cluster) for slurm-down.sh.
+# Installs (from Debian packages) and starts a single-node SLURM on localhost for the tests:
+# munged (unless one already runs), slurmctld and slurmd. Idempotent: does nothing when a
+# cluster started by this script still answers. Ready means `scontrol ping` answers and the
+# node is idle, within $XPM_CLUSTER_TIMEOUT seconds (default 120); otherwise it says why, stops
+# what it started and exits 1. Records the daemons' real pids in $XPM_CLUSTER_STATE (default
+# /run/xpm-cluster) for slurm-down.sh.
 set -euo pipefail
-state=${XPM_CLUSTER_STATE:-/run/xpm-cluster}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+prefix=slurm
+# shellcheck source=scripts/cluster/lib.sh
+. "$here/lib.sh"
 mkdir -p "$state"
 
-if command -v scontrol >/dev/null 2>&1 && scontrol ping 2>/dev/null | grep -q UP && [ -f "$state/slurmctld.pid" ]; then
-  echo "slurm: already running"
-  exit 0
-fi
+ping_up() { scontrol ping 2>/dev/null | grep -q 'is UP'; }
+node_state() { sinfo -h -N -n localhost -o %T 2>/dev/null; }
 
-if ! command -v slurmctld >/dev/null 2>&1 || ! command -v munged >/dev/null 2>&1; then
+if command -v scontrol >/dev/null 2>&1 && alive slurmctld && alive slurmd \
+  && { [ -z "$(recorded munged)" ] || alive munged; } && ping_up; then
+  case $(node_state) in
+    idle | mixed | allocated | completing)
+      echo "slurm: already running"
+      exit 0
+      ;;
+  esac
+fi
+# Whatever an earlier run left half-started is stopped first.
+if [ -n "$(recorded slurmctld)$(recorded slurmd)$(recorded munged)" ]; then
+  bash "$here/slurm-down.sh" >&2 || die "could not stop what an earlier slurm-up.sh started"
+fi
+for daemon in slurmctld slurmd; do
+  if others=$(pgrep -x "$daemon"); then
+    die "a $daemon not started by this script is running (pid $(echo "$others" | tr '\n' ' ')); stop it first"
+  fi
+done
+
+if ! command -v slurmctld >/dev/null 2>&1 || ! command -v slurmd >/dev/null 2>&1 \
+  || ! command -v munged >/dev/null 2>&1 || ! command -v sinfo >/dev/null 2>&1; then
   echo "slurm: installing packages"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends slurm-wlm slurmctld slurmd slurm-client munge >/dev/null
 fi
+deadline=$((SECONDS + timeout))
 
-# munge: key and runtime folder owned by munge.
+# From here on, a failure stops what this run started.
+ready=
+cleanup() {
+  [ -z "$ready" ] || return 0
+  if [ "${#started[@]}" -gt 0 ]; then
+    echo "slurm: start failed; stopping what was started" >&2
+    bash "$here/slurm-down.sh" >&2 || true
+  fi
+  echo "slurm: NOT STARTED: ${failure:-a command failed (see above)}" >&2
+}
+trap cleanup EXIT
+
+# munge: key and runtime folder owned by munge. A munged that already runs is used, not recorded
+# (slurm-down.sh stops nothing this script did not start).
 mkdir -p /run/munge /var/log/munge /var/lib/munge /etc/munge
 chown munge:munge /run/munge /var/log/munge /var/lib/munge
 [ -f /etc/munge/munge.key ] || mungekey --create >/dev/null 2>&1 || dd if=/dev/urandom of=/etc/munge/munge.key bs=1024 count=1 2>/dev/null
 chown munge:munge /etc/munge/munge.key
 chmod 400 /etc/munge/munge.key
 if ! pgrep -x munged >/dev/null; then
-  # Close fd 9: daemons keep inherited descriptors (and locks) forever.
-  setpriv --reuid=munge --regid=munge --init-groups /usr/sbin/munged 9>&-
-  # Recorded only when started here: slurm-down.sh stops nothing it did not start.
-  sleep 0.5
-  pgrep -x munged | head -n 1 > "$state/munged.pid"
+  start munged munged setpriv --reuid=munge --regid=munge --init-groups /usr/sbin/munged --foreground
 fi
+logs=(/var/log/munge/munged.log)
+munge_works() { munge -n | unmunge; }
+wait_for "munged to answer (munge -n | unmunge)" munge_works
 
 # slurm.conf from this machine's figures (slurmd -C), with a fast scheduler.
 mkdir -p /var/lib/slurm/slurmctld /var/lib/slurm/slurmd /var/log/slurm /etc/slurm
@@ -66,21 +103,23 @@ NodeName=localhost CPUs=$((cpus * 4)) RealMemory=${mem:-4000} State=UNKNOWN
 PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 CONF
 
-# A fresh cluster: saved state from another configuration is refused by slurmctld.
-rm -rf /var/lib/slurm/slurmctld/*
-slurmctld 9>&-
-sleep 1
-slurmd -N localhost 9>&-
-cp /run/slurmctld.pid "$state/slurmctld.pid"
-cp /run/slurmd.pid "$state/slurmd.pid"
-
-for _ in $(seq 1 60); do
-  if scontrol ping 2>/dev/null | grep -q UP && [ "$(sinfo -h -N -n localhost -o %T 2>/dev/null)" = "idle" ]; then
-    echo "slurm: ready"
-    exit 0
-  fi
-  scontrol update nodename=localhost state=resume >/dev/null 2>&1 || true
-  sleep 1
-done
-echo "slurm: did not become ready; see /var/log/slurm/slurmctld.log and slurmd.log" >&2
-exit 1
+# A fresh cluster: saved state from another configuration is refused by slurmctld. The pid
+# files of earlier daemons are stale (none runs, checked above) and are not what is recorded:
+# the daemons run in the foreground (-D) of their own session, so their pids are known at once.
+rm -rf /var/lib/slurm/slurmctld/* /run/slurmctld.pid /run/slurmd.pid
+logs+=(/var/log/slurm/slurmctld.log /var/log/slurm/slurmd.log)
+start slurmctld slurmctld /usr/sbin/slurmctld -D
+wait_for "slurmctld to answer (scontrol ping)" ping_up
+start slurmd slurmd /usr/sbin/slurmd -D -N localhost
+node_idle() {
+  local s
+  s=$(node_state)
+  case $s in
+    idle) return 0 ;;
+    down* | drain* | fail*) scontrol update nodename=localhost state=resume >/dev/null 2>&1 || true ;;
+  esac
+  return 1
+}
+wait_for "the node to be idle (sinfo -h -N -n localhost -o %T)" node_idle
+ready=1
+echo "slurm: ready (pids: slurmctld $(recorded slurmctld), slurmd $(recorded slurmd), munged $(recorded munged | grep . || echo "not started here"))"

@@ -91,6 +91,10 @@ function tail(path: string, lines: number): string[] {
 
 /** The closing table, and for each failed job its stderr's last lines. */
 export function printSummary(s: RunSummary, out: Out): void {
+  if (s.foreign.length) {
+    out(`${s.foreign.length} job${s.foreign.length === 1 ? " is" : "s are"} in folders that Python experimaestro prepared and did not finish: run ${s.foreign.length === 1 ? "it" : "them"} with experimaestro, or delete ${s.foreign.length === 1 ? "its folder" : "their folders"} to run ${s.foreign.length === 1 ? "it" : "them"} here:`);
+    for (const key of s.foreign.slice(0, 10)) out(`  jobs/${key}`);
+  }
   if (s.waiting.length) out(`${s.waiting.length} local jobs wait for jobs of another launcher: run \`experimaestro run\` again once those are done`);
   if (s.total > 0 && s.skipped.length === s.total) {
     out(`nothing to run: all ${s.total} jobs are already done`);

@@ -1,13 +1,15 @@
 /**
  * The `helper` handed to the user's `run(helper, cfg)`: it records submissions. Submitting the
  * same identifier twice yields one job; a task's dependencies are the submitted tasks whose
- * outputs (or selves) appear in its params.
+ * outputs (or selves) appear in its params. Paths are not hashed, so two submissions that differ
+ * only by a path reach one job: that is an error (XPM306), never a silent merge.
  */
 import { Codes, XpmError, fail } from "../model/diagnostics.ts";
 import { collectOutputs, type CommandToken, Asset } from "../model/config.ts";
 import type { CommandWord, TaskInstance } from "../model/plan.ts";
 import { ConfigInstance, PathRef } from "../model/values.ts";
-import { identifierHex } from "../util/identifier.ts";
+import type { ValueType } from "../model/types.ts";
+import { identifierHex, jobPath } from "../util/identifier.ts";
 import { paramsJson } from "./params-json.ts";
 
 export interface SubmitOptions {
@@ -20,6 +22,8 @@ export interface SubmitOptions {
 }
 
 interface Submission {
+  /** 1 for the first call of submit(), and so on (to name submissions in errors). */
+  call: number;
   task: ConfigInstance;
   outputs: unknown;
   record: TaskInstance;
@@ -29,6 +33,7 @@ interface Submission {
 export class Helper {
   private readonly byKey = new Map<string, Submission>();
   private readonly byObject = new Map<ConfigInstance, Submission>();
+  private calls = 0;
 
   constructor(
     /** The experiment id (from the YAML). */
@@ -45,6 +50,7 @@ export class Helper {
         hint: "declare the type with defineTask(...) and create it with .create({...})",
       });
     }
+    const call = ++this.calls;
     const known = this.byObject.get(task);
     if (known) return known.outputs;
     if (opts.initTasks?.length) task.initTasks = [...opts.initTasks];
@@ -52,11 +58,13 @@ export class Helper {
     const key = `${task.type.hashId}/${hash}`;
     const same = this.byKey.get(key);
     if (same) {
+      const clash = firstPathDifference(same.task, task, "", new Set());
+      if (clash) this.collision(same, call, clash);
       this.byObject.set(task, same);
       return same.outputs;
     }
     const record = this.record(task, key, hash, opts);
-    const submission: Submission = { task, outputs: collectOutputs(task), record };
+    const submission: Submission = { call, task, outputs: collectOutputs(task), record };
     this.byKey.set(key, submission);
     this.byObject.set(task, submission);
     return submission.outputs;
@@ -87,13 +95,13 @@ export class Helper {
     return {
       key,
       taskId: task.type.id,
-      name: segments[segments.length - 1]!,
+      name: segments[segments.length - 1]!.toLowerCase(),
       hash,
       jobPath,
       deps: [...deps].sort(),
       command: this.commandOf(task, key, deps),
       initCommands: task.initTasks.map((t) => this.commandOf(t, key, deps)),
-      params: this.withParams ? paramsJson(task, (t) => this.keyOf(t), jobPath, tags) : undefined,
+      params: this.withParams ? paramsJson(task, (t) => this.keyOf(t), jobPath) : undefined,
       tags,
       requirements: opts.requirements ?? options.requirements,
       launcher: opts.launcher,
@@ -134,6 +142,21 @@ export class Helper {
     for (const v of items) this.collectDeps(v, self, deps, seen, owner);
   }
 
+  private collision(first: Submission, call: number, d: PathDifference): never {
+    const id = first.task.type.id;
+    return fail(
+      Codes.JOB_COLLISION,
+      `${id}: submissions #${first.call} and #${call} reach the same job (${first.record.jobPath}) but differ in '${d.at}': ` +
+        `${showPath(d.first)} then ${showPath(d.second)}; paths do not enter identifiers (as in experimaestro), so both would share one job folder`,
+      {
+        where: { path: `${id}.${d.at}` },
+        hint:
+          "have the producing task return a config that holds the path, e.g. `outputs: (self) => Checkpoint.create({ path: self.values.model, ... })` " +
+          "(with `path: meta(pathType())` in Checkpoint), and take `param(Checkpoint)` here: a config returned by `outputs` carries its producer in the identifier",
+      },
+    );
+  }
+
   private notSubmitted(self: ConfigInstance, producer: ConfigInstance): never {
     return fail(Codes.SUBMIT_NOT_TASK, `${self.type.id} uses an output of ${producer.type.id}, which was not submitted`, {
       hint: `call helper.submit() on the ${producer.type.id} task before using its outputs`,
@@ -153,7 +176,7 @@ export class Helper {
 
   private word(t: CommandToken, i: number, task: ConfigInstance, selfKey: string, deps: Set<string>): CommandWord {
     if (typeof t === "string") return t;
-    if (typeof t === "number" || typeof t === "boolean") return String(t);
+    if (typeof t === "number" || typeof t === "bigint" || typeof t === "boolean") return String(t);
     if (t instanceof Asset) return t.member === undefined ? { asset: t.source } : { asset: t.source, member: t.member };
     if (t instanceof PathRef) {
       if (t.task === task || t.task.type.kind !== "task") return { jobFile: { job: selfKey, rel: t.rel } };
@@ -172,4 +195,73 @@ function describe(v: unknown): string {
   if (v instanceof ConfigInstance) return `a ${v.type.id} config`;
   if (v instanceof PathRef) return `a path of ${v.task.type.id} that is not among the params`;
   return v === null ? "null" : typeof v;
+}
+
+/** Where two submissions of one job hold different unhashed paths. */
+interface PathDifference {
+  at: string;
+  first: unknown;
+  second: unknown;
+}
+
+/**
+ * The first path-typed param (in name order, through sub-configs, lists and dicts) where two
+ * configs with the same identifier differ. Meta params are knobs: the first submission's win.
+ */
+function firstPathDifference(a: ConfigInstance, b: ConfigInstance, at: string, seen: Set<ConfigInstance>): PathDifference | undefined {
+  if (a === b || seen.has(a)) return undefined;
+  seen.add(a);
+  for (const name of Object.keys(a.type.params).sort()) {
+    const kind = a.type.params[name]!.kind;
+    if (kind === "meta" || kind === "pathgen") continue;
+    const d = valueDifference(a.values[name], b.values[name], a.type.paramType(name), `${at}${name}`, seen);
+    if (d) return d;
+  }
+  for (let i = 0; i < a.initTasks.length && i < b.initTasks.length; i++) {
+    const d = firstPathDifference(a.initTasks[i]!, b.initTasks[i]!, `${at}(init task ${i}).`, seen);
+    if (d) return d;
+  }
+  return undefined;
+}
+
+function valueDifference(x: unknown, y: unknown, t: ValueType, at: string, seen: Set<ConfigInstance>): PathDifference | undefined {
+  switch (t.kind) {
+    case "optional":
+      return valueDifference(x, y, t.inner, at, seen);
+    case "path":
+      return samePath(x, y) ? undefined : { at, first: x, second: y };
+    case "config":
+    case "any":
+      return x instanceof ConfigInstance && y instanceof ConfigInstance ? firstPathDifference(x, y, `${at}.`, seen) : undefined;
+    case "list":
+      if (!Array.isArray(x) || !Array.isArray(y)) return undefined;
+      for (let i = 0; i < x.length && i < y.length; i++) {
+        const d = valueDifference(x[i], y[i], t.item, `${at}.${i}`, seen);
+        if (d) return d;
+      }
+      return undefined;
+    case "dict": {
+      if (x === null || y === null || typeof x !== "object" || typeof y !== "object") return undefined;
+      const ys = y instanceof Map ? y : new Map(Object.entries(y));
+      for (const [k, v] of x instanceof Map ? x.entries() : Object.entries(x)) {
+        const d = valueDifference(v, ys.get(k), t.value, `${at}.${String(k)}`, seen);
+        if (d) return d;
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function samePath(x: unknown, y: unknown): boolean {
+  if (x instanceof PathRef && y instanceof PathRef) {
+    return x.rel === y.rel && (x.task === y.task || (x.task.type.hashId === y.task.type.hashId && identifierHex(x.task) === identifierHex(y.task)));
+  }
+  return (x ?? null) === (y ?? null);
+}
+
+function showPath(v: unknown): string {
+  if (v instanceof PathRef) return v.task.type.kind === "task" ? `${jobPath(v.task)}/${v.rel}` : JSON.stringify(v.rel);
+  return v === null || v === undefined ? "no path" : JSON.stringify(String(v));
 }

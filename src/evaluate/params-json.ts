@@ -2,7 +2,7 @@
  * params.json: the resolved parameter values of a job, for humans and for the command itself.
  * Keys are sorted; paths are relative to the job directory; sub-configs carry their type and id.
  */
-import { ConfigInstance, PathRef, type ConfigInstance as CI, type Tags } from "../model/values.ts";
+import { ConfigInstance, Float, PathRef, type ConfigInstance as CI} from "../model/values.ts";
 import { identifierHex } from "../util/identifier.ts";
 import { jobToJob } from "../util/relpath.ts";
 
@@ -60,7 +60,8 @@ class Printer {
       case "boolean":
         return void out.push(v ? "true" : "false");
       case "bigint":
-        return this.value(Number(v), depth);
+        // Every digit: an int64 beyond 2^53 must reach the job exactly (JSON numbers have no size limit).
+        return void out.push(String(v));
       case "object":
         break;
       default:
@@ -72,6 +73,7 @@ class Printer {
       return void out.push(JSON.stringify(key ? jobToJob(this.jobPath, `jobs/${key}`, v.rel) : v.rel));
     }
     if (v instanceof ConfigInstance) return this.config(v, depth);
+    if (v instanceof Float) return this.value(v.value, depth);
     if (Array.isArray(v) || v instanceof Set) return this.array(v, depth);
     return this.plain(sortedObject(v), depth);
   }
@@ -117,11 +119,14 @@ class Printer {
   }
 }
 
-/** params.json text of a task (with its final newline). */
-export function paramsJson(task: CI, keyOf: KeyOf, jobPath: string, tags: Tags = task.allTags()): string {
+/**
+ * params.json text of a task (with its final newline): what the job is, never who asked for it.
+ * Tags are not in it: a job folder is shared by every experiment that submits the job, and each
+ * keeps its own tags in its manifest.
+ */
+export function paramsJson(task: CI, keyOf: KeyOf, jobPath: string): string {
   const p = new Printer(task, keyOf, jobPath);
-  const sortedTags = Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1)));
-  p.plain({ task: task.type.id, identifier: identifierHex(task), params: task, tags: sortedTags }, 0);
+  p.plain({ task: task.type.id, identifier: identifierHex(task), params: task }, 0);
   p.out.push("\n");
   return p.out.join("");
 }

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { Codes, XpmError, type Diagnostic } from "./diagnostics.ts";
 import type { ParamDecl } from "./params.ts";
-import { describeSchema, markSchema, type ValueType } from "./types.ts";
+import { checkValue, describeSchema, markSchema, numbersForBigints, worthChecking, type ValueType } from "./types.ts";
 import { ConfigInstance, PathRef } from "./values.ts";
 import { didYouMean } from "../util/text.ts";
 
@@ -13,7 +13,7 @@ export type ConfigKind = "config" | "task" | "instance" | "lightweight";
 export type Params = Record<string, ParamDecl>;
 
 /** What a command may contain: literals, paths (job-relative once emitted) and project files. */
-export type CommandToken = string | number | boolean | PathRef | Asset;
+export type CommandToken = string | number | bigint | boolean | PathRef | Asset;
 
 /**
  * A file or folder of the user's project, copied into the workspace (content-addressed) so that
@@ -88,6 +88,8 @@ export interface ConfigType<V extends Record<string, unknown> = Record<string, u
   /** The value type of each param, computed lazily (declarations may refer to each other). */
   paramType(name: string): ValueType;
   create(values: Record<string, unknown>, opts?: CreateOptions): ConfigInstance<V>;
+  /** Checks a value for a param as create() does; throws an XpmError listing the problems. */
+  checkParam(name: string, value: unknown): void;
   isSubtypeOf(other: ConfigType): boolean;
 }
 
@@ -136,6 +138,8 @@ class ConfigTypeImpl implements ConfigType {
   readonly params: Params;
   readonly schema: z.ZodType<ConfigInstance>;
   private readonly types = new Map<string, ValueType>();
+  /** Per param: whether its values need checkValue (they can hold ints, `any` or nested paths). */
+  private readonly checked = new Map<string, boolean>();
 
   constructor(
     readonly id: string,
@@ -175,6 +179,60 @@ class ConfigTypeImpl implements ConfigType {
       this.types.set(name, t);
     }
     return t;
+  }
+
+  checkParam(name: string, value: unknown): void {
+    const problems: Diagnostic[] = [];
+    if (!this.check(name, this.params[name]!, value, problems)) throw new XpmError(problems);
+  }
+
+  /**
+   * Checks a given value as experimaestro would refuse it (null in a required param, an int
+   * beyond int64, a path inside a container), then against the declared zod schema.
+   */
+  private check(name: string, decl: ParamDecl, value: unknown, problems: Diagnostic[]): boolean {
+    const t = this.paramType(name);
+    if (value === null && t.kind !== "optional" && !decl.default) {
+      problems.push({
+        code: Codes.NULL_REQUIRED,
+        message: `${this.id}: required param '${name}' cannot be null`,
+        where: { path: `${this.id}.${name}` },
+        hint: `give '${name}' a value, or declare it .nullable() so that null means unset`,
+      });
+      return false;
+    }
+    let bigints = false;
+    if (mayHoldProblems(value) && this.worthChecking(name, t)) {
+      const found = checkValue(value, t, decl.kind === "param" || decl.kind === "constant");
+      for (const p of found.problems) {
+        const path = [name, ...p.at].join(".");
+        problems.push({ code: p.code, message: `${this.id}: param '${path}': ${p.message}`, where: { path: `${this.id}.${path}` }, hint: p.hint });
+      }
+      if (found.problems.length) return false;
+      bigints = found.bigintAtInt;
+    }
+    let checked = decl.schema.safeParse(value);
+    if (!checked.success && bigints) checked = decl.schema.safeParse(numbersForBigints(value, t));
+    if (checked.success) return true;
+    for (const issue of checked.error.issues) {
+      const path = [name, ...issue.path.map(String)].join(".");
+      problems.push({
+        code: Codes.PARAM_TYPE,
+        message: `${this.id}: param '${path}' ${describeIssue(issue)}, got ${preview(value, issue.path)}`,
+        where: { path: `${this.id}.${path}` },
+        hint: `fix the value of '${path}'`,
+      });
+    }
+    return false;
+  }
+
+  private worthChecking(name: string, t: ValueType): boolean {
+    let w = this.checked.get(name);
+    if (w === undefined) {
+      w = worthChecking(t);
+      this.checked.set(name, w);
+    }
+    return w;
   }
 
   C(values: Record<string, unknown>): ConfigInstance {
@@ -232,24 +290,24 @@ class ConfigTypeImpl implements ConfigType {
         });
         continue;
       }
-      const checked = decl.schema.safeParse(value);
-      if (!checked.success) {
-        for (const issue of checked.error.issues) {
-          const path = [name, ...issue.path.map(String)].join(".");
-          problems.push({
-            code: Codes.PARAM_TYPE,
-            message: `${this.id}: param '${path}' ${describeIssue(issue)}, got ${preview(value, issue.path)}`,
-            where: { path: `${this.id}.${path}` },
-            hint: `fix the value of '${path}'`,
-          });
-        }
-        continue;
-      }
-      values[name] = value;
+      if (this.check(name, decl, value, problems)) values[name] = value;
     }
     if (problems.length) throw new XpmError(problems);
     if (currentProducer) instance.producer = currentProducer;
     return instance;
+  }
+}
+
+/** A string, boolean or plain number is fine as is: only containers, bigints and integers past 2^53 need checkValue. */
+function mayHoldProblems(v: unknown): boolean {
+  switch (typeof v) {
+    case "object":
+    case "bigint":
+      return v !== null;
+    case "number":
+      return Number.isInteger(v) && !Number.isSafeInteger(v);
+    default:
+      return false;
   }
 }
 

@@ -29,7 +29,7 @@ export interface TaskInstance {
   /** `<lower-cased task id>/<hex identifier>`: unique per job. */
   key: string;
   taskId: string;
-  /** Last segment of the task id: names the job's files (`<name>.sh`, `<name>.done`). */
+  /** Last segment of the lower-cased task id, as experimaestro names job files (`<name>.sh`, `<name>.done`). */
   name: string;
   hash: string;
   /** `jobs/<key>`, relative to the workspace. */

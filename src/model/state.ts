@@ -6,7 +6,7 @@
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { isDone, readFailed, type JobLocation } from "./workspace.ts";
+import { isDone, isForeign, readFailed, type JobLocation } from "./workspace.ts";
 
 export const JOB_STATES = ["done", "failed", "running", "queued", "blocked", "submitted", "not submitted", "todo", "elsewhere"] as const;
 
@@ -19,7 +19,9 @@ export const JOB_STATES = ["done", "failed", "running", "queued", "blocked", "su
  * - submitted: a scheduler id was recorded, the scheduler no longer (or cannot) say more
  * - not submitted: a scheduler job that no driver submitted yet
  * - todo: a local job that has not run (or whose folder does not exist yet)
- * - elsewhere: seen by the local runner, a job of another launcher (SLURM, OAR)
+ * - elsewhere: not ours to run: a job of another launcher (SLURM, OAR) seen by the local runner,
+ *   or a folder that Python experimaestro prepared (detail `experimaestro`)
+ * A job that experimaestro finished is `done` with detail `experimaestro`.
  */
 export type JobStateName = (typeof JOB_STATES)[number];
 
@@ -29,12 +31,19 @@ export interface JobState {
   detail?: string | undefined;
 }
 
-/** What the job's own markers say (`.done`, then `.failed`), or undefined when it has neither. */
+/**
+ * What the job's own markers say (`.done`, then `.failed`, ours or experimaestro's), or
+ * `elsewhere` for a folder experimaestro prepared and did not finish; undefined otherwise.
+ */
 export function markerState(workspace: string, job: JobLocation): JobState | undefined {
-  if (isDone(workspace, job)) return { state: "done" };
+  if (isDone(workspace, job)) return isForeign(workspace, job) ? { state: "done", detail: EXPERIMAESTRO } : { state: "done" };
   const failed = readFailed(workspace, job);
-  return failed ? { state: "failed", detail: failed.reason } : undefined;
+  if (failed) return { state: "failed", detail: failed.reason };
+  return isForeign(workspace, job) ? { state: "elsewhere", detail: EXPERIMAESTRO } : undefined;
 }
+
+/** The detail of a job whose folder Python experimaestro made. */
+export const EXPERIMAESTRO = "experimaestro";
 
 /** A state as shown to people: `failed (timeout)`, `blocked (by learn/0a1b2c3d)`, `queued (Priority)`. */
 export function stateLabel(s: JobState): string {

@@ -19,6 +19,31 @@ export class PathRef {
   }
 }
 
+/**
+ * An explicit float, for `any` params: JavaScript has one number type, so `3` and `3.0` are the
+ * same value, while experimaestro hashes Python's `3` as an int and `3.0` as a float. In an
+ * `any` param an integral number is an int; `float(3)` is the float. Typed params need no
+ * wrapper: their declaration decides.
+ */
+export class Float {
+  constructor(readonly value: number) {}
+  valueOf(): number {
+    return this.value;
+  }
+  toString(): string {
+    return String(this.value);
+  }
+  toJSON(): number {
+    return this.value;
+  }
+}
+
+/** `float(3)`: the float 3.0 in an `any` param (hashed as a double, not as the int 3). */
+export function float(value: number): Float {
+  if (typeof value !== "number") throw new TypeError(`float() takes a number, got ${typeof value}`);
+  return new Float(value);
+}
+
 /** Display-only annotations; they never enter identifiers. */
 export type Tags = Record<string, string | number | boolean>;
 
@@ -60,8 +85,7 @@ export class ConfigInstance<V extends Record<string, unknown> = Record<string, u
     if (this.cachedId) throw new Error(`config ${this.type.id} is frozen: its identifier was already computed`);
     const decl = this.type.params[name];
     if (!decl) throw new Error(`${this.type.id} has no param '${name}'`);
-    const checked = decl.schema.safeParse(value);
-    if (!checked.success) throw new Error(`${this.type.id}.${name}: ${checked.error.issues[0]?.message ?? "invalid value"}`);
+    this.type.checkParam(name, value);
     (this.values as Record<string, unknown>)[name] = value;
   }
 }

@@ -40,6 +40,7 @@ export const EXPERIMENT_FILES = {
   runLocal: "run-local.sh",
   status: "status.sh",
   lock: "lock",
+  lockHolder: "lock.holder",
   git: "git.json",
 } as const;
 
@@ -80,16 +81,31 @@ export function isDone(workspace: string, job: JobLocation): boolean {
   return existsSync(markerPath(workspace, job, "done"));
 }
 
-/** The content of `.failed`, or undefined when there is none (or it is unreadable). */
+const REASONS: ReadonlySet<string> = new Set(["failed", "timeout", "cancelled", "dependency"]);
+
+/**
+ * The content of `.failed`, or undefined when there is none (or it is unreadable). Reads ours
+ * and experimaestro's: `{"code", "reason"[, "message"]}` (no final newline), a
+ * `failure_status` name (DEPENDENCY, FAILED, MEMORY, TIMEOUT, CANCELLED, ...), or a bare exit code.
+ * A reason we do not know (MEMORY) is `failed`, with the original word as the message.
+ */
 export function readFailed(workspace: string, job: JobLocation): FailedMarker | undefined {
   const path = markerPath(workspace, job, "failed");
   // Most jobs have no .failed: asking first is much cheaper than a thrown ENOENT (dry-run at 100k jobs).
   if (!existsSync(path)) return undefined;
+  let raw: unknown;
   try {
-    return JSON.parse(readFileSync(path, "utf8"));
+    raw = JSON.parse(readFileSync(path, "utf8"));
   } catch {
     return undefined;
   }
+  if (typeof raw === "number") return { code: raw, reason: "failed" };
+  if (raw === null || typeof raw !== "object") return undefined;
+  const o = raw as { code?: unknown; reason?: unknown; failure_status?: unknown; message?: unknown };
+  const word = String(o.reason ?? o.failure_status ?? "failed").toLowerCase();
+  const known = REASONS.has(word);
+  const message = typeof o.message === "string" ? o.message : known ? undefined : word;
+  return { code: typeof o.code === "number" ? o.code : 1, reason: (known ? word : "failed") as FailReason, ...(message !== undefined ? { message } : {}) };
 }
 
 /** Writes `.failed` atomically (write then rename), with the same JSON shape as the job script. */
@@ -106,6 +122,14 @@ export function readRecordedId(workspace: string, job: JobLocation, ext: string)
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether a job folder holds Python experimaestro's own files (its job script `<name>.py`, or
+ * `.experimaestro/`): such a folder is never written to; its markers are read like ours.
+ */
+export function isForeign(workspace: string, job: JobLocation): boolean {
+  return existsSync(markerPath(workspace, job, "py")) || existsSync(join(workspace, job.dir, ".experimaestro"));
 }
 
 /** Whether someone holds a job's lock (`flock` on `<name>.lock`, released with its holder). */

@@ -12,7 +12,7 @@ import { existsSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { readManifest, type ManifestJob } from "../model/manifest.ts";
 import type { JobStateName } from "../model/state.ts";
-import { isDone, lockHeld, markerPath, readFailed, writeFailed, type FailedMarker, type FailReason } from "../model/workspace.ts";
+import { isDone, isForeign, lockHeld, markerPath, readFailed, writeFailed, type FailedMarker, type FailReason } from "../model/workspace.ts";
 import { checkFits, Pool, type Allocation, type Capacity } from "./capacity.ts";
 
 /** What the runner reports as it goes (rendered by the CLI: lines, or one live line on a terminal). */
@@ -49,6 +49,8 @@ export interface RunSummary {
   waiting: string[];
   /** Jobs of other launchers (SLURM, OAR): the submit drivers handle them. */
   elsewhere: string[];
+  /** Local jobs whose folder Python experimaestro prepared and did not finish: not ours to run. */
+  foreign: string[];
   interrupted: boolean;
 }
 
@@ -110,12 +112,15 @@ class Run {
     this.emit = opts.onEvent ?? (() => {});
     this.grace = opts.graceMs ?? 10_000;
     this.limit = opts.parallel ?? Number.POSITIVE_INFINITY;
-    this.summary = { total: this.jobs.length, skipped: [], done: [], failed: [], blocked: [], notRun: [], waiting: [], elsewhere: [], interrupted: false };
+    this.summary = { total: this.jobs.length, skipped: [], done: [], failed: [], blocked: [], notRun: [], waiting: [], elsewhere: [], foreign: [], interrupted: false };
     for (const j of this.jobs) {
       const done = isDone(opts.workspace, j);
-      this.state.set(j.key, done ? "done" : j.backend === "local" ? "todo" : "elsewhere");
+      // A folder Python experimaestro prepared is its to run: our script is not there.
+      const ours = j.backend === "local" && (done || !isForeign(opts.workspace, j));
+      this.state.set(j.key, done ? "done" : ours ? "todo" : "elsewhere");
       if (done) this.summary.skipped.push(j.key);
       else if (j.backend !== "local") this.summary.elsewhere.push(j.key);
+      else if (!ours) this.summary.foreign.push(j.key);
     }
     const capacity = opts.capacity ?? detectedCapacity();
     checkFits(this.pending(), capacity);

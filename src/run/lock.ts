@@ -1,12 +1,21 @@
 /**
- * The experiment lock: two `normal` runs of one experiment in one workspace never overlap.
- * `experiments/<id>/lock` is created exclusively and names its holder; a lock whose holder
- * process is gone (same host) is taken over.
+ * The experiment lock: two `normal` runs of one experiment in one workspace never overlap, and
+ * neither do ours and Python experimaestro's. As experimaestro does (filelock's UnixFileLock),
+ * the lock is `flock(2)` on `experiments/<id>/lock`, a file that holds nothing: whether it
+ * exists says nothing (experimaestro may leave it, or unlink it on release), only the flock
+ * counts. After acquiring, the inode is checked again, since a releasing holder may unlink the
+ * file between our open and our flock. Who holds it (pid, host, since) is written beside it,
+ * in `lock.holder`, for the "already running" message.
+ *
+ * Node has no flock: a small `flock`-holding child keeps the lock for as long as its stdin is
+ * open, so the kernel releases it when this process ends, however it ends.
  */
+import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { Codes, fail } from "../model/diagnostics.ts";
+import { EXPERIMENT_FILES } from "../model/workspace.ts";
 
 interface Holder {
   pid: number;
@@ -14,41 +23,60 @@ interface Holder {
   since: string;
 }
 
-function alive(pid: number): boolean {
+/** Exit status of the holder when the lock is taken by someone else (EX_TEMPFAIL). */
+const HELD = 75;
+
+// $1: the lock file. Prints "locked" once the lock is ours, then holds it until stdin closes.
+const HOLD = `
+f=$1
+for _ in 1 2 3 4 5; do
+  exec 9>>"$f" || exit 2
+  flock -n 9 || exit ${HELD}
+  if [ "$(stat -c %d:%i -- "$f" 2>/dev/null)" = "$(stat -L -c %d:%i /proc/self/fd/9)" ]; then
+    echo locked
+    exec cat >/dev/null
+  fi
+  exec 9>&-
+done
+exit 2
+`;
+
+function readHolder(file: string): Holder | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
+    return JSON.parse(readFileSync(file, "utf8")) as Holder;
+  } catch {
+    return undefined;
   }
 }
 
-/** Takes the lock; returns a release function. Throws EXPERIMENT_LOCKED naming the holder. */
-export function lockExperiment(dir: string): () => void {
+/** Takes the lock of the experiment folder `dir`; resolves with a release function. Fails with EXPERIMENT_LOCKED naming the holder. */
+export async function lockExperiment(dir: string): Promise<() => void> {
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, "lock");
-  const me: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(file, `${JSON.stringify(me)}\n`, { flag: "wx" });
-      return () => rmSync(file, { force: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    }
-    let holder: Holder | undefined;
-    try {
-      holder = JSON.parse(readFileSync(file, "utf8"));
-    } catch {
-      holder = undefined;
-    }
-    if (holder && holder.host === me.host && !alive(holder.pid)) {
-      rmSync(file, { force: true });
-      continue;
-    }
-    fail(Codes.EXPERIMENT_LOCKED, `the experiment is already running: ${holder ? `process ${holder.pid} on ${holder.host} since ${holder.since}` : "the lock file is unreadable"}`, {
+  const file = join(dir, EXPERIMENT_FILES.lock);
+  const holderFile = join(dir, EXPERIMENT_FILES.lockHolder);
+  const child = spawn("bash", ["-c", HOLD, "xpm-lock", file], { stdio: ["pipe", "pipe", "inherit"] });
+  const locked = await new Promise<number | "locked">((resolve) => {
+    child.stdout.once("data", () => resolve("locked"));
+    child.once("close", (code) => resolve(code ?? 1));
+    child.once("error", () => resolve(1));
+  });
+  if (locked !== "locked") {
+    const holder = readHolder(holderFile);
+    const who = holder ? `process ${holder.pid} on ${holder.host} since ${holder.since}` : "another process (Python experimaestro takes the same lock)";
+    return fail(Codes.EXPERIMENT_LOCKED, locked === HELD ? `the experiment is already running: ${who}` : `cannot take the lock ${file}`, {
       where: { file },
-      hint: "wait for it to finish, or remove the lock file if that process is gone",
+      hint: locked === HELD ? "wait for that run to finish (the lock is released when its process ends)" : "check that the experiment folder is writable and that flock(1) is installed (util-linux)",
     });
   }
-  return fail(Codes.EXPERIMENT_LOCKED, `cannot take the lock ${file}`, { where: { file }, hint: "remove the lock file if no run is going on" });
+  const me: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  writeFileSync(holderFile, `${JSON.stringify(me)}\n`);
+  child.stdout.resume();
+  // The holder must not keep this process alive: the lock goes when this process goes.
+  child.unref();
+  (child.stdin as unknown as { unref?: () => void }).unref?.();
+  (child.stdout as unknown as { unref?: () => void }).unref?.();
+  return () => {
+    rmSync(holderFile, { force: true });
+    child.stdin.end();
+  };
 }

@@ -2,16 +2,22 @@
  * experimaestro identifiers, bit for bit: SHA-256 over a typed byte encoding of a config
  * (see test/fixtures/identifiers.README.md for the byte table). The declared param type, not
  * the JS value, picks the encoding of numbers.
+ *
+ * As in experimaestro, no path is ever hashed: a path-typed param is skipped like a meta one
+ * (`PathType.ignore`, core/types.py), and a path inside a list, dict, set or `any` cannot be
+ * encoded (NotImplementedError there, XPM205 here). `create` refuses both that and ints beyond
+ * int64 first; the errors thrown here are for values changed afterwards.
  */
 import * as crypto from "node:crypto";
+import { Codes, XpmError } from "../model/diagnostics.ts";
 import type { ValueType } from "../model/types.ts";
-import { ConfigInstance, PathRef } from "../model/values.ts";
+import { ConfigInstance, Float, PathRef } from "../model/values.ts";
 
 const OBJECT = 0x00;
 const INT = 0x01;
 const FLOAT = 0x02;
 const STR = 0x03;
-const PATH = 0x04;
+// 0x04 is experimaestro's PATH_ID, which it never writes: paths are not hashed.
 const NAME = 0x05;
 const NONE = 0x06;
 const LIST = 0x07;
@@ -71,15 +77,24 @@ function byte(b: number): void {
 }
 
 const TWO_32 = 2 ** 32;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
+/** A signed 64-bit int, big-endian (Python's `struct.pack("!q")`). */
 function int64(v: number | bigint): void {
   room(8);
   if (typeof v === "number" && Number.isSafeInteger(v)) {
     const hi = Math.floor(v / TWO_32);
     buf.writeInt32BE(hi, pos);
     buf.writeUInt32BE(v - hi * TWO_32, pos + 4);
+  } else if (typeof v === "bigint" && v >= INT64_MIN && v <= INT64_MAX) {
+    buf.writeBigInt64BE(v, pos);
   } else {
-    buf.writeBigInt64BE(BigInt(v), pos);
+    throw new XpmError({
+      code: Codes.INT_RANGE,
+      message: `cannot hash ${v} as an int: ints are int64, and a JavaScript number is exact only up to 2^53`,
+      hint: "give ints beyond 2^53 as bigints (e.g. 1152921504606846983n), within -2^63 .. 2^63-1",
+    });
   }
   pos += 8;
 }
@@ -108,6 +123,12 @@ function hexBytes(hex: string): void {
 const sha256Hex: (data: Uint8Array) => string =
   typeof crypto.hash === "function" ? (data) => crypto.hash("sha256", data, "hex") : (data) => crypto.createHash("sha256").update(data).digest("hex");
 
+/** A path-typed param (or an optional one, which experimaestro unwraps first) is never hashed. */
+function isPath(t: ValueType): boolean {
+  while (t.kind === "optional") t = t.inner;
+  return t.kind === "path";
+}
+
 /** A type's hashed params in code-point order, with their value types (computed once per type). */
 const hashedParamsOf = new WeakMap<ConfigInstance["type"], { name: string; decl: ConfigInstance["type"]["params"][string]; type: ValueType }[]>();
 
@@ -117,7 +138,8 @@ function hashedParams(type: ConfigInstance["type"]) {
     list = Object.keys(type.params)
       .sort(compareCodePoints)
       .filter((name) => type.params[name]!.kind !== "meta" && type.params[name]!.kind !== "pathgen")
-      .map((name) => ({ name, decl: type.params[name]!, type: type.paramType(name) }));
+      .map((name) => ({ name, decl: type.params[name]!, type: type.paramType(name) }))
+      .filter((p) => !isPath(p.type));
     hashedParamsOf.set(type, list);
   }
   return list;
@@ -173,11 +195,8 @@ class Encoder {
       case "enum":
         return text(ENUM, `${type.name}:${String(v)}`);
       case "path":
-        if (v instanceof PathRef) {
-          byte(TASK);
-          this.configRef(v.task);
-        }
-        return text(PATH, String(v));
+        // Reached only inside a container: path params themselves are skipped.
+        return pathInContainer();
       case "list":
         return this.list(v as unknown[], type.item);
       case "set":
@@ -226,14 +245,15 @@ class Encoder {
     }
   }
 
+  /** experimaestro encodes an `any` value by its Python type: an integral number is an int, float(x) a float. */
   private anyValue(v: unknown): void {
     if (typeof v === "boolean") return this.value(v, { kind: "bool" });
-    // An integer beyond 64 bits cannot be hashed as one: JavaScript holds it as a float anyway.
-    if (typeof v === "number") return this.value(v, Number.isInteger(v) && Math.abs(v) < 2 ** 63 ? { kind: "int" } : { kind: "float" });
+    if (typeof v === "number") return this.value(v, Number.isInteger(v) ? { kind: "int" } : { kind: "float" });
     if (typeof v === "bigint") return this.value(v, { kind: "int" });
     if (typeof v === "string") return this.value(v, { kind: "str" });
+    if (v instanceof Float) return this.value(v.value, { kind: "float" });
     if (v instanceof ConfigInstance) return this.configRef(v);
-    if (v instanceof PathRef) return this.value(v, { kind: "path" });
+    if (v instanceof PathRef) return pathInContainer();
     if (Array.isArray(v)) return this.list(v, ANY);
     if (v instanceof Set) return this.set(v, ANY);
     return this.dict(v, "str", ANY);
@@ -262,6 +282,14 @@ class Encoder {
       for (const t of config.initTasks) this.configRef(t);
     }
   }
+}
+
+function pathInContainer(): never {
+  throw new XpmError({
+    code: Codes.PATH_IN_CONTAINER,
+    message: "cannot hash a path inside a list, dict, set or any value (experimaestro hashes no path)",
+    hint: "pass configs that hold the paths, or declare the param with meta(...)",
+  });
 }
 
 function defaultOf(d: { value: unknown } | { factory: () => unknown }): unknown {

@@ -1,11 +1,11 @@
 /**
  * On a real single-node OAR (scripts/cluster/oar-up.sh), submitting as an ordinary user (OAR
- * refuses root). Run with `npm run test:oar`; skips loudly when OAR cannot be started.
+ * refuses root). Run with `npm run test:oar`; when OAR cannot be started it fails on CI
+ * (CI=true) and skips loudly elsewhere.
  */
-import { skipLoudly, startScheduler } from "./cluster.ts";
+import { schedulerOrSkip } from "./cluster.ts";
 import { schedulerScenarios } from "./scenarios.ts";
 
-const reason = startScheduler("oar");
-if (reason) skipLoudly("OAR", reason);
+const reason = schedulerOrSkip("oar", "OAR");
 
 schedulerScenarios({ name: "OAR", launchers: "oar", driver: "submit-oar.sh", user: process.env.XPM_OAR_USER ?? "xpmtest" }, reason);

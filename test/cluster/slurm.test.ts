@@ -1,16 +1,15 @@
 /**
  * On a real single-node SLURM (scripts/cluster/slurm-up.sh). Run with `npm run test:slurm`;
- * skips loudly when SLURM cannot be started.
+ * when SLURM cannot be started it fails on CI (CI=true) and skips loudly elsewhere.
  */
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { cli, fixture, tmp } from "../helpers.ts";
-import { skipLoudly, startScheduler, waitUntil } from "./cluster.ts";
+import { schedulerOrSkip, waitUntil } from "./cluster.ts";
 import { schedulerScenarios, status } from "./scenarios.ts";
 
-const reason = startScheduler("slurm");
-if (reason) skipLoudly("SLURM", reason);
+const reason = schedulerOrSkip("slurm", "SLURM");
 
 schedulerScenarios(
   {

@@ -33,10 +33,10 @@ describe("golden files", () => {
   it("the SLURM and OAR trees hold their submit drivers and scheduler headers", () => {
     const slurm = [...tree(join(ROOT, "golden/grid-slurm")).entries()];
     expect(slurm.some(([p]) => p === "experiments/grid/submit-slurm.sh")).toBe(true);
-    expect(slurm.find(([p]) => p.endsWith("Train.sh"))![1].toString()).toContain("#SBATCH --time=00:10:00");
+    expect(slurm.find(([p]) => p.endsWith("train.sh"))![1].toString()).toContain("#SBATCH --time=00:10:00");
     const oar = [...tree(join(ROOT, "golden/grid-oar")).entries()];
     expect(oar.some(([p]) => p === "experiments/grid/submit-oar.sh")).toBe(true);
-    expect(oar.find(([p]) => p.endsWith("Train.sh"))![1].toString()).toContain("#OAR -l /nodes=1/core=1,walltime=0:10:00");
+    expect(oar.find(([p]) => p.endsWith("train.sh"))![1].toString()).toContain("#OAR -l /nodes=1/core=1,walltime=0:10:00");
   });
 
   it("two workspaces at different paths get identical trees", () => {

@@ -77,7 +77,7 @@ describe("a failing job", () => {
     const failed = markers(ws, "failed").map((p) => JSON.parse(readFileSync(join(ws, p), "utf8")));
     expect(failed.map((f) => f.reason).sort()).toEqual(["dependency", "dependency", "failed"]);
     expect(failed.find((f) => f.reason === "failed").code).toBe(3);
-    expect(failing.stdout).toMatch(/failed \(failed, exit 3\).*Step\.err/);
+    expect(failing.stdout).toMatch(/failed \(failed, exit 3\).*step\.err/);
     // One vocabulary: status.sh and `experimaestro status` name each job's state alike.
     const status = cli(["status", ws, "chain", "--json"]);
     expect(status.status).toBe(1);

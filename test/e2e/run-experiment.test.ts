@@ -2,8 +2,8 @@
  * run-experiment as experimaestro users know it: layered YAML, -c, --show, settings and
  * workspace selection, run-mode spellings, the experiment lock, dirty git, the golden check.
  */
-import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -120,7 +120,7 @@ describe("settings and workspaces", () => {
     const r2 = cli(["run-experiment", layers("normal"), "--run-mode", "prepare", "--xpm-config-dir", settings, "--env", "XPM_TEST_CLI", "it's", "--workspace", "lay"]);
     expect(r2.status).toBe(0);
     scratch.track(join(settings, "ws-layers"));
-    const script = spawnSync("bash", ["-c", `cat ${join(settings, "ws-layers")}/jobs/layers.fit/*/Fit.sh | head -40`], { encoding: "utf8" }).stdout;
+    const script = spawnSync("bash", ["-c", `cat ${join(settings, "ws-layers")}/jobs/layers.fit/*/fit.sh | head -40`], { encoding: "utf8" }).stdout;
     expect(script).toContain("export XPM_TEST_WS=from-workspace\nexport XPM_TEST_SETTINGS=from-settings\nexport XPM_TEST_CLI='it'\\''s'\n");
   });
 });
@@ -132,20 +132,42 @@ describe("run modes and the experiment lock", () => {
     expect(cli(["run-experiment", layers("normal"), "--run-mode", "Dry_Run", "--workdir", ws]).stdout).toContain("dry run: nothing written");
   });
 
-  it("a second normal run of the same experiment is refused while the first holds the lock; a dead holder's lock is taken over", () => {
+  it("the experiment lock is flock(2) on experiments/<id>/lock, as experimaestro's: a leftover file is free, a held lock refuses with the holder named", async () => {
     const ws = scratch();
-    mkdirSync(join(ws, "experiments/layers"), { recursive: true });
-    const lock = join(ws, "experiments/layers/lock");
+    const dir = join(ws, "experiments/layers");
+    mkdirSync(dir, { recursive: true });
+    const lock = join(dir, "lock");
+    // What experimaestro (or an older version of ours) may leave behind: not a lock by itself.
+    writeFileSync(lock, "");
+    expect(cli(["run-experiment", layers("normal"), "--workdir", ws]).status).toBe(0);
     writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), since: "2026-01-01T00:00:00.000Z" }));
-    const refused = cli(["run-experiment", layers("normal"), "--workdir", ws]);
-    expect(refused.status).toBe(2);
-    expect(refused.stderr).toContain(`error XPM141: the experiment is already running: process ${process.pid} on ${hostname()} since 2026-01-01T00:00:00.000Z`);
-    writeFileSync(lock, JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), since: "2026-01-01T00:00:00.000Z" }));
-    const ok = cli(["run-experiment", layers("normal"), "--workdir", ws]);
-    expect(ok.status).toBe(0);
-    expect(() => readFileSync(lock)).toThrow();
+    expect(cli(["run-experiment", layers("normal"), "--workdir", ws]).status).toBe(0);
+    expect(existsSync(join(dir, "lock.holder"))).toBe(false);
+
+    // Another process holds the flock, as a running experimaestro does.
+    const holder = spawn("flock", [lock, "sleep", "60"], { stdio: "ignore", detached: true });
+    try {
+      await waitFor(() => spawnSync("flock", ["-n", lock, "true"]).status !== 0);
+      const refused = cli(["run-experiment", layers("normal"), "--workdir", ws]);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toContain("error XPM141: the experiment is already running: another process (Python experimaestro takes the same lock)");
+      // Ours names itself beside the lock.
+      writeFileSync(join(dir, "lock.holder"), JSON.stringify({ pid: 4242, host: "gpu-7", since: "2026-01-01T00:00:00.000Z" }));
+      expect(cli(["run-experiment", layers("normal"), "--workdir", ws]).stderr).toContain("process 4242 on gpu-7 since 2026-01-01T00:00:00.000Z");
+      // Prepare and dry-run take no lock.
+      expect(cli(["run-experiment", layers("normal"), "--workdir", ws, "--run-mode", "prepare"]).status).toBe(0);
+    } finally {
+      process.kill(-holder.pid!, "SIGKILL");
+    }
+    await waitFor(() => spawnSync("flock", ["-n", lock, "true"]).status === 0);
+    expect(cli(["run-experiment", layers("normal"), "--workdir", ws]).status).toBe(0);
   });
 });
+
+async function waitFor(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+  expect(ok()).toBe(true);
+}
 
 /** A copy of the grid example in its own git repository, resolving experimaestro-ts to this checkout. */
 function exampleCopy(): string {
@@ -176,7 +198,7 @@ describe("the golden check for users' CI", () => {
     const changed = run();
     expect(changed.status).toBe(1);
     expect(changed.stderr).toContain("error XPM150: the emitted files differ from golden in 13 files");
-    expect(changed.stdout).toMatch(/^--- golden\/jobs\/grid\.evaluate\/\w+\/Evaluate\.sh\n\+\+\+ emitted\/jobs\/grid\.evaluate\/\w+\/Evaluate\.sh\n@@ /m);
+    expect(changed.stdout).toMatch(/^--- golden\/jobs\/grid\.evaluate\/\w+\/evaluate\.sh\n\+\+\+ emitted\/jobs\/grid\.evaluate\/\w+\/evaluate\.sh\n@@ /m);
     expect(changed.stdout).toMatch(/^- {2}xpm_step node \S+ --model \S+ --samples 1000 --out metrics\.json$/m);
     expect(changed.stdout).toMatch(/^\+ {2}xpm_step node \S+ --model \S+ --samples 500 --out metrics\.json$/m);
 

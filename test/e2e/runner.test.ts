@@ -83,7 +83,7 @@ describe("crash safety and exclusion", () => {
       const lines = logLines(ws);
       expect(lines.length, `trial ${trial}`).toBe(30);
       expect(new Set(lines).size, `trial ${trial}`).toBe(30);
-      expect(jobDirs(ws).filter((d) => marker(d, "Job") === "done")).toHaveLength(30);
+      expect(jobDirs(ws).filter((d) => marker(d, "job") === "done")).toHaveLength(30);
     }
   }, 600_000);
 
@@ -148,7 +148,7 @@ describe("time limits, retries, failures", () => {
     const r = runSync(ws);
     expect(r.status).toBe(1);
     expect(Date.now() - started).toBeLessThan(20_000);
-    expect(marker(byLabel(ws, "slow"), "Job")).toEqual({ code: 143, reason: "timeout" });
+    expect(marker(byLabel(ws, "slow"), "job")).toEqual({ code: 143, reason: "timeout" });
     expect(r.stdout).toContain("failed (timeout, exit 143)");
   });
 
@@ -159,10 +159,10 @@ describe("time limits, retries, failures", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("retry    runner.Flaky/");
     const dir = byLabel(ws, "flaky", "runner.flaky");
-    expect(marker(dir, "Flaky")).toBe("done");
-    expect(readFileSync(join(dir, "Flaky.err.1"), "utf8")).toBe("attempt 1\n");
-    expect(readFileSync(join(dir, "Flaky.err.2"), "utf8")).toBe("attempt 2\n");
-    expect(readFileSync(join(dir, "Flaky.err"), "utf8")).toBe("attempt 3\n");
+    expect(marker(dir, "flaky")).toBe("done");
+    expect(readFileSync(join(dir, "flaky.err.1"), "utf8")).toBe("attempt 1\n");
+    expect(readFileSync(join(dir, "flaky.err.2"), "utf8")).toBe("attempt 2\n");
+    expect(readFileSync(join(dir, "flaky.err"), "utf8")).toBe("attempt 3\n");
   });
 
   it("a retry after a timeout gets the longer limit (duration x retryDurationFactor)", () => {
@@ -170,7 +170,7 @@ describe("time limits, retries, failures", () => {
     const r = runSync(ws);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("attempt 2 of 3 after timeout");
-    expect(marker(byLabel(ws, "slowish", "runner.flaky"), "Flaky")).toBe("done");
+    expect(marker(byLabel(ws, "slowish", "runner.flaky"), "flaky")).toBe("done");
   });
 
   it("--keep-going (default) runs independent branches; --fail-fast stops starting jobs; the summary shows stderr", () => {
@@ -184,9 +184,9 @@ describe("time limits, retries, failures", () => {
     const r = runSync(keep, ["-j", "2"]);
     expect(r.status).toBe(1);
     expect(logLines(keep).sort()).toEqual(["b", "c"]);
-    expect(marker(byLabel(keep, "after-bad"), "Job")).toEqual({ code: 1, reason: "dependency" });
+    expect(marker(byLabel(keep, "after-bad"), "job")).toEqual({ code: 1, reason: "dependency" });
     expect(r.stdout).toContain("4 jobs: 0 already done, 2 ran, 1 failed, 1 blocked by a failed dependency");
-    expect(r.stdout).toMatch(/failed \(failed, exit 4\): runner\.job\/\w+ — stderr: \S+Job\.err\n {4}\| the data folder is missing/);
+    expect(r.stdout).toMatch(/failed \(failed, exit 4\): runner\.job\/\w+ — stderr: \S+job\.err\n {4}\| the data folder is missing/);
 
     const fast = prepare(jobs);
     const f = runSync(fast, ["-j", "2", "--fail-fast"]);
@@ -209,8 +209,8 @@ describe("Ctrl-C", () => {
     expect(logLines(ws)).toHaveLength(4);
     runner.kill("SIGINT");
     expect(await exited).toBe(130);
-    for (const l of ["s1", "s2", "s3", "s4"]) expect(marker(byLabel(ws, l), "Job")).toEqual({ code: 143, reason: "cancelled" });
-    expect(marker(byLabel(ws, "later"), "Job")).toBeUndefined();
+    for (const l of ["s1", "s2", "s3", "s4"]) expect(marker(byLabel(ws, l), "job")).toEqual({ code: 143, reason: "cancelled" });
+    expect(marker(byLabel(ws, "later"), "job")).toBeUndefined();
     expect(spawnSync("pgrep", ["-f", "sleep 30"]).stdout.toString().trim()).toBe("");
   });
 });

@@ -1,20 +1,30 @@
 /**
  * The params.json document of a task built the plain way (JSON values first, then
  * JSON.stringify): the reference the direct printer of src/evaluate/params-json.ts is held to.
+ * JSON.stringify cannot print a bigint, so the document holds it as a marked string that
+ * `paramsText` turns back into its digits.
  */
-import { ConfigInstance, PathRef, type ConfigInstance as CI, type Tags } from "../../src/model/values.ts";
+import { ConfigInstance, Float, PathRef, type ConfigInstance as CI} from "../../src/model/values.ts";
 import { identifierHex } from "../../src/util/identifier.ts";
 import { jobToJob } from "../../src/util/relpath.ts";
 
 type KeyOf = (task: CI) => string | undefined;
 
+const BIGINT = "\u0000bigint:";
+
+/** The params.json text of a document: JSON.stringify with two spaces, bigints as their digits. */
+export function paramsText(doc: unknown): string {
+  return `${JSON.stringify(doc, null, 2).replace(/"\\u0000bigint:(-?\d+)\\u0000bigint:"/g, "$1")}\n`;
+}
+
 /** The params.json document of a task (as plain JSON values). */
-export function paramsDocument(task: CI, keyOf: KeyOf, jobPath: string, tags: Tags = task.allTags()): unknown {
+export function paramsDocument(task: CI, keyOf: KeyOf, jobPath: string): unknown {
   const onPath = new Set<CI>();
   const toJson = (v: unknown): unknown => {
     if (v === null || v === undefined) return null;
-    if (typeof v === "bigint") return Number(v);
+    if (typeof v === "bigint") return `${BIGINT}${v}${BIGINT}`;
     if (typeof v !== "object") return v;
+    if (v instanceof Float) return v.value;
     if (v instanceof PathRef) {
       if (v.task === task) return v.rel;
       const key = keyOf(v.task);
@@ -37,6 +47,5 @@ export function paramsDocument(task: CI, keyOf: KeyOf, jobPath: string, tags: Ta
   };
   const doc: Record<string, unknown> = { task: task.type.id, identifier: identifierHex(task) };
   doc.params = toJson(task);
-  doc.tags = Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1)));
   return doc;
 }

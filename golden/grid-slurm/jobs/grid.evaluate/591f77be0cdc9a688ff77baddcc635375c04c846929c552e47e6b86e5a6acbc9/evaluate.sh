@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+#SBATCH --account=team-ml
+#SBATCH --constraint=avx2
+#SBATCH --cpus-per-task=1
+#SBATCH --error=evaluate.err
+#SBATCH --job-name=grid.Evaluate-591f77be
+#SBATCH --kill-on-invalid-dep=yes
+#SBATCH --open-mode=append
+#SBATCH --output=evaluate.out
+#SBATCH --partition=cpu
+#SBATCH --qos=normal
+#SBATCH --nice=10
+# experimaestro-ts job: grid.Evaluate
+# identifier: 591f77be0cdc9a688ff77baddcc635375c04c846929c552e47e6b86e5a6acbc9
+# Generated from the experiment; edit the experiment, not this file.
+set -u
+
+# Run from the job directory: this script's folder. SLURM runs a spooled copy instead, from
+# the working directory given at submission (--chdir), which is the job directory.
+xpm_self=$(dirname "${BASH_SOURCE[0]}")
+if [ -f "$xpm_self/params.json" ]; then
+  cd "$xpm_self" || exit 1
+fi
+if [ ! -f params.json ] || [ ! -f evaluate.sh ]; then
+  echo "experimaestro: run this script from its job directory ($PWD is not one)" >&2
+  exit 1
+fi
+XPM_JOB_DIR=$PWD
+XPM_WORKSPACE=$(cd ../../.. && pwd)
+export XPM_JOB_DIR XPM_WORKSPACE
+
+# One run at a time: the job holds evaluate.lock while it runs, so two runners (or a runner and
+# a scheduler) never run it twice at once. The kernel releases the lock of a dead holder.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>> evaluate.lock
+  if ! flock -n 9; then
+    echo "experimaestro: this job is already running (evaluate.lock is held)" >&2
+    exit 75
+  fi
+fi
+# Finished meanwhile (by whoever held the lock): nothing left to do.
+if [ -e evaluate.done ]; then
+  exit 0
+fi
+
+xpm_child=""
+# Writes <name>.failed atomically: $1 exit code, $2 reason (failed|timeout|cancelled|dependency).
+xpm_mark_failed() {
+  printf '{"code": %d, "reason": "%s"}\n' "$1" "$2" > evaluate.failed.tmp && mv -f evaluate.failed.tmp evaluate.failed
+}
+# A kill, a cancellation or a time limit still leaves a .failed marker.
+# shellcheck disable=SC2317 # called by the traps below
+xpm_on_signal() {
+  trap - TERM INT HUP USR1
+  if [ -n "$xpm_child" ]; then
+    kill -TERM "$xpm_child" 2>/dev/null
+    wait "$xpm_child"
+  fi
+  xpm_mark_failed "$2" "$1"
+  exit "$2"
+}
+trap 'xpm_on_signal cancelled 143' TERM
+trap 'xpm_on_signal cancelled 130' INT
+trap 'xpm_on_signal cancelled 129' HUP
+trap 'xpm_on_signal timeout 143' USR1
+# Runs one command in the background and waits, so that signals reach the traps above.
+xpm_step() {
+  "$@" >> evaluate.out 2>> evaluate.err &
+  xpm_child=$!
+  wait "$xpm_child"
+  local code=$?
+  xpm_child=""
+  return "$code"
+}
+
+rm -f evaluate.done evaluate.failed
+: > evaluate.out
+: > evaluate.err
+
+# Every parent job must have finished successfully: check their .done markers.
+xpm_require_done() {
+  local dep
+  for dep in "$@"; do
+    if [ ! -e "$dep" ]; then
+      echo "experimaestro: dependency not done: $dep" >> evaluate.err
+      xpm_mark_failed 1 dependency
+      exit 1
+    fi
+  done
+}
+xpm_require_done ../../grid.train/3a8de950c3e1a0880369ad9931dbb74051523016c11350f4acd8cf610f0c5a5a/train.done
+
+# The command. Values are single-quoted: $, backticks and quotes in them stay literal.
+# shellcheck disable=SC2016
+xpm_run() {
+  xpm_step node ../../../assets/c07895f75a5bc099/scripts/evaluate.mjs --model ../../grid.train/3a8de950c3e1a0880369ad9931dbb74051523016c11350f4acd8cf610f0c5a5a/model.json --samples 1000 --out metrics.json
+}
+xpm_run
+xpm_code=$?
+if [ "$xpm_code" -eq 0 ]; then
+  : > evaluate.done
+else
+  xpm_mark_failed "$xpm_code" failed
+fi
+exit "$xpm_code"
