@@ -15,13 +15,6 @@ import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "n
 import { join } from "node:path";
 import type { Tags } from "../model/values.ts";
 
-/** Whether a job folder holds experimaestro's own files (its script, its folder or its params.json). */
-export function isExperimaestroJob(absDir: string, name: string): boolean {
-  if (existsSync(join(absDir, `${name}.py`)) || existsSync(join(absDir, ".experimaestro"))) return true;
-  const doc = readJson(join(absDir, "params.json"));
-  return isObject(doc) && Array.isArray(doc.objects);
-}
-
 /** One run of an experimaestro experiment: the jobs it submitted, with their tags. */
 export interface XpmRun {
   experiment: string;

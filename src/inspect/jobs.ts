@@ -12,8 +12,8 @@ import type { Manifest } from "../model/manifest.ts";
 import { manifestPath, readManifest } from "../model/manifest.ts";
 import { markerState, type JobStateName } from "../model/state.ts";
 import type { Tags } from "../model/values.ts";
-import { experimentDir, lockHeld } from "../model/workspace.ts";
-import { isExperimaestroJob, isObject, mtime, readJson, readXpmRun, safeList, xpmParams, type XpmRun } from "./experimaestro.ts";
+import { experimentDir, isForeign, lockHeld } from "../model/workspace.ts";
+import { isObject, mtime, readJson, readXpmRun, safeList, xpmParams, type XpmRun } from "./experimaestro.ts";
 
 /** What the driver tells about the jobs of one prepared experiment (`experimentStatus` rows fit). */
 export interface ExperimentJobState {
@@ -106,7 +106,7 @@ function manifestRow(workspace: string, m: Manifest, j: Manifest["jobs"][number]
     hash: j.hash,
     dir: j.dir,
     name: j.name,
-    origin: isExperimaestroJob(join(workspace, j.dir), j.name) ? "experimaestro" : "experimaestro-ts",
+    origin: isForeign(workspace, j) ? "experimaestro" : "experimaestro-ts",
     state: s?.state ?? "todo",
     detail: s?.detail,
     experiments: [m.experiment],
@@ -145,7 +145,9 @@ function folderRow(workspace: string, taskDir: string, hash: string, runs: XpmRu
   const abs = join(workspace, dir);
   const name = stemOf(abs, taskDir);
   const loc = { dir, name };
-  const state = markerState(workspace, loc) ?? { state: lockHeld(workspace, loc) ? ("running" as const) : ("todo" as const) };
+  // End markers first; then the lock (experimaestro's job holds it too); then what was prepared.
+  const marked = markerState(workspace, loc);
+  const state = marked && marked.state !== "elsewhere" ? marked : lockHeld(workspace, loc) ? { state: "running" as const, detail: undefined } : (marked ?? { state: "todo" as const, detail: undefined });
   const doc = readJson(join(abs, "params.json"));
   const task = xpmParams(doc, hash)?.task ?? (isObject(doc) && typeof doc.task === "string" ? doc.task : taskDir);
   const inRuns = runs.filter((r) => r.jobs.has(hash));
@@ -157,7 +159,7 @@ function folderRow(workspace: string, taskDir: string, hash: string, runs: XpmRu
     hash,
     dir,
     name,
-    origin: isExperimaestroJob(abs, name) ? "experimaestro" : "experimaestro-ts",
+    origin: isForeign(workspace, loc) ? "experimaestro" : "experimaestro-ts",
     state: state.state,
     detail: state.detail,
     experiments: inRuns.map((r) => r.experiment),

@@ -207,7 +207,7 @@ describe("jobs list over the example with a failing job and experimaestro's own 
     const dry = await inProcess(["jobs", "clean", "--workdir", ws, "--filter", '@state = "DONE"']);
     expect(treeDigest(ws)).toBe(before);
     expect(dry.status).toBe(1);
-    const listed = (text: string, word: string) => [...text.matchAll(new RegExp(`^${word} +done +(\\S+)$`, "gm"))].map((m) => m[1]).sort();
+    const listed = (text: string, word: string) => [...text.matchAll(new RegExp(`^${word} +done(?: \\(experimaestro\\))? +(\\S+)$`, "gm"))].map((m) => m[1]).sort();
     const wouldDelete = listed(dry.stdout, "would delete");
     // Train lr=5 is needed by its failed Evaluate, Evaluate lr=0.1 by the blocked Report: kept.
     const expected = [...grid().filter((j) => j.task === "grid.Train" && j.tags.lr === 0.1), ...all.filter((j) => j.tool === "experimaestro" && j.state === "done")];
