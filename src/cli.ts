@@ -6,6 +6,8 @@
 import { parseArgs } from "./cli/args.ts";
 import { findLauncherCommand, runCommand, schemaCommand, statusCommand } from "./cli/commands.ts";
 import { diffCommand } from "./cli/diff.ts";
+import { experimentsCommand, resultsCommand } from "./cli/experiments.ts";
+import { jobsCommand } from "./cli/jobs.ts";
 import { runExperimentCommand } from "./cli/run-experiment.ts";
 import type { Out } from "./cli/shared.ts";
 import { Codes, XpmError, fail, formatDiagnostics } from "./model/diagnostics.ts";
@@ -27,6 +29,10 @@ Usage:
                                                   (DIR, or DIR:ID), a manifest.json or an experiment YAML
                                                   (compiled, nothing written; -c, --pre-yaml, --post-yaml
                                                   apply to <after>); --experiment ID picks one in folders
+  experimaestro jobs list|log|path|kill|clean ...  the jobs of a workspace (below)
+  experimaestro experiments list [--json]         each experiment: jobs by state, last prepare, last run
+  experimaestro results <workspace> <experiment-id> [--format markdown|csv|json] [--filter EXPR] [--sort COL[:desc]]
+                                                  tags and result-file fields of each job, as a table
   experimaestro --help | --version
 
 run-experiment options:
@@ -53,6 +59,29 @@ run-experiment options:
                          independent branches go on)
   --xpm-config-dir DIR   the settings folder (settings.yaml, launchers.yaml; default:
                          $XPM_CONFIG_DIR, else ~/.config/experimaestro)
+
+jobs and experiments (the workspace: --workdir DIR, or --workspace ID of settings.yaml, else
+as for run-experiment):
+  jobs list [--experiment ID] [--filter EXPR] [--tags] [--fullpath] [-c|--count N] [--json]
+                         one line per job, most recent first: state, task/hash8, experiments,
+                         launcher, scheduler id, age (and tags); jobs experimaestro ran too
+  jobs log JOBID [--std] [-f|--follow]
+                         the job's stderr (--std: stdout); -f follows it until the job ends
+  jobs path JOBID        the job's folder. JOBID: task/hash, task/<hash prefix> or a hash prefix,
+                         when unique (an ambiguous one lists the candidates)
+  jobs kill [--experiment ID] [--filter EXPR] [--perform]
+                         stops running or queued jobs (local: SIGTERM to the job script, SIGKILL
+                         after 10 s; SLURM/OAR: scancel/oardel); they end .failed "cancelled"
+  jobs clean [--experiment ID] [--filter EXPR] [--perform] [--force]
+                         deletes finished job folders; keeps running, queued and unfinished ones,
+                         and (unless --force) jobs an unfinished job of a prepared experiment needs
+  kill and clean only say what they would do unless --perform is given.
+  Filters (experimaestro's): @state = "DONE", @name ~ ".*Train", lr = 0.1, seed in [1, 2],
+  model not in ["a"], and / or / not, parentheses; tags and parameters by name.
+
+Exit statuses: 0 success; 1 a job failed or did not run, a golden mismatch, a kill that failed
+or a job that clean kept; 2 a user error (a message with its code, e.g. XPM910 bad filter,
+XPM920 unknown job, XPM921 ambiguous job id); 3 status: jobs still in progress; 130 interrupted.
 `;
 
 /** Runs the CLI; returns the exit status (never throws for user errors). */
@@ -83,8 +112,14 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
         return await schemaCommand(sub, out);
       case "diff":
         return await diffCommand(sub, out, err);
+      case "jobs":
+        return await jobsCommand(sub, out, err);
+      case "experiments":
+        return experimentsCommand(sub, out, err);
+      case "results":
+        return resultsCommand(sub, out, err);
       default:
-        return fail(Codes.USAGE, `unknown command '${command}'`, { hint: "commands: run-experiment, run, status, find-launcher, schema, diff (see --help)" });
+        return fail(Codes.USAGE, `unknown command '${command}'`, { hint: "commands: run-experiment, run, status, find-launcher, schema, diff, jobs, experiments, results (see --help)" });
     }
   } catch (e) {
     if (e instanceof XpmError) {

@@ -18,7 +18,7 @@ export async function run(helper: Helper, cfg: z.infer<typeof Configuration>) {
     for (const seed of cfg.seeds) {
       const train = Train.create({ lr, seed, epochs: cfg.epochs }).tag("lr", lr).tag("seed", seed);
       const { model } = helper.submit(train) as { model: ReturnType<typeof Model.create> };
-      const evaluation = Evaluate.create({ model });
+      const evaluation = Evaluate.create({ model }).tag("lr", lr).tag("seed", seed);
       metrics.push((helper.submit(evaluation) as { metrics: ReturnType<typeof Metrics.create> }).metrics);
     }
   }

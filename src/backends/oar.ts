@@ -39,6 +39,7 @@ export const oarBackend: Backend = {
     driver: "submit-oar.sh",
     parseJobId: (stdout) => /^OAR_JOB_ID=(\d+)\s*$/m.exec(stdout)?.[1],
     statusArgv: (ids) => ["oarstat", "-s", ...ids.flatMap((id) => ["-j", id])],
+    cancelArgv: (ids) => ["oardel", ...ids],
     parseStatus: (stdout) => {
       const out = new Map<string, SchedulerJobState>();
       for (const line of stdout.split("\n")) {

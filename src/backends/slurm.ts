@@ -64,6 +64,7 @@ export const slurmBackend: Backend = {
     // `--parsable` prints `JOBID` or `JOBID;CLUSTER`.
     parseJobId: (stdout) => /^\s*(\d+(?:_\d+)?)(?:;\S+)?\s*$/m.exec(stdout)?.[1],
     statusArgv: (ids) => ["squeue", "-h", "-t", "all", "-r", "-j", ids.join(","), "-o", "%i|%T|%r"],
+    cancelArgv: (ids) => ["scancel", ...ids],
     parseStatus: (stdout) => {
       const out = new Map<string, SchedulerJobState>();
       for (const line of stdout.split("\n")) {

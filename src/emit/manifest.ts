@@ -25,6 +25,7 @@ function manifestJob(job: ResolvedJob, assets: ReadonlyMap<string, { rel: string
     command: job.command.map((w) => renderWord(w, job.jobPath, assets)),
     tags: sortedObject(job.tags),
     retry: job.retry,
+    ...(job.results === undefined ? {} : { results: job.results }),
   };
 }
 

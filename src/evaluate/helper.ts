@@ -107,6 +107,7 @@ export class Helper {
       requirements: opts.requirements ?? options.requirements,
       launcher: opts.launcher,
       retry: { max: options.maxRetries ?? 0, durationFactor: options.retryDurationFactor ?? 1 },
+      results: options.results,
     };
   }
 

@@ -29,6 +29,8 @@ export interface Scheduler {
   statusArgv(ids: readonly string[]): string[];
   /** Parses that command's output: id -> state (unknown ids are absent). */
   parseStatus(stdout: string): Map<string, SchedulerJobState>;
+  /** The argv that cancels these ids (`scancel`, `oardel`): used by `jobs kill`. */
+  cancelArgv(ids: readonly string[]): string[];
 }
 
 export interface Backend {

@@ -54,6 +54,8 @@ export interface TaskOptions<V> {
   maxRetries?: number;
   /** Each retry's time limit is the previous one times this factor (default 1). */
   retryDurationFactor?: number;
+  /** A JSON file the job writes in its folder (e.g. `metrics.json`): its fields are read by `experimaestro results`. */
+  results?: string;
 }
 
 export interface ConfigOptions {

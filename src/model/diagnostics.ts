@@ -79,6 +79,11 @@ export const Codes = {
   FILTER_SYNTAX: "XPM910",
   FILTER_VALUE: "XPM911",
   FILTER_REGEX: "XPM912",
+  JOB_UNKNOWN: "XPM920",
+  JOB_AMBIGUOUS: "XPM921",
+  LOG_MISSING: "XPM922",
+  EXPERIMENT_UNKNOWN: "XPM923",
+  NO_RESULTS: "XPM924",
 } as const;
 
 /** Thrown (and caught by the CLI) to carry one or more diagnostics out of a stage. */

@@ -25,6 +25,8 @@ export interface ManifestJob {
   command: string[];
   tags: Record<string, string | number | boolean>;
   retry: { max: number; durationFactor: number };
+  /** The job's JSON result file, relative to its folder (written only when the task declares one). */
+  results?: string;
 }
 
 export interface Manifest {

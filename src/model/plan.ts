@@ -47,6 +47,8 @@ export interface TaskInstance {
   launcher: string | undefined;
   /** Local retries: how many, and the factor applied to the time limit at each retry. */
   retry: { max: number; durationFactor: number };
+  /** The job's JSON result file, relative to its folder (the task's `results` option). */
+  results?: string | undefined;
 }
 
 /**
@@ -68,6 +70,7 @@ export function plannedJob(t: TaskInstance, index: number, dependents: string[])
     requirements: t.requirements,
     launcher: t.launcher,
     retry: t.retry,
+    results: t.results,
     index,
     dependents,
   };

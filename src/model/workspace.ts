@@ -49,6 +49,11 @@ export function experimentFile(experimentId: string, file: string): string {
   return `${experimentDir(experimentId)}/${file}`;
 }
 
+/** The prepare record of an experiment, workspace-relative (emit/record.ts writes it at every prepare). */
+export function preparedRecord(experimentId: string): string {
+  return `.xpm/prepared/${experimentId}`;
+}
+
 /** A job's file, workspace-relative, e.g. `jobs/<task>/<hash>/<name>.done`. */
 export function jobFile(job: { jobPath: string; name: string }, ext: string): string {
   return `${job.jobPath}/${job.name}.${ext}`;
