@@ -5,6 +5,7 @@
  */
 import { parseArgs } from "./cli/args.ts";
 import { findLauncherCommand, runCommand, schemaCommand, statusCommand } from "./cli/commands.ts";
+import { graphCommand } from "./cli/graph.ts";
 import { runExperimentCommand } from "./cli/run-experiment.ts";
 import type { Out } from "./cli/shared.ts";
 import { Codes, XpmError, fail, formatDiagnostics } from "./model/diagnostics.ts";
@@ -18,6 +19,9 @@ Usage:
   experimaestro run <workspace> <experiment-id>   run / submit an already prepared experiment
   experimaestro status <workspace> <experiment-id> [--json]
                                                   each job's state: markers, scheduler ids and states
+  experimaestro graph <workspace> <experiment-id> [--format dot|mermaid|svg] [-o FILE] [--collapse auto|always|never]
+  experimaestro graph <yaml> [run-experiment options] [--format ...]
+                                                  the DAG, coloured by state (from a YAML: compiled, nothing written)
   experimaestro find-launcher "<requirements>"    which launcher a requirement string gets, and why
                                                   (experimaestro's find-launchers works too)
   experimaestro schema <yaml-or-module> [-o FILE] JSON Schema of the experiment YAML, for editors
@@ -66,13 +70,15 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
         return await runCommand(sub, out, err);
       case "status":
         return statusCommand(sub, out);
+      case "graph":
+        return await graphCommand(sub, out, err);
       case "find-launcher":
       case "find-launchers": // experimaestro's spelling
         return findLauncherCommand(sub, out);
       case "schema":
         return await schemaCommand(sub, out);
       default:
-        return fail(Codes.USAGE, `unknown command '${command}'`, { hint: "commands: run-experiment, run, status, find-launcher, schema (see --help)" });
+        return fail(Codes.USAGE, `unknown command '${command}'`, { hint: "commands: run-experiment, run, status, graph, report, actions, services, find-launcher, schema (see --help)" });
     }
   } catch (e) {
     if (e instanceof XpmError) {

@@ -23,8 +23,12 @@ const OPTIONS = new Map<string, [string, number]>([
   ["--golden", ["--golden", 1]],
   ["-o", ["--output", 1]],
   ["--output", ["--output", 1]],
+  ["--format", ["--format", 1]],
+  ["--collapse", ["--collapse", 1]],
+  ["--answer", ["--answer", 1]],
+  ["--interval", ["--interval", 1]],
 ]);
-const BOOLEAN = new Set(["--help", "-h", "--version", "--json", "--show", "--update-golden", "--fail-fast", "--keep-going"]);
+const BOOLEAN = new Set(["--help", "-h", "--version", "--json", "--show", "--update-golden", "--fail-fast", "--keep-going", "--watch", "--keep-services", "--report", "--no-services"]);
 
 export function parseArgs(argv: string[]): Parsed {
   const out: Parsed = { positional: [], flags: new Map() };
