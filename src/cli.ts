@@ -6,6 +6,7 @@
 import { parseArgs } from "./cli/args.ts";
 import { findLauncherCommand, runCommand, schemaCommand, statusCommand } from "./cli/commands.ts";
 import { graphCommand } from "./cli/graph.ts";
+import { reportCommand } from "./cli/report.ts";
 import { runExperimentCommand } from "./cli/run-experiment.ts";
 import type { Out } from "./cli/shared.ts";
 import { Codes, XpmError, fail, formatDiagnostics } from "./model/diagnostics.ts";
@@ -22,6 +23,10 @@ Usage:
   experimaestro graph <workspace> <experiment-id> [--format dot|mermaid|svg] [-o FILE] [--collapse auto|always|never]
   experimaestro graph <yaml> [run-experiment options] [--format ...]
                                                   the DAG, coloured by state (from a YAML: compiled, nothing written)
+  experimaestro report <workspace> <experiment-id> [-o FILE]
+                                                  one self-contained HTML page: the DAG, the jobs (state,
+                                                  resources, times, stderr tails, log links), results
+                                                  (default FILE: <workspace>/experiments/<id>/report.html)
   experimaestro find-launcher "<requirements>"    which launcher a requirement string gets, and why
                                                   (experimaestro's find-launchers works too)
   experimaestro schema <yaml-or-module> [-o FILE] JSON Schema of the experiment YAML, for editors
@@ -72,6 +77,8 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
         return statusCommand(sub, out);
       case "graph":
         return await graphCommand(sub, out, err);
+      case "report":
+        return reportCommand(sub, out);
       case "find-launcher":
       case "find-launchers": // experimaestro's spelling
         return findLauncherCommand(sub, out);
