@@ -8,6 +8,7 @@ import { findLauncherCommand, runCommand, schemaCommand, statusCommand } from ".
 import { graphCommand } from "./cli/graph.ts";
 import { reportCommand } from "./cli/report.ts";
 import { runExperimentCommand } from "./cli/run-experiment.ts";
+import { watchCommand } from "./cli/watch.ts";
 import type { Out } from "./cli/shared.ts";
 import { Codes, XpmError, fail, formatDiagnostics } from "./model/diagnostics.ts";
 
@@ -20,6 +21,10 @@ Usage:
   experimaestro run <workspace> <experiment-id>   run / submit an already prepared experiment
   experimaestro status <workspace> <experiment-id> [--json]
                                                   each job's state: markers, scheduler ids and states
+  experimaestro status <workspace> <experiment-id> --watch [--interval SECONDS]
+                                                  a live view: counts, running jobs (time, progress),
+                                                  last failures; q or Ctrl-C quits, and it ends by
+                                                  itself once nothing runs, waits or holds the lock
   experimaestro graph <workspace> <experiment-id> [--format dot|mermaid|svg] [-o FILE] [--collapse auto|always|never]
   experimaestro graph <yaml> [run-experiment options] [--format ...]
                                                   the DAG, coloured by state (from a YAML: compiled, nothing written)
@@ -74,7 +79,7 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
       case "run":
         return await runCommand(sub, out, err);
       case "status":
-        return statusCommand(sub, out);
+        return sub.flags.has("--watch") ? await watchCommand(sub, out) : statusCommand(sub, out);
       case "graph":
         return await graphCommand(sub, out, err);
       case "report":
