@@ -4,6 +4,8 @@
  * mismatch), 2 a user error, 130 interrupted.
  */
 import { parseArgs } from "./cli/args.ts";
+import { actionsCommand } from "./cli/actions.ts";
+import { servicesCommand } from "./cli/services.ts";
 import { findLauncherCommand, runCommand, schemaCommand, statusCommand } from "./cli/commands.ts";
 import { graphCommand } from "./cli/graph.ts";
 import { reportCommand } from "./cli/report.ts";
@@ -32,6 +34,14 @@ Usage:
                                                   one self-contained HTML page: the DAG, the jobs (state,
                                                   resources, times, stderr tails, log links), results
                                                   (default FILE: <workspace>/experiments/<id>/report.html)
+  experimaestro actions list <workspace> <experiment-id>
+  experimaestro actions run <workspace> <experiment-id> [name] [--answer KEY=VALUE]...
+                                                  an action of the experiment (helper.addAction), once
+                                                  the jobs it needs are done; params from --answer, a
+                                                  question on a terminal, or their defaults
+  experimaestro services list|start|stop <workspace> <experiment-id> [name]
+                                                  the experiment's services (helper.addService): start
+                                                  keeps them until Ctrl-C; stop ends those left running
   experimaestro find-launcher "<requirements>"    which launcher a requirement string gets, and why
                                                   (experimaestro's find-launchers works too)
   experimaestro schema <yaml-or-module> [-o FILE] JSON Schema of the experiment YAML, for editors
@@ -53,6 +63,9 @@ run-experiment options:
   --update-golden        with --golden: rewrite DIR
   -j, --parallel N       at most N jobs at once (the runner also keeps within the local
                          launcher's cores, memory and GPUs: launchers.yaml, else detected)
+  --keep-services        leave the experiment's services running after the jobs (normal mode and
+                         run; stop them with \`experimaestro services stop\`)
+  --no-services          do not start the experiment's services
   --fail-fast            stop starting jobs after the first failure (default: --keep-going,
                          independent branches go on)
   --xpm-config-dir DIR   the settings folder (settings.yaml, launchers.yaml; default:
@@ -84,6 +97,10 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
         return await graphCommand(sub, out, err);
       case "report":
         return reportCommand(sub, out);
+      case "actions":
+        return await actionsCommand(sub, out);
+      case "services":
+        return await servicesCommand(sub, out, err);
       case "find-launcher":
       case "find-launchers": // experimaestro's spelling
         return findLauncherCommand(sub, out);

@@ -22,6 +22,8 @@ import { diskStates } from "./model/state.ts";
 import { EXPERIMENT_FILES, experimentDir, experimentFile, isForeign } from "./model/workspace.ts";
 import type { Capacity } from "./run/capacity.ts";
 import { detectedCapacity, runExperiment, type RunEvent, type RunSummary } from "./run/index.ts";
+import { startService, type RunningService } from "./act/services.ts";
+import type { Manifest } from "./model/manifest.ts";
 import { lockExperiment } from "./run/lock.ts";
 import { schedulersOf, submitAll } from "./submit/index.ts";
 
@@ -40,6 +42,9 @@ export interface RunRequest {
   failFast?: boolean;
   /** The settings folder (for the local launcher's capacity). */
   configDir?: string | undefined;
+  /** Start the experiment's services around the run (default true), and leave them running after it (`--keep-services`). */
+  services?: boolean;
+  keepServices?: boolean;
 }
 
 export interface ExperimentRequest {
@@ -176,9 +181,39 @@ function localCapacity(dir: string | undefined): Capacity {
   };
 }
 
-/** A prepared experiment: local jobs by the runner, then scheduler jobs by their drivers. */
+/** The experiment's services, started before its jobs; one that cannot start is a warning. */
+async function startServices(workspace: string, manifest: Manifest, host: Host): Promise<RunningService[]> {
+  const started: RunningService[] = [];
+  for (const s of manifest.services ?? []) {
+    try {
+      const r = await startService(workspace, manifest.experiment, s);
+      started.push(r);
+      host.info(`service ${s.name}: ${r.url ?? `running (pid ${r.pid})`} (log: ${r.log})`);
+    } catch (e) {
+      host.warn([{ code: Codes.SERVICE_FAILED, message: (e as Error).message, severity: "warning", hint: `see its log; start it again with \`experimaestro services start <workspace> ${manifest.experiment} ${s.name}\`` }]);
+    }
+  }
+  return started;
+}
+
+/**
+ * A prepared experiment: its services started (unless asked not to), local jobs by the runner,
+ * then scheduler jobs by their drivers; the services stopped at the end unless `keepServices`.
+ */
 export async function runPrepared(workspace: string, experimentId: string, request: RunRequest, host: Host): Promise<RunOutcome> {
   const manifest = readManifest(workspace, experimentId);
+  const services = request.services === false ? [] : await startServices(workspace, manifest, host);
+  try {
+    return await runJobs(workspace, manifest, request, host);
+  } finally {
+    if (request.keepServices) {
+      for (const s of services) host.info(`service ${s.name} left running (pid ${s.pid}): stop it with \`experimaestro services stop ${workspace} ${experimentId} ${s.name}\``);
+    } else await Promise.all(services.map((s) => s.stop()));
+  }
+}
+
+async function runJobs(workspace: string, manifest: Manifest, request: RunRequest, host: Host): Promise<RunOutcome> {
+  const experimentId = manifest.experiment;
   const outcome: RunOutcome = { summary: undefined, submitted: undefined };
   if (manifest.jobs.some((j) => j.backend === "local")) {
     const progress = host.progress(manifest.jobs.length, workspace);

@@ -16,7 +16,13 @@ export function configOpt(p: Parsed): { configDir?: string } {
 }
 
 export function runRequest(p: Parsed): RunRequest {
-  return { parallel: parallelOf(p), failFast: p.flags.has("--fail-fast"), configDir: configOpt(p).configDir };
+  return {
+    parallel: parallelOf(p),
+    failFast: p.flags.has("--fail-fast"),
+    configDir: configOpt(p).configDir,
+    services: !p.flags.has("--no-services"),
+    keepServices: p.flags.has("--keep-services"),
+  };
 }
 
 /** The driver's host: info lines on stdout, diagnostics on stderr, the runner's progress as lines or a live line. */
