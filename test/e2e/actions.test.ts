@@ -70,7 +70,7 @@ describe("actions", () => {
     const wrong = cli(["actions", "run", ws, "live", "--answer", "dst=x"]);
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toContain("action best has no param 'dst'");
-  });
+  }, 240_000);
 });
 
 describe("services", () => {
