@@ -4,11 +4,16 @@
  * mismatch, or plans that differ), 2 a user error, 130 interrupted.
  */
 import { parseArgs } from "./cli/args.ts";
+import { actionsCommand } from "./cli/actions.ts";
+import { servicesCommand } from "./cli/services.ts";
 import { findLauncherCommand, runCommand, schemaCommand, statusCommand } from "./cli/commands.ts";
 import { diffCommand } from "./cli/diff.ts";
 import { experimentsCommand, resultsCommand } from "./cli/experiments.ts";
 import { jobsCommand } from "./cli/jobs.ts";
+import { graphCommand } from "./cli/graph.ts";
+import { reportCommand } from "./cli/report.ts";
 import { runExperimentCommand } from "./cli/run-experiment.ts";
+import { watchCommand } from "./cli/watch.ts";
 import type { Out } from "./cli/shared.ts";
 import { Codes, XpmError, fail, formatDiagnostics } from "./model/diagnostics.ts";
 
@@ -21,6 +26,25 @@ Usage:
   experimaestro run <workspace> <experiment-id>   run / submit an already prepared experiment
   experimaestro status <workspace> <experiment-id> [--json]
                                                   each job's state: markers, scheduler ids and states
+  experimaestro status <workspace> <experiment-id> --watch [--interval SECONDS]
+                                                  a live view: counts, running jobs (time, progress),
+                                                  last failures; q or Ctrl-C quits, and it ends by
+                                                  itself once nothing runs, waits or holds the lock
+  experimaestro graph <workspace> <experiment-id> [--format dot|mermaid|svg] [-o FILE] [--collapse auto|always|never]
+  experimaestro graph <yaml> [run-experiment options] [--format ...]
+                                                  the DAG, coloured by state (from a YAML: compiled, nothing written)
+  experimaestro report <workspace> <experiment-id> [-o FILE]
+                                                  one self-contained HTML page: the DAG, the jobs (state,
+                                                  resources, times, stderr tails, log links), results
+                                                  (default FILE: <workspace>/experiments/<id>/report.html)
+  experimaestro actions list <workspace> <experiment-id>
+  experimaestro actions run <workspace> <experiment-id> [name] [--answer KEY=VALUE]...
+                                                  an action of the experiment (helper.addAction), once
+                                                  the jobs it needs are done; params from --answer, a
+                                                  question on a terminal, or their defaults
+  experimaestro services list|start|stop <workspace> <experiment-id> [name]
+                                                  the experiment's services (helper.addService): start
+                                                  keeps them until Ctrl-C; stop ends those left running
   experimaestro find-launcher "<requirements>"    which launcher a requirement string gets, and why
                                                   (experimaestro's find-launchers works too)
   experimaestro schema <yaml-or-module> [-o FILE] JSON Schema of the experiment YAML, for editors
@@ -55,6 +79,9 @@ run-experiment options:
                          (a workspace, golden folder, DIR:ID or manifest.json; exit 1 when it differs)
   -j, --parallel N       at most N jobs at once (the runner also keeps within the local
                          launcher's cores, memory and GPUs: launchers.yaml, else detected)
+  --keep-services        leave the experiment's services running after the jobs (normal mode and
+                         run; stop them with \`experimaestro services stop\`)
+  --no-services          do not start the experiment's services
   --fail-fast            stop starting jobs after the first failure (default: --keep-going,
                          independent branches go on)
   --xpm-config-dir DIR   the settings folder (settings.yaml, launchers.yaml; default:
@@ -104,7 +131,15 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
       case "run":
         return await runCommand(sub, out, err);
       case "status":
-        return statusCommand(sub, out);
+        return sub.flags.has("--watch") ? await watchCommand(sub, out) : statusCommand(sub, out);
+      case "graph":
+        return await graphCommand(sub, out, err);
+      case "report":
+        return reportCommand(sub, out);
+      case "actions":
+        return await actionsCommand(sub, out);
+      case "services":
+        return await servicesCommand(sub, out, err);
       case "find-launcher":
       case "find-launchers": // experimaestro's spelling
         return findLauncherCommand(sub, out);
@@ -119,7 +154,7 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
       case "results":
         return resultsCommand(sub, out, err);
       default:
-        return fail(Codes.USAGE, `unknown command '${command}'`, { hint: "commands: run-experiment, run, status, find-launcher, schema, diff, jobs, experiments, results (see --help)" });
+        return fail(Codes.USAGE, `unknown command '${command}'`, { hint: "commands: run-experiment, run, status, find-launcher, schema, diff, jobs, experiments, results, graph, report, actions, services (see --help)" });
     }
   } catch (e) {
     if (e instanceof XpmError) {

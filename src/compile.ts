@@ -39,7 +39,10 @@ export interface Compiled {
 /** evaluate -> plan -> resolve (-> emit) over a loaded experiment; `env` is the job environment after the launcher's. */
 export async function compileLoaded(loaded: Loaded, env: readonly [string, string][], opts: { emit?: boolean } = {}): Promise<Compiled> {
   const evaluated = await evaluate(loaded.experiment, { params: opts.emit !== false });
-  const resolved = resolve(plan(evaluated), loaded.launchers, env, loaded.experiment.locateValue);
+  const resolved: ResolvedPlan = resolve(plan(evaluated), loaded.launchers, env, loaded.experiment.locateValue);
+  // Actions and services go from evaluate to the manifest untouched by plan and resolve.
+  if (evaluated.actions) resolved.actions = evaluated.actions;
+  if (evaluated.services) resolved.services = evaluated.services;
   const files = opts.emit === false ? undefined : emit(resolved, loadAssets(evaluated), backends);
   return { plan: resolved, files };
 }

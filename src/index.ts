@@ -11,6 +11,8 @@ export { ConfigInstance, PathRef, Float, float } from "./model/values.ts";
 export type { Tags } from "./model/values.ts";
 export { Helper } from "./evaluate/helper.ts";
 export type { SubmitOptions } from "./evaluate/helper.ts";
+export type { ActionDecl, ActionToken, ServiceDecl } from "./evaluate/extras.ts";
+export type { ActionParam, ActionParamType } from "./model/actions.ts";
 export { identifier, identifierHex, jobPath } from "./util/identifier.ts";
 export { XpmError, Codes } from "./model/diagnostics.ts";
 export type { Diagnostic } from "./model/diagnostics.ts";

@@ -25,6 +25,8 @@ import { comparePlans, type PlanDiff } from "./plandiff/index.ts";
 import { fromFiles, openSource } from "./plandiff/source.ts";
 import type { Capacity } from "./run/capacity.ts";
 import { detectedCapacity, runExperiment, type RunEvent, type RunSummary } from "./run/index.ts";
+import { startService, type RunningService } from "./act/services.ts";
+import type { Manifest } from "./model/manifest.ts";
 import { lockExperiment } from "./run/lock.ts";
 import { schedulersOf, submitAll } from "./submit/index.ts";
 
@@ -36,8 +38,8 @@ export interface Host {
   warn(diagnostics: readonly Diagnostic[]): void;
   /** The files are written (before anything runs, in normal mode). */
   written(workspace: string, plan: ResolvedPlan, report: WriteReport): void;
-  /** Shows the local runner's progress over `total` jobs; `close` gets its summary. */
-  progress(total: number): { onEvent(e: RunEvent): void; close(summary: RunSummary): void };
+  /** Shows the local runner's progress over `total` jobs of `workspace`; `close` gets its summary. */
+  progress(total: number, workspace?: string): { onEvent(e: RunEvent): void; close(summary: RunSummary): void };
 }
 
 export interface RunRequest {
@@ -45,6 +47,9 @@ export interface RunRequest {
   failFast?: boolean;
   /** The settings folder (for the local launcher's capacity). */
   configDir?: string | undefined;
+  /** Start the experiment's services around the run (default true), and leave them running after it (`--keep-services`). */
+  services?: boolean;
+  keepServices?: boolean;
 }
 
 export interface ExperimentRequest {
@@ -205,12 +210,42 @@ function localCapacity(dir: string | undefined): Capacity {
   };
 }
 
-/** A prepared experiment: local jobs by the runner, then scheduler jobs by their drivers. */
+/** The experiment's services, started before its jobs; one that cannot start is a warning. */
+async function startServices(workspace: string, manifest: Manifest, host: Host): Promise<RunningService[]> {
+  const started: RunningService[] = [];
+  for (const s of manifest.services ?? []) {
+    try {
+      const r = await startService(workspace, manifest.experiment, s);
+      started.push(r);
+      host.info(`service ${s.name}: ${r.url ?? `running (pid ${r.pid})`} (log: ${r.log})`);
+    } catch (e) {
+      host.warn([{ code: Codes.SERVICE_FAILED, message: (e as Error).message, severity: "warning", hint: `see its log; start it again with \`experimaestro services start <workspace> ${manifest.experiment} ${s.name}\`` }]);
+    }
+  }
+  return started;
+}
+
+/**
+ * A prepared experiment: its services started (unless asked not to), local jobs by the runner,
+ * then scheduler jobs by their drivers; the services stopped at the end unless `keepServices`.
+ */
 export async function runPrepared(workspace: string, experimentId: string, request: RunRequest, host: Host): Promise<RunOutcome> {
   const manifest = readManifest(workspace, experimentId);
+  const services = request.services === false ? [] : await startServices(workspace, manifest, host);
+  try {
+    return await runJobs(workspace, manifest, request, host);
+  } finally {
+    if (request.keepServices) {
+      for (const s of services) host.info(`service ${s.name} left running (pid ${s.pid}): stop it with \`experimaestro services stop ${workspace} ${experimentId} ${s.name}\``);
+    } else await Promise.all(services.map((s) => s.stop()));
+  }
+}
+
+async function runJobs(workspace: string, manifest: Manifest, request: RunRequest, host: Host): Promise<RunOutcome> {
+  const experimentId = manifest.experiment;
   const outcome: RunOutcome = { summary: undefined, submitted: undefined };
   if (manifest.jobs.some((j) => j.backend === "local")) {
-    const progress = host.progress(manifest.jobs.length);
+    const progress = host.progress(manifest.jobs.length, workspace);
     outcome.summary = await runExperiment({
       workspace,
       experimentId,

@@ -12,7 +12,7 @@ import { ROOT } from "./helpers.ts";
 const SRC = join(ROOT, "src");
 
 /** Stage folders: each may import itself and the shared folders only. */
-const STAGES = ["load", "evaluate", "plan", "resolve", "emit", "run", "submit", "backends", "inspect"];
+const STAGES = ["load", "evaluate", "plan", "resolve", "emit", "run", "submit", "backends", "inspect", "act"];
 /** Shared folders and what each may import. */
 const SHARED: Record<string, string[]> = {
   model: ["model", "util"],

@@ -29,9 +29,12 @@ const OPTIONS = new Map<string, [string, number]>([
   ["--filter", ["--filter", 1]],
   ["--count", ["--count", 1]],
   ["--format", ["--format", 1]],
+  ["--collapse", ["--collapse", 1]],
+  ["--answer", ["--answer", 1]],
+  ["--interval", ["--interval", 1]],
   ["--sort", ["--sort", 1]],
 ]);
-const BOOLEAN = new Set(["--help", "-h", "--version", "--json", "--show", "--update-golden", "--full", "--fail-fast", "--keep-going", "--tags", "--fullpath", "--perform", "--force", "--std", "--follow", "-f"]);
+const BOOLEAN = new Set(["--help", "-h", "--version", "--json", "--show", "--update-golden", "--full", "--fail-fast", "--keep-going", "--tags", "--fullpath", "--perform", "--force", "--std", "--follow", "-f", "--watch", "--keep-services", "--report", "--no-services"]);
 
 export function parseArgs(argv: string[]): Parsed {
   const out: Parsed = { positional: [], flags: new Map() };

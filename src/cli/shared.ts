@@ -16,7 +16,13 @@ export function configOpt(p: Parsed): { configDir?: string } {
 }
 
 export function runRequest(p: Parsed): RunRequest {
-  return { parallel: parallelOf(p), failFast: p.flags.has("--fail-fast"), configDir: configOpt(p).configDir };
+  return {
+    parallel: parallelOf(p),
+    failFast: p.flags.has("--fail-fast"),
+    configDir: configOpt(p).configDir,
+    services: !p.flags.has("--no-services"),
+    keepServices: p.flags.has("--keep-services"),
+  };
 }
 
 /** The driver's host: info lines on stdout, diagnostics on stderr, the runner's progress as lines or a live line. */
@@ -28,8 +34,8 @@ export function host(out: Out, err: Out): Host {
       const xpDir = join(displayPath(workspace), experimentDir(plan.experimentId));
       out(`experiment ${plan.experimentId}: ${plan.jobs.length} jobs; ${report.written} file${report.written === 1 ? "" : "s"} written, ${report.unchanged} unchanged (${xpDir})`);
     },
-    progress(total) {
-      const r = reporter(out, total, process.stdout.isTTY === true && !process.env.CI);
+    progress(total, workspace) {
+      const r = reporter(out, total, process.stdout.isTTY === true && !process.env.CI, workspace);
       return {
         onEvent: r.onEvent,
         close(summary: RunSummary) {

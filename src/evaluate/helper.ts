@@ -11,6 +11,8 @@ import { ConfigInstance, PathRef } from "../model/values.ts";
 import type { ValueType } from "../model/types.ts";
 import { identifierHex, jobPath } from "../util/identifier.ts";
 import { unquotable, type Unquotable } from "../util/shell.ts";
+import { Extras, type ActionDecl, type ServiceDecl } from "./extras.ts";
+import type { ActionParam } from "../model/actions.ts";
 import { paramsJson } from "./params-json.ts";
 
 export interface SubmitOptions {
@@ -35,6 +37,8 @@ export class Helper {
   private readonly byKey = new Map<string, Submission>();
   private readonly byObject = new Map<ConfigInstance, Submission>();
   private calls = 0;
+  /** Actions and services (evaluate/extras.ts). */
+  readonly extras = new Extras((t) => this.keyOf(t));
 
   constructor(
     /** The experiment id (from the YAML). */
@@ -69,6 +73,19 @@ export class Helper {
     this.byKey.set(key, submission);
     this.byObject.set(task, submission);
     return submission.outputs;
+  }
+
+  /**
+   * Records an action: a command run on demand (`experimaestro actions run`) once the jobs whose
+   * files it uses (and those in `after`) are done; its typed params are given when it runs.
+   */
+  addAction<P extends Record<string, ActionParam>>(name: string, action: ActionDecl<P>): void {
+    this.extras.addAction(name, action);
+  }
+
+  /** Records a service: a long-running process tied to the experiment (started by `normal` mode, or `experimaestro services start`). */
+  addService(name: string, service: ServiceDecl): void {
+    this.extras.addService(name, service);
   }
 
   /** The recorded tasks, in submission order. */

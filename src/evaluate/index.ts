@@ -38,5 +38,6 @@ export async function evaluate(loaded: LoadedExperiment, opts: { params?: boolea
       hint: "fix the experiment code at this location",
     });
   }
-  return { experimentId: loaded.id, tasks: helper.tasks() };
+  const { actions, services } = helper.extras;
+  return { experimentId: loaded.id, tasks: helper.tasks(), ...(actions.length ? { actions } : {}), ...(services.length ? { services } : {}) };
 }

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { Codes, fail } from "../model/diagnostics.ts";
-import type { Evaluated, LoadedAsset } from "../model/plan.ts";
+import type { CommandWord, Evaluated, LoadedAsset } from "../model/plan.ts";
 import { assetPath } from "../model/workspace.ts";
 
 /** Files of a folder, recursively, as sorted relative POSIX paths. */
@@ -35,7 +35,8 @@ function loadOne(source: string): LoadedAsset {
 
 export function loadAssets(evaluated: Evaluated): Map<string, LoadedAsset> {
   const out = new Map<string, LoadedAsset>();
-  for (const t of evaluated.tasks) {
+  const extras = [...(evaluated.actions ?? []), ...(evaluated.services ?? [])].map((x) => ({ taskId: x.name, command: x.command.filter((w) => typeof w === "string" || !("param" in w)) as CommandWord[], initCommands: [] }));
+  for (const t of [...evaluated.tasks, ...extras]) {
     for (const word of [...t.command, ...t.initCommands.flat()]) {
       if (typeof word === "string" || !("asset" in word) || out.has(word.asset)) continue;
       try {

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ManifestAction, ManifestService } from "./actions.ts";
 import { Codes, fail } from "./diagnostics.ts";
 import { EXPERIMENT_FILES, experimentFile } from "./workspace.ts";
 
@@ -33,6 +34,9 @@ export interface Manifest {
   schema: typeof MANIFEST_SCHEMA;
   experiment: string;
   jobs: ManifestJob[];
+  /** `helper.addAction` / `helper.addService` (model/actions.ts); absent when there are none. */
+  actions?: ManifestAction[];
+  services?: ManifestService[];
 }
 
 /** Where an experiment's manifest is, workspace-relative. */

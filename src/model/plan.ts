@@ -2,6 +2,7 @@
  * The data that flows between stages once the user's code has run: plain values only (no
  * functions, no config objects), so plan / resolve / emit are pure and easy to test.
  */
+import type { ActionRecord, ServiceRecord } from "./actions.ts";
 import type { Tags } from "./values.ts";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -87,6 +88,9 @@ export function resolvedJob(j: PlannedJob, resources: ResolvedResources): Resolv
 export interface Evaluated {
   experimentId: string;
   tasks: TaskInstance[];
+  /** `helper.addAction` / `helper.addService` (model/actions.ts), when there are some. */
+  actions?: ActionRecord[];
+  services?: ServiceRecord[];
 }
 
 /** A planned job: a task instance plus its place in the DAG. */
@@ -130,4 +134,7 @@ export interface ResolvedJob extends PlannedJob {
 export interface ResolvedPlan {
   experimentId: string;
   jobs: ResolvedJob[];
+  /** Carried from evaluate by the compile driver, for the manifest. */
+  actions?: ActionRecord[];
+  services?: ServiceRecord[];
 }

@@ -2,6 +2,15 @@
 # experimaestro-ts: prints the state of each job of experiment grid, from its
 # markers and, for submitted jobs, from the scheduler (squeue, oarstat) when it is reachable.
 set -u
+# --report: also write experiments/<id>/report.html at the end (through the experimaestro command).
+xpm_report=""
+for xpm_arg in "$@"; do
+  case $xpm_arg in
+    --report) xpm_report=1 ;;
+    *) echo "usage: bash $0 [--report]" >&2; exit 2 ;;
+  esac
+done
+xpm_id=$(basename "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)")
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 
 # The scheduler's word on a recorded id, when the job is still queued or running.
@@ -52,6 +61,17 @@ xpm_state() {
   printf '%s  %s%s\n' "$1" "$state" "${id:+ [$3 $id]}"
 }
 
+# The HTML report is made by experimaestro-ts itself (Node): one renderer, the one tested in a
+# browser. Where it is not installed, say how to make the report elsewhere.
+xpm_make_report() {
+  if command -v experimaestro >/dev/null 2>&1; then
+    experimaestro report "$PWD" "$xpm_id"
+  else
+    echo "experimaestro: --report needs the experimaestro command (Node and experimaestro-ts) on PATH; or copy the workspace where it is and run: experimaestro report <workspace> $xpm_id" >&2
+    return 1
+  fi
+}
+
 xpm_state jobs/grid.train/05b4b186de797f1cf140893718381d36a8bc9be01f191910782a47708e41e816 train oar
 xpm_state jobs/grid.evaluate/d87c2cca2f0956ccaa605c50029167da8f64f5d6a1aefbad472fc053bfd9a6e1 evaluate oar
 xpm_state jobs/grid.train/095dc9e78e1a89e95ce8e30bc728f379a49c27ffa66bebc04e793fcb010e2b99 train oar
@@ -65,3 +85,4 @@ xpm_state jobs/grid.evaluate/ee1e0012238858404dd846c10cab2a28ba5cfbdc520df7acc9e
 xpm_state jobs/grid.train/ed150993bc5791b0568cba72fc5ae149cadbbea9d8704ff34893fefc4e5fa041 train oar
 xpm_state jobs/grid.evaluate/6f3cfb89ae5e2c256d4cc22ee32b3e504d847bc3d2ec3e138d722d011405b9d4 evaluate oar
 xpm_state jobs/grid.report/06b1a52fee59328071289c2236fec26cc1fb8448f34645d2543cd8d05204914e report oar
+if [ -n "$xpm_report" ]; then xpm_make_report; fi
