@@ -5,6 +5,7 @@
  */
 import { parseArgs } from "./cli/args.ts";
 import { findLauncherCommand, runCommand, schemaCommand, statusCommand } from "./cli/commands.ts";
+import { initCommand } from "./cli/init.ts";
 import { runExperimentCommand } from "./cli/run-experiment.ts";
 import type { Out } from "./cli/shared.ts";
 import { Codes, XpmError, fail, formatDiagnostics } from "./model/diagnostics.ts";
@@ -21,6 +22,13 @@ Usage:
   experimaestro find-launcher "<requirements>"    which launcher a requirement string gets, and why
                                                   (experimaestro's find-launchers works too)
   experimaestro schema <yaml-or-module> [-o FILE] JSON Schema of the experiment YAML, for editors
+  experimaestro init <dir> [--xpm-ts SPEC] [--name NAME] [--force]
+                                                  a new experiment project (package.json, tsconfig,
+                                                  src/tasks.ts, src/experiment.ts, normal.yaml,
+                                                  xpm-config/, a golden test); --xpm-ts is the
+                                                  experimaestro-ts dependency (default: ^${VERSION}),
+                                                  --force adds missing files to a non-empty folder
+                                                  and never overwrites one
   experimaestro --help | --version
 
 run-experiment options:
@@ -71,8 +79,10 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
         return findLauncherCommand(sub, out);
       case "schema":
         return await schemaCommand(sub, out);
+      case "init":
+        return initCommand(sub, out);
       default:
-        return fail(Codes.USAGE, `unknown command '${command}'`, { hint: "commands: run-experiment, run, status, find-launcher, schema (see --help)" });
+        return fail(Codes.USAGE, `unknown command '${command}'`, { hint: "commands: run-experiment, run, status, find-launcher, schema, init (see --help)" });
     }
   } catch (e) {
     if (e instanceof XpmError) {

@@ -23,8 +23,10 @@ const OPTIONS = new Map<string, [string, number]>([
   ["--golden", ["--golden", 1]],
   ["-o", ["--output", 1]],
   ["--output", ["--output", 1]],
+  ["--xpm-ts", ["--xpm-ts", 1]],
+  ["--name", ["--name", 1]],
 ]);
-const BOOLEAN = new Set(["--help", "-h", "--version", "--json", "--show", "--update-golden", "--fail-fast", "--keep-going"]);
+const BOOLEAN = new Set(["--help", "-h", "--version", "--json", "--show", "--update-golden", "--fail-fast", "--keep-going", "--force"]);
 
 export function parseArgs(argv: string[]): Parsed {
   const out: Parsed = { positional: [], flags: new Map() };
