@@ -4,23 +4,14 @@
  * test` — in a folder outside this repository, and its golden test fails once a param changes.
  * The install makes it the slowest test here (about 30 s on two busy cores).
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, cli, errorsIn, scratchFolders } from "../helpers.ts";
+import { ROOT, cli, errorsIn, npmIn, scratchFolders } from "../helpers.ts";
 
 const scratch = scratchFolders("xpm-init-");
 
-/** The environment of a user's shell: nothing from the outer `npm test` or vitest. */
-function userEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|VITEST|CI$|NODE_OPTIONS$|XPM_)/i.test(k)));
-}
-
-function npm(args: string[], cwd: string) {
-  const r = spawnSync("npm", args, { cwd, encoding: "utf8", env: userEnv(), timeout: 150_000 });
-  return { status: r.status, output: `${r.stdout}${r.stderr}` };
-}
+const npm = (args: string[], cwd: string) => npmIn(cwd, args);
 
 describe("experimaestro init", () => {
   it("init && npm install && npm run experiment && npm test; the golden test then fails when a param changes", { timeout: 240_000 }, () => {
