@@ -17,9 +17,12 @@ function errorOf(fn: () => unknown) {
   throw new Error("no error");
 }
 
-// The demo: Learn returns a lightweight loader (its output, so marked by Learn); Evaluate runs it first.
+// The demo, as in the README: Learn returns a lightweight loader (its output, so marked by Learn); Evaluate runs it first.
 const Model = defineConfig("demo.Model", { hidden: param(z.int()) });
-const Loader = defineTask("demo.Loader", { model: param(Model), path: meta(pathType()) }, { lightweight: true, command: (p) => ["load", p.path] });
+const Loader = defineTask("demo.ParameterLoader", { model: param(Model), path: meta(pathType()), into: pathGen("parameters.bin") }, {
+  lightweight: true,
+  command: (p) => ["cp", p.path, p.into],
+});
 const Learn = defineTask("demo.Learn", { model: param(Model), parameters: pathGen("parameters.bin") }, {
   command: (p) => ["learn", p.parameters],
   outputs: (self) => Loader.create({ model: self.values.model, path: self.values.parameters }),
@@ -39,7 +42,7 @@ describe("init tasks", () => {
   it("run before the task in its job, make it depend on the producer, and enter its identifier", () => {
     const { learn, evaluate } = demo();
     expect(evaluate.deps).toEqual([learn.key]);
-    expect(evaluate.initCommands).toEqual([["load", { jobFile: { job: learn.key, rel: "parameters.bin" } }]]);
+    expect(evaluate.initCommands).toEqual([["cp", { jobFile: { job: learn.key, rel: "parameters.bin" } }, { jobFile: { job: evaluate.key, rel: "parameters.bin" } }]]);
     expect(evaluate.command[0]).toBe("evaluate");
     const alone = identifierHex(Evaluate.create({ model: Model.create({ hidden: 64 }) }));
     expect(evaluate.hash).not.toBe(alone);
