@@ -35,26 +35,37 @@ function checkInitTasks(task: ConfigInstance, initTasks: unknown): void {
   });
 }
 
-/** Where a task's params reach the task itself (or its outputs, or its own job's files), or undefined. */
-function findSelf(task: ConfigInstance, value: unknown, at: string, seen: Set<unknown>): { at: string; what: string } | undefined {
-  if (value === null || typeof value !== "object" || seen.has(value)) return undefined;
-  seen.add(value);
-  if (value === task) return { at, what: "the task itself" };
-  if (value instanceof PathRef) return value.task === task ? { at, what: `a path of its own job (${value.rel})` } : undefined;
+/** A walk of a task's params: the task, and the objects already seen (made on the first container). */
+interface Walk {
+  task: ConfigInstance;
+  seen: Set<unknown> | undefined;
+}
+
+/**
+ * What in `value` is the task itself, an output of it or a path of its own job, or undefined;
+ * `path` holds the keys down to `value` (left as they are when found). It runs at every submit,
+ * so it allocates nothing for plain values, and stops at other tasks (another job: a cycle
+ * through it is the plan's to report) and at configs already hashed (frozen before this task
+ * could be put in them).
+ */
+function findSelf(w: Walk, value: unknown, path: string[]): string | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  if (value === w.task) return "the task itself";
+  if (value instanceof PathRef) return value.task === w.task ? `a path of its own job (${value.rel})` : undefined;
   if (value instanceof ConfigInstance) {
-    if (value.producer === task) return { at, what: `an output of the task (a ${value.type.id} config)` };
-    // Another task is another job: a cycle through it is the plan's to report.
-    if (value.type.kind === "task") return undefined;
-    for (const [name, v] of Object.entries(value.values)) {
-      const found = findSelf(task, v, `${at}.${name}`, seen);
-      if (found) return found;
-    }
-    return undefined;
+    if (value.producer === w.task) return `an output of the task (a ${value.type.id} config)`;
+    if (value.type.kind === "task" || value.cachedId !== undefined) return undefined;
   }
-  const entries: Iterable<[unknown, unknown]> = value instanceof Map ? value.entries() : Array.isArray(value) || value instanceof Set ? [...value].entries() : Object.entries(value);
-  for (const [k, v] of entries) {
-    const found = findSelf(task, v, `${at}.${String(k)}`, seen);
+  const seen = (w.seen ??= new Set());
+  if (seen.has(value)) return undefined;
+  seen.add(value);
+  const children: Iterable<[unknown, unknown]> =
+    value instanceof ConfigInstance ? Object.entries(value.values) : value instanceof Map ? value : Array.isArray(value) || value instanceof Set ? [...value].entries() : Object.entries(value);
+  for (const [k, v] of children) {
+    path.push(String(k));
+    const found = findSelf(w, v, path);
     if (found) return found;
+    path.pop();
   }
   return undefined;
 }
@@ -64,26 +75,29 @@ function findSelf(task: ConfigInstance, value: unknown, at: string, seen: Set<un
  * wait for, or read, its own results. Its path generators are its own files.
  */
 function checkSelfDependency(task: ConfigInstance, initTasks: readonly unknown[]): void {
-  const seen = new Set<unknown>();
-  const found =
-    firstSelf(task, Object.entries(task.values).filter(([name]) => task.type.params[name]?.kind !== "pathgen"), seen) ??
-    firstSelf(task, initTasks.flatMap((init, i) => Object.entries((init as ConfigInstance).values).map(([k, v]): [string, unknown] => [`initTasks.${i}.${k}`, v])), seen);
+  const w: Walk = { task, seen: undefined };
+  const path: string[] = [];
+  let found: string | undefined;
+  for (const name in task.values) {
+    if (task.type.params[name]?.kind === "pathgen") continue;
+    path.push(name);
+    if ((found = findSelf(w, task.values[name], path))) break;
+    path.pop();
+  }
+  for (let i = 0; !found && i < initTasks.length; i++) {
+    path.push("initTasks", String(i));
+    found = findSelf(w, initTasks[i], path);
+    if (!found) path.length = 0;
+  }
   if (!found) return;
   const id = task.type.id;
-  fail(Codes.SELF_DEPENDENCY, `${id} depends on itself: '${found.at}' holds ${found.what}`, {
-    where: { path: `${id}.${found.at}` },
-    hint: found.at.startsWith("initTasks.")
+  const at = path.join(".");
+  fail(Codes.SELF_DEPENDENCY, `${id} depends on itself: '${at}' holds ${found}`, {
+    where: { path: `${id}.${at}` },
+    hint: at.startsWith("initTasks.")
       ? `an init task runs in ${id}'s job: a file it writes there is a pathGen("...") param of the init task itself`
       : `a task cannot use its own results: a file it writes is a pathGen("...") param, and the result of an earlier ${id} is the output of that other, submitted task`,
   });
-}
-
-function firstSelf(task: ConfigInstance, entries: [string, unknown][], seen: Set<unknown>): { at: string; what: string } | undefined {
-  for (const [at, value] of entries) {
-    const found = findSelf(task, value, at, seen);
-    if (found) return found;
-  }
-  return undefined;
 }
 
 /** Checks a submission before it is hashed (one call, in Helper.submit). */
