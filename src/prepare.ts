@@ -31,6 +31,8 @@ export type Mode = "dry-run" | "prepare" | "normal";
 export interface Host {
   info(line: string): void;
   warn(diagnostics: readonly Diagnostic[]): void;
+  /** The files are written (before anything runs, in normal mode). */
+  written(workspace: string, plan: ResolvedPlan, report: WriteReport): void;
   /** Shows the local runner's progress over `total` jobs; `close` gets its summary. */
   progress(total: number): { onEvent(e: RunEvent): void; close(summary: RunSummary): void };
 }
@@ -151,6 +153,7 @@ export async function prepareExperiment(loaded: Loaded, chosen: ChosenWorkspace,
   try {
     const report = await writer.write(sparing(compiled.files!, untouchable(workspace, plan)), plan.jobs.length);
     if (report.warning) host.warn([report.warning]);
+    host.written(workspace, plan, report);
     if (request.mode === "prepare") {
       const used = [...new Set(plan.jobs.map((j) => j.resources.backend))].sort();
       const drivers = used.flatMap((b) => backends.of(b).scheduler?.driver ?? []);

@@ -84,7 +84,6 @@ function report(o: Outcome, experimentId: string, out: Out, err: Out): number {
     default: {
       const shown = displayPath(o.workspace);
       const xpDir = join(shown, experimentDir(experimentId));
-      out(`experiment ${experimentId}: ${o.plan.jobs.length} jobs; ${o.report.written} file${o.report.written === 1 ? "" : "s"} written, ${o.report.unchanged} unchanged (${xpDir})`);
       if (o.kind === "prepared") {
         const drivers = o.drivers.map((d) => `\`bash ${join(shown, experimentFile(experimentId, d))}\``);
         out(`prepared: run with ${drivers.length ? drivers.join(" and ") : `\`bash ${join(xpDir, EXPERIMENT_FILES.runLocal)}\``} or \`experimaestro run ${shown} ${experimentId}\``);
