@@ -12,6 +12,7 @@ import { experimentsCommand, resultsCommand } from "./cli/experiments.ts";
 import { jobsCommand } from "./cli/jobs.ts";
 import { graphCommand } from "./cli/graph.ts";
 import { reportCommand } from "./cli/report.ts";
+import { initCommand } from "./cli/init.ts";
 import { runExperimentCommand } from "./cli/run-experiment.ts";
 import { watchCommand } from "./cli/watch.ts";
 import type { Out } from "./cli/shared.ts";
@@ -57,6 +58,13 @@ Usage:
   experimaestro experiments list [--json]         each experiment: jobs by state, last prepare, last run
   experimaestro results <workspace> <experiment-id> [--format markdown|csv|json] [--filter EXPR] [--sort COL[:desc]]
                                                   tags and result-file fields of each job, as a table
+  experimaestro init <dir> [--xpm-ts SPEC] [--name NAME] [--force]
+                                                  a new experiment project (package.json, tsconfig,
+                                                  src/tasks.ts, src/experiment.ts, normal.yaml,
+                                                  xpm-config/, a golden test); --xpm-ts is the
+                                                  experimaestro-ts dependency (default: ^${VERSION}),
+                                                  --force adds missing files to a non-empty folder
+                                                  and never overwrites one
   experimaestro --help | --version
 
 run-experiment options:
@@ -153,8 +161,10 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
         return experimentsCommand(sub, out, err);
       case "results":
         return resultsCommand(sub, out, err);
+      case "init":
+        return initCommand(sub, out);
       default:
-        return fail(Codes.USAGE, `unknown command '${command}'`, { hint: "commands: run-experiment, run, status, find-launcher, schema, diff, jobs, experiments, results, graph, report, actions, services (see --help)" });
+        return fail(Codes.USAGE, `unknown command '${command}'`, { hint: "commands: run-experiment, run, status, find-launcher, schema, init, diff, jobs, experiments, results, graph, report, actions, services (see --help)" });
     }
   } catch (e) {
     if (e instanceof XpmError) {

@@ -5,6 +5,7 @@
  * only by a path reach one job: that is an error (XPM306), never a silent merge.
  */
 import { Codes, XpmError, fail } from "../model/diagnostics.ts";
+import { checkSubmission } from "./checks.ts";
 import { collectOutputs, type CommandToken, Asset } from "../model/config.ts";
 import type { CommandWord, TaskInstance } from "../model/plan.ts";
 import { ConfigInstance, PathRef } from "../model/values.ts";
@@ -58,6 +59,7 @@ export class Helper {
     const call = ++this.calls;
     const known = this.byObject.get(task);
     if (known) return known.outputs;
+    checkSubmission(task, opts.initTasks);
     if (opts.initTasks?.length) task.initTasks = [...opts.initTasks];
     const hash = identifierHex(task);
     const key = `${task.type.hashId}/${hash}`;
@@ -105,7 +107,8 @@ export class Helper {
   private record(task: ConfigInstance, key: string, hash: string, opts: SubmitOptions): TaskInstance {
     const deps = new Set<string>();
     this.collectDeps(task.values, task, deps, new Set());
-    for (const init of task.initTasks) this.collectDeps(init.values, task, deps, new Set());
+    // An init task's own path generators are files of this job, not outputs of another.
+    for (const init of task.initTasks) this.collectDeps(init.values, task, deps, new Set(), init);
     const jobPath = `jobs/${key}`;
     const options = task.type.task ?? {};
     const segments = task.type.id.split(".");

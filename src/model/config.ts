@@ -3,6 +3,7 @@
  * validated construction of their instances.
  */
 import { z } from "zod";
+import { checkLightweight, projectFileInPath } from "./declaration-checks.ts";
 import { Codes, XpmError, type Diagnostic } from "./diagnostics.ts";
 import type { ParamDecl } from "./params.ts";
 import { checkValue, describeSchema, markSchema, numbersForBigints, worthChecking, type ValueType } from "./types.ts";
@@ -155,6 +156,7 @@ class ConfigTypeImpl implements ConfigType {
         hint: "use a dotted identifier such as my_project.learn.Learn (letters, digits, '_' and '.')",
       });
     }
+    checkLightweight(id, kind, task);
     this.hashId = id.toLowerCase();
     this.params = { ...(parent?.params ?? {}), ...ownParams };
     this.schema = markSchema(
@@ -214,6 +216,11 @@ class ConfigTypeImpl implements ConfigType {
     let checked = decl.schema.safeParse(value);
     if (!checked.success && bigints) checked = decl.schema.safeParse(numbersForBigints(value, t));
     if (checked.success) return true;
+    const projectFile = projectFileInPath(this.id, name, t, value);
+    if (projectFile) {
+      problems.push(projectFile);
+      return false;
+    }
     for (const issue of checked.error.issues) {
       const path = [name, ...issue.path.map(String)].join(".");
       problems.push({

@@ -87,6 +87,13 @@ export const Codes = {
   LOG_MISSING: "XPM922",
   EXPERIMENT_UNKNOWN: "XPM923",
   NO_RESULTS: "XPM924",
+  // Issue 15 (init tasks, assets, `experimaestro init`); numbered apart from the codes added alongside.
+  LIGHTWEIGHT_NO_CODE: "XPM210",
+  PATH_PROJECT_FILE: "XPM211",
+  INIT_TASK_INVALID: "XPM310",
+  SELF_DEPENDENCY: "XPM311",
+  ASSET_MEMBER_MISSING: "XPM312",
+  INIT_NOT_EMPTY: "XPM930",
 } as const;
 
 /** Thrown (and caught by the CLI) to carry one or more diagnostics out of a stage. */
