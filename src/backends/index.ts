@@ -16,5 +16,6 @@ export const backends: Backends = {
     if (!b) throw new Error(`internal: no backend for launcher type '${type}'`);
     return b;
   },
+  all: () => Object.values(registry),
   schedulers: () => Object.values(registry).filter((b) => b.scheduler !== undefined),
 };

@@ -7,10 +7,12 @@
  * OAR 2.5 documentation (oarstat): Waiting, toLaunch, Launching, Running, Finishing, Hold,
  * toAckReservation, Suspended, Resuming, Terminated, Error.
  */
+import { z } from "zod";
 import type { ResolvedJob } from "../model/plan.ts";
 import { formatDuration } from "../util/format.ts";
 import type { Backend, SchedulerJobState } from "../model/backend.ts";
 import { jobLabel } from "../model/workspace.ts";
+import { extraDirectives, optionalValue } from "./options.ts";
 
 function resourceSpec(job: ResolvedJob): string {
   const r = job.resources;
@@ -23,8 +25,12 @@ function resourceSpec(job: ResolvedJob): string {
 const RUNNING = new Set(["toLaunch", "Launching", "Running", "Finishing", "Resuming"]);
 const QUEUED = new Set(["Waiting", "Hold", "toAckReservation", "Suspended", "toError"]);
 
+/** The `oar:` block of a launcher in launchers.yaml. */
+const options = z.object({ queue: optionalValue, project: optionalValue, properties: optionalValue, extra: extraDirectives }).strict();
+
 export const oarBackend: Backend = {
   key: "oar",
+  options,
   directives: (job) => {
     const r = job.resources;
     const lines = [`#OAR -n ${jobLabel({ task: job.taskId, hash: job.hash }, "-")}`, `#OAR -l ${resourceSpec(job)}`, `#OAR -O ${job.name}.out`, `#OAR -E ${job.name}.err`];

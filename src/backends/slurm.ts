@@ -2,10 +2,12 @@
  * SLURM: `#SBATCH` header from resolved resources, `sbatch --parsable` ids, `squeue` states.
  * Mappings follow the sbatch(1) and squeue(1) manual pages (SLURM 22.05).
  */
+import { z } from "zod";
 import type { ResolvedJob } from "../model/plan.ts";
 import { shellQuote } from "../util/shell.ts";
 import type { Backend, SchedulerJobState } from "../model/backend.ts";
 import { jobLabel } from "../model/workspace.ts";
+import { extraDirectives, optionalValue } from "./options.ts";
 
 /** `--time` format: `[D-]HH:MM:SS`, rounded up to the minute (SLURM's granularity). */
 export function slurmTime(seconds: number): string {
@@ -51,8 +53,21 @@ function flags(job: ResolvedJob): [string, string | true][] {
 const RUNNING = new Set(["RUNNING", "COMPLETING", "CONFIGURING", "STAGE_OUT", "RESIZING", "SIGNALING"]);
 const QUEUED = new Set(["PENDING", "REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED", "SUSPENDED", "STOPPED", "RESV_DEL_HOLD"]);
 
+/** The `slurm:` block of a launcher in launchers.yaml. */
+const options = z
+  .object({
+    partition: optionalValue,
+    account: optionalValue,
+    qos: optionalValue,
+    constraint: optionalValue,
+    extra: extraDirectives,
+    kill_on_invalid_dep: z.boolean().default(true),
+  })
+  .strict();
+
 export const slurmBackend: Backend = {
   key: "slurm",
+  options,
   directives: (job) => [
     ...flags(job).map(([k, v]) => `#SBATCH ${v === true ? k : `${k}=${shellQuote(v)}`}`),
     ...job.resources.extra.map((e) => `#SBATCH ${e}`),

@@ -5,7 +5,14 @@
  * (`scheduler` present or not), never on the key. The implementations are in src/backends/;
  * stages receive them as a `Backends` value from the driver (they never import src/backends/).
  */
+import type { ZodType } from "zod";
 import type { ResolvedJob } from "./plan.ts";
+
+/**
+ * A launcher's `<backend key>:` block of launchers.yaml once validated: string options (partition,
+ * queue, ...), extra directives verbatim, and flags such as SLURM's `kill_on_invalid_dep`.
+ */
+export type LauncherBlock = { extra?: string[] } & Record<string, string | boolean | string[] | undefined>;
 
 /** A scheduler's view of one job, normalised. */
 export interface SchedulerJobState {
@@ -34,6 +41,8 @@ export interface Scheduler {
 export interface Backend {
   /** The launcher type this backend serves (`local`, `slurm`, `oar`). */
   readonly key: string;
+  /** The schema of this backend's block in launchers.yaml (`slurm: {partition: ...}`), if it has one. */
+  readonly options: ZodType<LauncherBlock> | undefined;
   /** Script header lines (e.g. `#SBATCH --time=...`), from the job's resolved resources. */
   directives(job: ResolvedJob): string[];
   /** Present for batch schedulers; the shell backend has none. */
@@ -44,6 +53,8 @@ export interface Backend {
 export interface Backends {
   /** The backend serving a launcher type (`local`, `slurm`, `oar`). */
   of(type: string): Backend;
+  /** Every backend, in registry order (launchers.yaml accepts their keys as `type`). */
+  all(): Backend[];
   /** Every backend that submits to a scheduler, in a stable order. */
   schedulers(): Backend[];
 }

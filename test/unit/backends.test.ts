@@ -1,5 +1,11 @@
 /** Backends without a cluster: directives from resources, and parsers over canned scheduler output. */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { backends } from "../../src/backends/index.ts";
+import { loadLaunchers } from "../../src/load/launchers.ts";
+import { XpmError } from "../../src/model/diagnostics.ts";
 import { oarBackend } from "../../src/backends/oar.ts";
 import { formatDuration } from "../../src/util/format.ts";
 import { slurmBackend, slurmMem, slurmTime } from "../../src/backends/slurm.ts";
@@ -148,5 +154,32 @@ describe("OAR", () => {
       "13=unknown",
     ]);
     expect(oar.statusArgv(["3", "4"])).toEqual(["oarstat", "-s", "-j", "3", "-j", "4"]);
+  });
+});
+
+describe("the registry", () => {
+  const launchersYaml = (text: string): string => {
+    const dir = mkdtempSync(join(tmpdir(), "xpm-backends-"));
+    writeFileSync(join(dir, "launchers.yaml"), text);
+    return dir;
+  };
+  const problem = (dir: string): string => {
+    try {
+      loadLaunchers(dir, backends);
+    } catch (e) {
+      return (e as XpmError).diagnostics.map((d) => `${d.message} ${d.hint}`).join("\n");
+    }
+    return "";
+  };
+
+  it("decides the launcher types launchers.yaml accepts, and each backend's option block", () => {
+    const keys = backends.all().map((b) => b.key);
+    const text = keys.map((k) => `  - id: l-${k}\n    type: ${k}\n`).join("");
+    expect(loadLaunchers(launchersYaml(`launchers:\n${text}`), backends).launchers.map((l) => l.type)).toEqual(keys);
+    expect(problem(launchersYaml("launchers:\n  - id: a\n    type: lsf\n"))).toContain(`use one of: ${keys.join(", ")}`);
+    for (const b of backends.all().filter((x) => x.options)) {
+      const other = keys.find((k) => k !== b.key)!;
+      expect(problem(launchersYaml(`launchers:\n  - id: a\n    type: ${other}\n    ${b.key}: {extra: []}\n`))).toContain(`has ${b.key} options but type ${other}`);
+    }
   });
 });
