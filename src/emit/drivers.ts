@@ -7,7 +7,7 @@
  */
 import { idWords, type Backend, type Backends, type IdList, type StateQuery } from "../model/backend.ts";
 import type { ResolvedJob, ResolvedPlan } from "../model/plan.ts";
-import { jobLabel } from "../model/workspace.ts";
+import { experimentDir, jobLabel } from "../model/workspace.ts";
 import { shellJoin, shellQuote } from "../util/shell.ts";
 import { render } from "./templates.ts";
 
@@ -25,6 +25,9 @@ export function drivers(plan: ResolvedPlan, backends: Backends): Map<string, () 
 
 const label = (j: ResolvedJob) => jobLabel({ task: j.taskId, hash: j.hash });
 
+/** The drivers' lock in `experiments/<id>/` (flock): one submit driver of an experiment at a time. */
+const LOCK = "submit.lock";
+
 /** status.sh: every job, with its scheduler's key ("-" for none) and its parents. */
 function statusScript(plan: ResolvedPlan, backends: Backends, schedulers: readonly Backend[]): string {
   const indexOf = new Map(plan.jobs.map((j) => [j.key, j.index]));
@@ -41,11 +44,18 @@ function schedulerDriver(plan: ResolvedPlan, backend: Backend): string {
   const indexOf = new Map(plan.jobs.map((j) => [j.key, j.index]));
   const mine = plan.jobs.filter((j) => j.resources.backend === backend.key);
   const parentsOfMine = new Set(mine.flatMap((j) => j.deps));
+  // Jobs with the same resources get the same header but for their names, and so the same
+  // answer from the scheduler's check: one check for each set of resources.
+  const headers = new Map<string, number>();
   const jobs: string[] = [];
   for (const j of plan.jobs) {
     const where = [String(j.index), j.jobPath, j.name, label(j)];
-    if (j.resources.backend === backend.key) jobs.push(`xpm_job ${shellJoin([...where, ...j.deps.map((d) => String(indexOf.get(d)))])}`);
-    else if (parentsOfMine.has(j.key)) jobs.push(`xpm_elsewhere ${shellJoin(where)}`);
+    if (j.resources.backend === backend.key) {
+      const { env: _env, ...resources } = j.resources;
+      const header = JSON.stringify(resources);
+      if (!headers.has(header)) headers.set(header, headers.size);
+      jobs.push(`xpm_job ${shellJoin([...where, String(headers.get(header)), ...j.deps.map((d) => String(indexOf.get(d)))])}`);
+    } else if (parentsOfMine.has(j.key)) jobs.push(`xpm_elsewhere ${shellJoin(where)}`);
   }
   const example = idWords(s.dependency, ["1", "2"]).join(" ");
   return render("submit.sh", {
@@ -58,6 +68,8 @@ function schedulerDriver(plan: ResolvedPlan, backend: Backend): string {
     library: library([backend]),
     dependencyIds: idListWords(s.dependency),
     jobId: shellQuote(s.jobId),
+    testCommand: arrayWords(s.test ?? []),
+    lockFile: shellQuote(`${experimentDir(plan.experimentId)}/${LOCK}`),
     jobWords: s.submit.job.map(jobWord).join(" "),
     total: mine.length,
     jobs,

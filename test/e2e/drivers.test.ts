@@ -3,8 +3,8 @@
  * (fake-schedulers.ts): what a live scheduler cannot be made to do on demand. The same
  * workspaces are read back by `experimaestro status`, which must say what status.sh says.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, fixture, scratchFolders } from "../helpers.ts";
@@ -59,6 +59,22 @@ class Setup {
     const out = this.run("status.sh").stdout;
     const byDir = new Map(out.trim().split("\n").map((l) => [l.split("  ")[0]!, l.slice(l.indexOf("  ") + 2).replace(/ \[\w+ [^\]]+\]$/, "")]));
     return Object.fromEntries(Object.entries(this.jobs).map(([label, j]) => [label, byDir.get(j.dir)!]));
+  }
+
+  /** Runs the driver in the background; resolves with its exit status and output. */
+  start(env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    const child = spawn("bash", [join(this.ws, "experiments/pipeline", `submit-${this.kind}.sh`)], { env: this.fake.env(env) });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    return new Promise((resolve) => child.on("close", (status) => resolve({ status, stdout, stderr })));
+  }
+
+  /** A job's file, absolute. */
+  file(label: string, ext: string): string {
+    const j = this.jobs[label]!;
+    return join(this.ws, j.dir, `${j.name}.${ext}`);
   }
 
   id(label: string): string {
@@ -147,7 +163,7 @@ describe("submit-slurm.sh against a fake SLURM", () => {
     const r = s.run();
     expect(r.status).toBe(0);
     expect(r.stderr).toContain("Socket timed out on send/recv operation (attempt 1 of 5, again in 0s)");
-    expect(s.fake.calls("sbatch")).toHaveLength(7);
+    expect(s.fake.submissions("sbatch")).toHaveLength(7);
     expect(s.fake.jobs().size).toBe(5);
 
     const t = new Setup("slurm", SLURM);
@@ -155,7 +171,14 @@ describe("submit-slurm.sh against a fake SLURM", () => {
     const stop = t.run(undefined, { XPM_RETRIES: "3" });
     expect(stop.status).toBe(1);
     expect(stop.stderr).toMatch(/error: sbatch refused jobs\/pipeline\.step\/\S+ \(pipeline\.Step\/[0-9a-f]{8}\), exit 1: .*Resource temporarily unavailable/);
-    expect(t.fake.calls("sbatch")).toHaveLength(3);
+    expect(t.fake.submissions("sbatch")).toHaveLength(3);
+    // The check before the first submission retries too, and names the job it could not check.
+    const u = new Setup("slurm", SLURM);
+    u.fake.behave("fail.sbatch-test", "*|1|sbatch: error: Batch job submission failed: Socket timed out on send/recv operation");
+    const unchecked = u.run(undefined, { XPM_RETRIES: "2" });
+    expect(unchecked.status).toBe(1);
+    expect(unchecked.stderr).toMatch(/error: jobs\/pipeline\.step\/\S+\/Step\.sh \(pipeline\.Step\/[0-9a-f]{8}\): SLURM refuses it: .*Socket timed out/);
+    expect(u.fake.submissions("sbatch")).toEqual([]);
   });
 
   it("held, requeued or stopped jobs are queued for the driver, status.sh and status alike", () => {
@@ -234,6 +257,52 @@ describe("submit-slurm.sh against a fake SLURM", () => {
     expect(s.run().stdout).toContain("5 jobs: 3 submitted, 1 already queued or running, 1 done");
     expect(s.id("b")).not.toBe(old);
     expect(s.fake.deps(s.id("c"))).toEqual([s.id("b")]);
+  });
+
+  it("D4: two drivers at once never overlap; each job is submitted once", async () => {
+    const s = new Setup("slurm", SLURM);
+    s.fake.behave("delay.sbatch", "0.3");
+    const [one, two] = await Promise.all([s.start(), s.start()]);
+    const locked = [one, two].find((r) => r.status === 75)!;
+    expect(locked.stderr).toMatch(/error: another driver of experiment pipeline is running \(process \d+ on .* since .*; it holds experiments\/pipeline\/submit\.lock\); nothing was submitted/);
+    expect([one, two].find((r) => r !== locked)!.stdout).toContain("5 jobs: 5 submitted");
+    expect(s.fake.submissions("sbatch")).toHaveLength(5);
+    expect(s.run().stdout).toContain("5 jobs: 0 submitted, 5 already queued or running");
+  });
+
+  it("checks every script before the first submission: a refused header, DOS line breaks or no #! stop the run", () => {
+    const s = new Setup("slurm", SLURM);
+    s.fake.behave("refuse", "cpus-per-task=2\n");
+    const refused = s.run();
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/error: jobs\/pipeline\.step\/\S+\/Step\.sh \(pipeline\.Step\/[0-9a-f]{8}\): SLURM refuses it: sbatch: error: Batch job submission failed: Requested node configuration is not available/);
+    expect(refused.stderr).toContain("nothing was submitted");
+    // One check per set of resources: d's (two cores) and the others'.
+    expect(s.fake.calls("sbatch").filter((c) => c.includes("--test-only"))).toHaveLength(2);
+    expect(s.fake.submissions("sbatch")).toEqual([]);
+
+    s.fake.behave("refuse", undefined);
+    writeFileSync(s.file("g", "sh"), readFileSync(s.file("g", "sh"), "utf8").replace(/\n/g, "\r\n"));
+    writeFileSync(s.file("c", "sh"), "set -u\n");
+    const broken = s.run();
+    expect(broken.status).toBe(1);
+    expect(broken.stderr).toContain(`${s.jobs.g!.dir}/Step.sh: it has DOS line breaks (\\r\\n), which SLURM refuses`);
+    expect(broken.stderr).toContain(`${s.jobs.c!.dir}/Step.sh (pipeline.Step/${s.jobs.c!.dir.slice(-64, -56)}): not a batch script (its first line is not #!)`);
+    expect(s.fake.submissions("sbatch")).toEqual([]);
+  });
+
+  it("a parent running when asked, and failed since, blocks its child instead of chaining it to the failure", () => {
+    const s = new Setup("slurm", SLURM);
+    s.run();
+    s.fake.set(s.id("a"), "RUNNING");
+    s.fake.forget(s.id("b"));
+    s.marker("a", "failed", '{"code": 3, "reason": "failed"}\n');
+    const later = new Date(Date.now() + 5000);
+    utimesSync(s.file("a", "failed"), later, later);
+    const r = s.run();
+    expect(r.stdout).toMatch(/blocked {4}jobs\/pipeline\.step\/\S+ \(by pipeline\.Step\/[0-9a-f]{8}\)/);
+    expect(s.failed("b")).toBe("dependency");
+    expect(r.stdout).toContain("0 submitted");
   });
 
   it("jobs waiting on a local job wait while it runs, and are blocked (never submitted) once it failed", () => {

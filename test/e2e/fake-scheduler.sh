@@ -4,11 +4,15 @@
 set -u
 cmd=${0##*/}
 printf '%s\n' "$cmd $*" >>"$FAKE/calls"
+if [ -f "$FAKE/delay.$cmd" ]; then sleep "$(cat "$FAKE/delay.$cmd")"; fi
 if [ -f "$FAKE/stderr.$cmd" ]; then cat "$FAKE/stderr.$cmd" >&2; fi
-if [ -f "$FAKE/fail.$cmd" ]; then
-  IFS='|' read -r n code msg <"$FAKE/fail.$cmd"
+# sbatch --test-only fails by fail.sbatch-test, apart from submissions.
+fail=$FAKE/fail.$cmd
+if [[ " $* " == *" --test-only "* ]]; then fail=$FAKE/fail.$cmd-test; fi
+if [ -f "$fail" ]; then
+  IFS='|' read -r n code msg <"$fail"
   if [ "$n" = '*' ] || [ "$n" -gt 0 ]; then
-    if [ "$n" != '*' ]; then printf '%s|%s|%s\n' "$((n - 1))" "$code" "$msg" >"$FAKE/fail.$cmd"; fi
+    if [ "$n" != '*' ]; then printf '%s|%s|%s\n' "$((n - 1))" "$code" "$msg" >"$fail"; fi
     printf '%s\n' "$msg" >&2
     exit "$code"
   fi

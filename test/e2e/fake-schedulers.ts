@@ -7,7 +7,9 @@
  * State, in $FAKE: `next` (the next id), `jobs/<id>` (`STATE|REASON|NAME`), `deps/<id>` (its
  * parents), `calls` (one line per call: the command and its arguments). Behaviour files:
  * `stderr.<cmd>` is printed on stderr at each call; `fail.<cmd>` (`N|exit code|message`) makes
- * the next N calls (`*`: all) fail; `stdout.<cmd>` replaces what the command prints.
+ * the next N calls (`*`: all) fail; `stdout.<cmd>` replaces what the command prints;
+ * `delay.<cmd>` (seconds) slows it down; `refuse` (grep patterns) makes `sbatch --test-only`
+ * refuse the scripts that match.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

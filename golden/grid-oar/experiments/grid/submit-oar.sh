@@ -7,7 +7,8 @@
 # Run it again at any time: jobs that are done, queued or running are left alone; failed or
 # cancelled ones are submitted again, and so are the jobs that waited on them (their old
 # submissions, chained to ids that will never succeed, are cancelled). Nothing is submitted when
-# OAR cannot say what is already queued.
+# OAR cannot say what is already queued, or would refuse one of the scripts to submit; two
+# runs at once never overlap (experiments/grid/submit.lock).
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 xpm_ws=$PWD
@@ -176,6 +177,8 @@ xpm_classify() {
 xpm_submit_cmd=(oarsub)
 xpm_dep_ids=(-a '' '')
 xpm_id_re='^OAR_JOB_ID=([0-9]+)$'
+# A submission that only checks a script, once per set of resources (none: no such command).
+xpm_test_cmd=()
 # The words of one job, submitted from its directory: $1 that directory (absolute), $2 the job's name.
 xpm_job_words() {
   xpm_words=("-d" "$1" "-S" "./$2.sh")
@@ -184,6 +187,7 @@ xpm_job_words() {
 xpm_dir=()
 xpm_n=()
 xpm_label=()
+xpm_cls=()
 xpm_par=()
 xpm_own=()
 xpm_other=()
@@ -198,14 +202,16 @@ xpm_count_submitted=0
 xpm_count_waiting=0
 xpm_count_blocked=0
 
-# A job of this driver: index, directory, name, label (task/hash8), then its parents' indices.
+# A job of this driver: index, directory, name, label (task/hash8), resources (jobs with the
+# same number ask for the same resources), then its parents' indices.
 xpm_job() {
   local i=$1
   xpm_dir[i]=$2
   xpm_n[i]=$3
   xpm_label[i]=$4
+  xpm_cls[i]=$5
   xpm_own+=("$i")
-  shift 4
+  shift 5
   xpm_par[i]="$*"
 }
 
@@ -215,6 +221,32 @@ xpm_elsewhere() {
   xpm_n[$1]=$3
   xpm_label[$1]=$4
   xpm_other[$1]=1
+}
+
+# One driver of this experiment at a time: two at once would both submit every job.
+xpm_lock() {
+  local lock=experiments/grid/submit.lock holder=""
+  if ! command -v flock >/dev/null 2>&1; then
+    echo "warning: flock is not installed, so nothing keeps another run of a driver of this experiment from overlapping this one" >&2
+    return 0
+  fi
+  exec 8>>"$lock" || exit 1
+  if ! flock -n 8; then
+    IFS= read -r holder <"$lock"
+    echo "error: another driver of experiment grid is running (${holder:-holder unknown}; it holds $lock); nothing was submitted" >&2
+    exit 75
+  fi
+  printf 'process %s on %s since %s\n' "$$" "${HOSTNAME:-?}" "$(date '+%Y-%m-%d %H:%M:%S')" >"$lock"
+}
+
+# Runs a scheduler command (the arguments) followed by job $1's words, from the job's directory.
+xpm_at() {
+  local i=$1
+  shift
+  xpm_job_words "$xpm_ws/${xpm_dir[i]}" "${xpm_n[i]}"
+  cd "${xpm_dir[i]}" || exit 1
+  xpm_call "$@" "${xpm_words[@]}"
+  cd "$xpm_ws" || exit 1
 }
 
 # The recorded ids of the jobs not done yet, and what OAR says of them: one query for all.
@@ -275,6 +307,39 @@ xpm_plan() {
   done
 }
 
+# Before anything is submitted or cancelled: every script to submit is one the scheduler takes
+# (a refusal halfway would leave part of the experiment submitted): a #! line, no DOS line
+# breaks, and the scheduler's own check, once per set of resources.
+xpm_preflight() {
+  local i s first f problems=() scripts=() tested=() at=0
+  for i in "${xpm_own[@]}"; do
+    [ "${xpm_do[i]}" = submit ] || continue
+    s=${xpm_dir[i]}/${xpm_n[i]}.sh
+    first=""
+    if [ -f "$s" ]; then IFS= read -r first <"$s"; fi
+    if [[ $first != '#!'* ]]; then
+      problems+=("$s (${xpm_label[i]}): not a batch script (its first line is not #!)")
+      continue
+    fi
+    scripts+=("$s")
+    if [ "${#xpm_test_cmd[@]}" -gt 0 ] && [ -z "${tested[xpm_cls[i]]:-}" ]; then
+      tested[xpm_cls[i]]=1
+      xpm_at "$i" "${xpm_test_cmd[@]}"
+      if [ "$xpm_rc" -ne 0 ]; then problems+=("$s (${xpm_label[i]}): $xpm_sched refuses it: ${xpm_err:-$xpm_out}"); fi
+    fi
+  done
+  while [ "$at" -lt "${#scripts[@]}" ]; do
+    while IFS= read -r f; do
+      problems+=("$f: it has DOS line breaks (\r\n), which $xpm_sched refuses")
+    done < <(grep -l $'\r' -- "${scripts[@]:at:200}" 2>/dev/null)
+    at=$((at + 200))
+  done
+  [ "${#problems[@]}" -gt 0 ] || return 0
+  printf 'error: %s\n' "${problems[@]}" >&2
+  echo "nothing was submitted: fix these scripts (prepare the experiment again) and run this again" >&2
+  exit 1
+}
+
 # Cancels the old submissions of the jobs submitted again or blocked, while the scheduler holds them.
 xpm_cancel_old() {
   local i ids=()
@@ -304,10 +369,20 @@ xpm_block() {
 
 # Submits job $1 after its parents: those done are left out, the others by their ids.
 xpm_submit() {
-  local i=$1 p deps=() dep_words=() after="" d=${xpm_dir[$1]} n=${xpm_n[$1]}
+  local i=$1 p pd deps=() dep_words=() after="" d=${xpm_dir[$1]} n=${xpm_n[$1]}
   for p in ${xpm_par[i]}; do
+    pd=${xpm_dir[p]}/${xpm_n[p]}
     case ${xpm_do[p]} in
-      submitted | keep) if [ ! -e "${xpm_dir[p]}/${xpm_n[p]}.done" ]; then deps+=("${xpm_id[p]}"); fi ;;
+      submitted | keep)
+        # A parent done meanwhile is left out; one that was running and has failed since would
+        # chain this job to a failure (an id never goes into a dependency unchecked).
+        if [ -e "$pd.done" ]; then continue; fi
+        if [ "${xpm_cat_of[p]:-}" = running ] && [ "$pd.failed" -nt "$pd.$xpm_ext" ]; then
+          xpm_block "$i" "${xpm_label[p]}"
+          return 0
+        fi
+        deps+=("${xpm_id[p]}")
+        ;;
       blocked)
         xpm_block "$i" "${xpm_by[p]}"
         return 0
@@ -321,10 +396,7 @@ xpm_submit() {
     after=", after ${after%:}"
   fi
   rm -f "$d/$n.failed"
-  xpm_job_words "$xpm_ws/$d" "$n"
-  cd "$d" || exit 1
-  xpm_call "${xpm_submit_cmd[@]}" ${dep_words[@]+"${dep_words[@]}"} "${xpm_words[@]}"
-  cd "$xpm_ws" || exit 1
+  xpm_at "$i" "${xpm_submit_cmd[@]}" ${dep_words[@]+"${dep_words[@]}"}
   if [ "$xpm_rc" -ne 0 ]; then
     echo "error: ${xpm_submit_cmd[0]} refused $d (${xpm_label[i]}), exit $xpm_rc: ${xpm_err:-$xpm_out}" >&2
     echo "the $xpm_count_submitted jobs submitted before it are recorded; fix the cause and run this again" >&2
@@ -375,23 +447,25 @@ xpm_run() {
 }
 
 # The jobs, in dependency order.
-xpm_job 0 jobs/grid.train/05b4b186de797f1cf140893718381d36a8bc9be01f191910782a47708e41e816 Train grid.Train/05b4b186
-xpm_job 1 jobs/grid.evaluate/2c181da9953ae45e9afd275ab8a6f7fd00b28cabc93913dbb606ed3f14903506 Evaluate grid.Evaluate/2c181da9 0
-xpm_job 2 jobs/grid.train/095dc9e78e1a89e95ce8e30bc728f379a49c27ffa66bebc04e793fcb010e2b99 Train grid.Train/095dc9e7
-xpm_job 3 jobs/grid.evaluate/302e38bbd29c396bd8205e2339942f20ff3fb39fa773765111c85ffddff8b821 Evaluate grid.Evaluate/302e38bb 2
-xpm_job 4 jobs/grid.train/3a8de950c3e1a0880369ad9931dbb74051523016c11350f4acd8cf610f0c5a5a Train grid.Train/3a8de950
-xpm_job 5 jobs/grid.evaluate/d1ef81bf5642e5ca0f96d2a5b4e36e6ce8529dd038cd04b4c2f0dbdbf5393fa0 Evaluate grid.Evaluate/d1ef81bf 4
-xpm_job 6 jobs/grid.train/85f779cbc2ecfbc5be92f33ae7db4ee2a7e7a733c379a43fe7ee14664a12043c Train grid.Train/85f779cb
-xpm_job 7 jobs/grid.evaluate/d33e326c020b9c63982ddb46fb572111467a06f7fcde213dc08da6b199f79fbd Evaluate grid.Evaluate/d33e326c 6
-xpm_job 8 jobs/grid.train/b8caf085d673c8774dc1115c30deec951a2bea05cb74cf507fef0e053be9bd12 Train grid.Train/b8caf085
-xpm_job 9 jobs/grid.evaluate/eb845b108d23ae0ae318502869fea57df3ee235be532d631424a8cb79164f63a Evaluate grid.Evaluate/eb845b10 8
-xpm_job 10 jobs/grid.train/ed150993bc5791b0568cba72fc5ae149cadbbea9d8704ff34893fefc4e5fa041 Train grid.Train/ed150993
-xpm_job 11 jobs/grid.evaluate/341a9c12dc8c7f62ca82938cc31b1dcb88c9b686c997ea3b0fbbd71238a8252d Evaluate grid.Evaluate/341a9c12 10
-xpm_job 12 jobs/grid.report/3862d63e660ee0d3c17cf0e15fd384f5614294e88ae77b465ad1b64155191e2d Report grid.Report/3862d63e 1 3 11 5 7 9
+xpm_job 0 jobs/grid.train/05b4b186de797f1cf140893718381d36a8bc9be01f191910782a47708e41e816 Train grid.Train/05b4b186 0
+xpm_job 1 jobs/grid.evaluate/2c181da9953ae45e9afd275ab8a6f7fd00b28cabc93913dbb606ed3f14903506 Evaluate grid.Evaluate/2c181da9 1 0
+xpm_job 2 jobs/grid.train/095dc9e78e1a89e95ce8e30bc728f379a49c27ffa66bebc04e793fcb010e2b99 Train grid.Train/095dc9e7 0
+xpm_job 3 jobs/grid.evaluate/302e38bbd29c396bd8205e2339942f20ff3fb39fa773765111c85ffddff8b821 Evaluate grid.Evaluate/302e38bb 1 2
+xpm_job 4 jobs/grid.train/3a8de950c3e1a0880369ad9931dbb74051523016c11350f4acd8cf610f0c5a5a Train grid.Train/3a8de950 0
+xpm_job 5 jobs/grid.evaluate/d1ef81bf5642e5ca0f96d2a5b4e36e6ce8529dd038cd04b4c2f0dbdbf5393fa0 Evaluate grid.Evaluate/d1ef81bf 1 4
+xpm_job 6 jobs/grid.train/85f779cbc2ecfbc5be92f33ae7db4ee2a7e7a733c379a43fe7ee14664a12043c Train grid.Train/85f779cb 0
+xpm_job 7 jobs/grid.evaluate/d33e326c020b9c63982ddb46fb572111467a06f7fcde213dc08da6b199f79fbd Evaluate grid.Evaluate/d33e326c 1 6
+xpm_job 8 jobs/grid.train/b8caf085d673c8774dc1115c30deec951a2bea05cb74cf507fef0e053be9bd12 Train grid.Train/b8caf085 0
+xpm_job 9 jobs/grid.evaluate/eb845b108d23ae0ae318502869fea57df3ee235be532d631424a8cb79164f63a Evaluate grid.Evaluate/eb845b10 1 8
+xpm_job 10 jobs/grid.train/ed150993bc5791b0568cba72fc5ae149cadbbea9d8704ff34893fefc4e5fa041 Train grid.Train/ed150993 0
+xpm_job 11 jobs/grid.evaluate/341a9c12dc8c7f62ca82938cc31b1dcb88c9b686c997ea3b0fbbd71238a8252d Evaluate grid.Evaluate/341a9c12 1 10
+xpm_job 12 jobs/grid.report/3862d63e660ee0d3c17cf0e15fd384f5614294e88ae77b465ad1b64155191e2d Report grid.Report/3862d63e 1 1 3 11 5 7 9
 
+xpm_lock
 xpm_use_oar
 xpm_ask
 xpm_plan
+xpm_preflight
 xpm_cancel_old
 xpm_run
 echo "13 jobs: $xpm_count_submitted submitted, $xpm_count_kept already queued or running, $xpm_count_done done, $xpm_count_waiting waiting for jobs elsewhere, $xpm_count_blocked blocked"
