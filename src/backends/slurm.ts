@@ -7,7 +7,6 @@ import { z } from "zod";
 import type { ResolvedJob } from "../model/plan.ts";
 import type { Backend, Scheduler, StateQuery, StateTable } from "../model/backend.ts";
 import { jobLabel } from "../model/workspace.ts";
-import { shellQuote } from "../util/shell.ts";
 import { extraDirectives, optionalValue } from "./options.ts";
 
 /** `--time` format: `[D-]HH:MM:SS`, rounded up to the minute (SLURM's granularity). */
@@ -23,6 +22,19 @@ export function slurmTime(seconds: number): string {
 /** `--mem` in MiB (sbatch's default unit), rounded up. */
 export function slurmMem(bytes: number): string {
   return `${Math.ceil(bytes / 1024 ** 2)}M`;
+}
+
+const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/**
+ * D13: a value as sbatch reads it on an `#SBATCH` line: quotes group, a backslash escapes the
+ * next character even inside quotes, and an unquoted `#` starts a comment (_get_argument in
+ * sbatch's opt.c). So a value is single-quoted with its backslashes and single quotes escaped;
+ * bash never reads these lines (they are comments to it).
+ */
+export function sbatchQuote(value: string): string {
+  if (SAFE.test(value)) return value;
+  return `'${value.replace(/[\\']/g, (c) => `\\${c}`)}'`;
 }
 
 /** squeue(1), JOB STATE CODES (SLURM 22.05); sacct(1) prints the same words. */
@@ -80,7 +92,10 @@ const scheduler: Scheduler = {
   name: "SLURM",
   idExtension: "slurm-id",
   driver: "submit-slurm.sh",
-  submit: { command: ["sbatch", "--parsable"], job: ["--chdir={dir}", "{script}"] },
+  // D6: slurmstepd expands filename patterns (%j, %u, ...) over the whole --output path, the
+  // working directory included: the driver passes absolute paths with every % doubled (they
+  // override the script's relative `#SBATCH --output`, which stays byte-stable).
+  submit: { command: ["sbatch", "--parsable"], job: ["--chdir={dir}", "--output={dir%}/{name}.out", "--error={dir%}/{name}.err", "{script}"] },
   dependency: { prefix: "--dependency=afterok:", join: ":" },
   // `--parsable` prints `JOBID` or `JOBID;CLUSTER`.
   jobId: "^([0-9]+)(;[^;]+)?$",
@@ -140,7 +155,7 @@ export const slurmBackend: Backend = {
   key: "slurm",
   options,
   directives: (job) => [
-    ...flags(job).map(([k, v]) => `#SBATCH ${v === true ? k : `${k}=${shellQuote(v)}`}`),
+    ...flags(job).map(([k, v]) => `#SBATCH ${v === true ? k : `${k}=${sbatchQuote(v)}`}`),
     ...job.resources.extra.map((e) => `#SBATCH ${e}`),
   ],
   scheduler,

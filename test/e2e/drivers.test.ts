@@ -24,8 +24,9 @@ class Setup {
   readonly fake: FakeScheduler;
   readonly jobs: Record<string, Job> = {};
 
-  constructor(readonly kind: "slurm" | "oar" | "pbs", launcher: string, opts: { here?: boolean } = {}) {
-    const dir = scratch();
+  constructor(readonly kind: "slurm" | "oar" | "pbs", launcher: string, opts: { here?: boolean; under?: string } = {}) {
+    const dir = join(scratch(), opts.under ?? "");
+    mkdirSync(dir, { recursive: true });
     this.ws = join(dir, "ws");
     this.fake = new FakeScheduler(join(dir, "fake"));
     const config = join(dir, "config");
@@ -107,12 +108,23 @@ describe("submit-slurm.sh against a fake SLURM", () => {
     expect(s.fake.deps(s.id("b"))).toEqual([s.id("a")]);
     expect(s.fake.deps(s.id("g"))).toEqual([s.id("c")]);
     expect(s.fake.deps(s.id("d"))).toEqual([s.id("a")]);
-    expect(s.fake.submissions("sbatch")[1]).toMatch(new RegExp(`^sbatch --parsable --dependency=afterok:${s.id("a")} --chdir=/\\S+ \\./Step\\.sh$`));
+    expect(s.fake.submissions("sbatch")[1]).toMatch(new RegExp(`^sbatch --parsable --dependency=afterok:${s.id("a")} --chdir=/\\S+ --output=/\\S+/Step\\.out --error=/\\S+/Step\\.err \\./Step\\.sh$`));
     // Run again: everything is still queued, nothing is submitted twice.
     const again = s.run();
     expect(again.stdout).toContain("5 jobs: 0 submitted, 5 already queued or running, 0 done");
     expect(s.fake.submissions("sbatch")).toHaveLength(5);
     expect(s.fake.calls("squeue")).toHaveLength(1);
+  });
+
+  it("D6: a % in the workspace path reaches SLURM doubled in --output/--error (which it expands), as is in --chdir", () => {
+    const s = new Setup("slurm", SLURM, { under: "pct%j/x%u" });
+    expect(s.run().status).toBe(0);
+    const words = s.fake.submissions("sbatch")[0]!.split(" ");
+    const dir = join(s.ws, s.jobs.a!.dir);
+    expect(words).toContain(`--chdir=${dir}`);
+    expect(words).toContain(`--output=${dir.replace(/%/g, "%%")}/Step.out`);
+    expect(words).toContain(`--error=${dir.replace(/%/g, "%%")}/Step.err`);
+    expect(dir).toContain("pct%j/x%u");
   });
 
   it("D14: reads the id from stdout only; a warning on stderr is relayed, never recorded or chained", () => {

@@ -11,7 +11,7 @@ import { XpmError } from "../../src/model/diagnostics.ts";
 import { ask, parseStateLines } from "../../src/submit/query.ts";
 import { oarBackend } from "../../src/backends/oar.ts";
 import { formatDuration } from "../../src/util/format.ts";
-import { slurmBackend, slurmMem, slurmTime } from "../../src/backends/slurm.ts";
+import { sbatchQuote, slurmBackend, slurmMem, slurmTime } from "../../src/backends/slurm.ts";
 import type { ResolvedJob } from "../../src/model/plan.ts";
 
 const slurm = slurmBackend.scheduler!;
@@ -108,6 +108,41 @@ describe("scheduler declarations", () => {
       for (const p of [s.jobId, s.status.line, ...(s.accounting ? [s.accounting.line] : [])]) expect(bashMatches(p, lines), p).toEqual(jsMatches(p, lines));
     });
   }
+});
+
+/** How sbatch reads one argument of an `#SBATCH` line: _get_argument in src/sbatch/opt.c (22.05), ported. */
+function sbatchArgument(line: string): string {
+  let out = "";
+  let quote = "";
+  let escape = false;
+  for (const c of line.trimStart()) {
+    if (!quote && /\s/.test(c) && !escape) break;
+    if (escape) escape = false;
+    else if (c === "\\") {
+      escape = true;
+      continue;
+    } else if (quote) {
+      if (c === quote) {
+        quote = "";
+        continue;
+      }
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      continue;
+    } else if (c === "#") break;
+    out += c;
+  }
+  return out;
+}
+
+describe("D13: values on #SBATCH lines", () => {
+  it("survive sbatch's own reading: backslashes, quotes, #, spaces", () => {
+    for (const v of ["team-ml", "my team", "a\\b", "it's", 'say "hi"', "x#1", "~/x", "\\\\", "a b\\ c'd#e\"f"]) {
+      expect(sbatchArgument(`--account=${sbatchQuote(v)}`), v).toBe(`--account=${v}`);
+    }
+    expect(sbatchQuote("a\\b")).toBe("'a\\\\b'");
+    expect(sbatchQuote("team-ml")).toBe("team-ml");
+  });
 });
 
 describe("SLURM (canned output)", () => {

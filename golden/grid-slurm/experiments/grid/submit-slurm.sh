@@ -205,7 +205,7 @@ xpm_id_re='^([0-9]+)(;[^;]+)?$'
 xpm_test_cmd=(sbatch --test-only)
 # The words of one job, submitted from its directory: $1 that directory (absolute), $2 the job's name.
 xpm_job_words() {
-  xpm_words=("--chdir=$1" "./$2.sh")
+  xpm_words=("--chdir=$1" "--output=${1//%/%%}/$2.out" "--error=${1//%/%%}/$2.err" "./$2.sh")
 }
 
 xpm_dir=()
