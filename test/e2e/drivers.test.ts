@@ -273,11 +273,15 @@ describe("submit-slurm.sh against a fake SLURM", () => {
 
   it("D4: two drivers at once never overlap; each job is submitted once", async () => {
     const s = new Setup("slurm", SLURM);
-    s.fake.behave("delay.sbatch", "0.3");
-    const [one, two] = await Promise.all([s.start(), s.start()]);
-    const locked = [one, two].find((r) => r.status === 75)!;
-    expect(locked.stderr).toMatch(/error: another driver of experiment pipeline is running \(process \d+ on .* since .*; it holds experiments\/pipeline\/submit\.lock\); nothing was submitted/);
-    expect([one, two].find((r) => r !== locked)!.stdout).toContain("5 jobs: 5 submitted");
+    s.fake.behave("delay.sbatch", "0.5");
+    const first = s.start();
+    const lock = join(s.ws, "experiments/pipeline/submit.lock");
+    const deadline = Date.now() + 60_000;
+    while (!(existsSync(lock) && readFileSync(lock, "utf8").startsWith("process")) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const second = await s.start();
+    expect(second.status).toBe(75);
+    expect(second.stderr).toMatch(/error: another driver of experiment pipeline is running \(process \d+ on .* since .*; it holds experiments\/pipeline\/submit\.lock\); nothing was submitted/);
+    expect((await first).stdout).toContain("5 jobs: 5 submitted");
     expect(s.fake.submissions("sbatch")).toHaveLength(5);
     expect(s.run().stdout).toContain("5 jobs: 0 submitted, 5 already queued or running");
   });
