@@ -362,3 +362,49 @@ describe("submit-oar.sh against a fake OAR", () => {
     expect(s.fake.deps(s.id("c"))).toEqual([s.id("b")]);
   });
 });
+
+describe("submit-pbs.sh against a fake PBS", () => {
+  const PBS = "    pbs: {queue: workq}\n";
+
+  it("submits from each job's directory with -W depend=afterok, reads qstat -x, and stops when qstat fails", () => {
+    const s = new Setup("pbs", PBS);
+    const r = s.run();
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("5 jobs: 5 submitted");
+    expect(s.id("a")).toMatch(/^\d+\.pbs$/);
+    expect(s.fake.submissions("qsub")[1]).toBe(`qsub -W depend=afterok:${s.id("a")} ./Step.sh`);
+    expect(s.fake.deps(s.id("g"))).toEqual([s.id("c")]);
+    expect(readFileSync(s.file("a", "sh"), "utf8")).toContain('#PBS -q workq\ncd "${PBS_O_WORKDIR:-.}" || exit 1\n');
+    expect(s.run().stdout).toContain("5 jobs: 0 submitted, 5 already queued or running");
+
+    // b finished without a marker, c was deleted by the server (its parent failed), g is gone.
+    const old = { c: s.id("c"), g: s.id("g") };
+    s.fake.set(s.id("a"), "F");
+    s.marker("a", "done");
+    s.fake.set(s.id("b"), "F");
+    s.fake.set(old.c, "F");
+    s.fake.forget(old.g);
+    s.fake.set(s.id("d"), "R");
+    expect(s.statusSh()).toMatchObject({ a: "done", b: "failed (lost)", d: "running" });
+    expect(s.status().rows).toMatchObject({ b: { state: "failed", detail: "lost" }, c: { state: "blocked" }, d: { state: "running" } });
+
+    s.fake.behave("fail.qstat", "*|1|qstat: cannot connect to server pbs (errno=15010)");
+    const stop = s.run(undefined, { XPM_RETRIES: "2" });
+    expect(stop.status).toBe(1);
+    expect(stop.stderr).toContain("qstat failed (exit 1): qstat: cannot connect to server pbs (errno=15010)");
+    s.fake.behave("fail.qstat", undefined);
+    s.fake.forgetCalls();
+    expect(s.run().stdout).toContain("5 jobs: 3 submitted, 1 already queued or running, 1 done");
+    expect(s.fake.calls("qdel")).toEqual([]);
+    expect(s.fake.deps(s.id("c"))).toEqual([s.id("b")]);
+  });
+
+  it("every script it emits passes shellcheck", () => {
+    const s = new Setup("pbs", PBS);
+    if (spawnSync("shellcheck", ["--version"]).status !== 0 && !process.env.CI) return;
+    const scripts = [...Object.values(s.jobs).map((j) => join(s.ws, j.dir, `${j.name}.sh`)), ...["submit-pbs.sh", "status.sh", "run-local.sh"].map((f) => join(s.ws, "experiments/pipeline", f))];
+    const r = spawnSync("shellcheck", ["--severity=style", ...scripts], { encoding: "utf8" });
+    expect(r.stdout + r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+});

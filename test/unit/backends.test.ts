@@ -10,12 +10,14 @@ import { categorize, idWords } from "../../src/model/backend.ts";
 import { XpmError } from "../../src/model/diagnostics.ts";
 import { ask, parseStateLines } from "../../src/submit/query.ts";
 import { oarBackend } from "../../src/backends/oar.ts";
+import { pbsBackend } from "../../src/backends/pbs.ts";
 import { formatDuration } from "../../src/util/format.ts";
 import { sbatchQuote, slurmBackend, slurmMem, slurmTime } from "../../src/backends/slurm.ts";
 import type { ResolvedJob } from "../../src/model/plan.ts";
 
 const slurm = slurmBackend.scheduler!;
 const oar = oarBackend.scheduler!;
+const pbs = pbsBackend.scheduler!;
 
 function job(resources: Partial<ResolvedJob["resources"]>): ResolvedJob {
   return {
@@ -77,6 +79,8 @@ const MANUAL_STATES: Record<string, string[]> = {
   slurm: "BOOT_FAIL CANCELLED COMPLETED CONFIGURING COMPLETING DEADLINE FAILED NODE_FAIL OUT_OF_MEMORY PENDING PREEMPTED RUNNING RESV_DEL_HOLD REQUEUE_FED REQUEUE_HOLD REQUEUED RESIZING REVOKED SIGNALING SPECIAL_EXIT STAGE_OUT STOPPED SUSPENDED TIMEOUT".split(" "),
   // OAR 2.5, Job states
   oar: "Waiting Hold toLaunch toError toAckReservation Launching Running Suspended Resuming Finishing Terminated Error".split(" "),
+  // qstat(1B), the job's state (OpenPBS)
+  pbs: "B E F H M Q R S T U W X".split(" "),
 };
 
 /** A declared pattern matched by bash's [[ =~ ]] (POSIX ERE) on each line: group 1, or "-". */
@@ -236,6 +240,48 @@ describe("OAR (canned output)", () => {
     expect([...lines.keys()].map((id) => `${id}=${categorize(oar, lines.get(id), "any")}`)).toEqual([
       "1=queued", "2=queued", "3=running", "4=running", "5=running", "6=running", "7=ended", "8=failed", "9=queued", "10=running", "11=queued", "12=failed", "13=unknown",
     ]);
+  });
+});
+
+describe("PBS (canned qsub and qstat output)", () => {
+  it("writes #PBS lines from resources, then goes to $PBS_O_WORKDIR (a PBS job starts in $HOME)", () => {
+    const lines = pbsBackend.directives(job({ backend: "pbs", cpus: 4, duration: 5400, memory: 8 * 1024 ** 3, gpus: 2, options: { queue: "gpu", account: "team", project: "p1" }, extra: ["-m abe"] }));
+    expect(lines).toEqual([
+      "#PBS -N x.Learn-01234567",
+      "#PBS -l select=1:ncpus=4:mem=8192mb:ngpus=2",
+      "#PBS -l walltime=1:30:00",
+      "#PBS -o Learn.pbs.out",
+      "#PBS -e Learn.pbs.err",
+      "#PBS -q gpu",
+      "#PBS -A team",
+      "#PBS -P p1",
+      "#PBS -m abe",
+      'cd "${PBS_O_WORKDIR:-.}" || exit 1',
+    ]);
+  });
+
+  it("reads qsub's id (sequence number and server) and chains with -W depend=afterok", () => {
+    expect(jsMatches(pbs.jobId, ["1234.pbs-server", "1234.head.cluster.org", "1234", "qsub: Unknown queue", "qsub: would exceed queue generic's per-user limit"])).toEqual(["1234.pbs-server", "1234.head.cluster.org", "1234", "-", "-"]);
+    expect(idWords(pbs.dependency, ["1.s", "2.s"])).toEqual(["-W", "depend=afterok:1.s:2.s"]);
+  });
+
+  it("maps qstat -x -w lines through the one table; an unknown id is an answer", () => {
+    const out = [
+      "Job id                         Name            User             Time Use S Queue",
+      "------------------------------ --------------- ---------------  -------- - -----",
+      "101.pbs                        x.Learn-012345* alice            00:00:00 Q workq",
+      "102.pbs                        x.Learn-abcdef* alice            00:01:07 R workq",
+      "103.pbs                        x.Learn-999999* alice            00:02:00 F workq",
+      "104.pbs                        x.Learn-888888* alice                   0 H workq",
+    ].join("\n");
+    const lines = parseStateLines(pbs.status, out);
+    expect([...lines.keys()]).toEqual(["101.pbs", "102.pbs", "103.pbs", "104.pbs"]);
+    expect([...lines.values()].map((l) => categorize(pbs, l, "ignored"))).toEqual(["queued", "running", "ended", "queued"]);
+    const mixed = ask(pbs.status, ["101.pbs", "9.pbs"], () => ({ status: 153, stdout: out, stderr: "qstat: Unknown Job Id 9.pbs\n" }));
+    expect(mixed.error).toBeUndefined();
+    expect(mixed.lines.has("101.pbs")).toBe(true);
+    const down = ask(pbs.status, ["101.pbs"], () => ({ status: 1, stdout: "", stderr: "Connection refused\nqstat: cannot connect to server pbs (errno=15010)\n" }));
+    expect(down.error).toContain("qstat failed (exit 1): Connection refused qstat: cannot connect to server pbs");
   });
 });
 
