@@ -50,10 +50,11 @@ function stateOf(workspace: string, j: ManifestJob, line: StateLine | undefined,
   const marked = markerState(workspace, j);
   if (marked?.state === "done") return marked;
   const c = s && id && view?.answered ? categorize(s, line, jobLabel(j, "-")) : undefined;
+  // A job below a failed one is blocked even while a scheduler launches it: OAR's -a starts it
+  // once the parent ended, however it ended, and its script then refuses to run.
+  if (failedParent && (!marked || marked.detail === "dependency")) return { state: "blocked", detail: jobLabel(failedParent) };
   if (c === "running" || (!s && !marked && lockHeld(workspace, j))) return { state: "running" };
-  if (c === "blocked" || (failedParent && (!marked || marked.detail === "dependency"))) {
-    return { state: "blocked", detail: failedParent ? jobLabel(failedParent) : line?.reason };
-  }
+  if (c === "blocked") return { state: "blocked", detail: line?.reason };
   if (c === "queued" || c === "unknown") return { state: "queued", detail: line?.reason ?? line?.raw };
   if (marked) {
     // The scheduler knows why it ended a job: a time limit ends in SIGTERM, which the job sees as a cancellation.

@@ -350,6 +350,11 @@ describe("submit-oar.sh against a fake OAR", () => {
     const old = { c: s.id("c"), g: s.id("g") };
     s.fake.set(s.id("b"), "Error");
     expect(s.statusSh().b).toBe("failed (failed)");
+    // -a starts c once b ended, however it ended: c's script will refuse to run; c is blocked.
+    s.fake.set(old.c, "Running");
+    expect(s.statusSh().c).toMatch(/^blocked \(by pipeline\.Step\/[0-9a-f]{8}\)$/);
+    expect(s.status().rows.c!.state).toBe("blocked");
+    s.fake.set(old.c, "Waiting");
     s.fake.behave("fail.oarstat", "*|25|DB connection error, exiting.");
     s.fake.forgetCalls();
     const stop = s.run(undefined, { XPM_RETRIES: "2" });

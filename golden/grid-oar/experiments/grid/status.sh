@@ -236,11 +236,16 @@ xpm_state() {
   fi
   if [ -e "$d.done" ]; then
     xpm_now="done"
+  elif [ -n "$by" ] && { [ -z "$marker" ] || [ "$marker" = dependency ]; }; then
+    # Below a failed job, even while a scheduler launches it (OAR's -a starts it however its
+    # parent ended, and its script then refuses to run).
+    xpm_now=blocked
+    xpm_detail="by $by"
   elif [ "$cat" = running ] || { [ "$k" = - ] && [ -z "$marker" ] && [ -e "$d.lock" ] && ! flock -n "$d.lock" true 2>/dev/null; }; then
     xpm_now=running
-  elif [ "$cat" = blocked ] || { [ -n "$by" ] && { [ -z "$marker" ] || [ "$marker" = dependency ]; }; }; then
+  elif [ "$cat" = blocked ]; then
     xpm_now=blocked
-    xpm_detail="by ${by:-$xpm_reason}"
+    xpm_detail="by $xpm_reason"
   elif [ "$cat" = queued ] || [ "$cat" = unknown ]; then
     xpm_now=queued
     xpm_detail=${xpm_reason:-$xpm_raw}
