@@ -233,6 +233,11 @@ xpm_lock() {
   exec 8>>"$lock" || exit 1
   if ! flock -n 8; then
     IFS= read -r holder <"$lock"
+    # The holder writes who it is right after taking the lock.
+    if [ -z "$holder" ]; then
+      sleep 1
+      IFS= read -r holder <"$lock"
+    fi
     echo "error: another driver of experiment grid is running (${holder:-holder unknown}; it holds $lock); nothing was submitted" >&2
     exit 75
   fi
