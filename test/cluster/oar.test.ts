@@ -8,4 +8,5 @@ import { schedulerScenarios } from "./scenarios.ts";
 const reason = startScheduler("oar");
 if (reason) skipLoudly("OAR", reason);
 
-schedulerScenarios({ name: "OAR", launchers: "oar", driver: "submit-oar.sh", user: process.env.XPM_OAR_USER ?? "xpmtest" }, reason);
+// oarstat -s says only Error for a job oardel removed: status cannot tell it from a failure.
+schedulerScenarios({ name: "OAR", launchers: "oar", driver: "submit-oar.sh", user: process.env.XPM_OAR_USER ?? "xpmtest", cancel: { command: "oardel", reason: "failed" } }, reason);
