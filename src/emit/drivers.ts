@@ -44,18 +44,12 @@ function schedulerDriver(plan: ResolvedPlan, backend: Backend): string {
   const indexOf = new Map(plan.jobs.map((j) => [j.key, j.index]));
   const mine = plan.jobs.filter((j) => j.resources.backend === backend.key);
   const parentsOfMine = new Set(mine.flatMap((j) => j.deps));
-  // Jobs with the same resources get the same header but for their names, and so the same
-  // answer from the scheduler's check: one check for each set of resources.
-  const headers = new Map<string, number>();
+  const resources = resourceClasses();
   const jobs: string[] = [];
   for (const j of plan.jobs) {
     const where = [String(j.index), j.jobPath, j.name, label(j)];
-    if (j.resources.backend === backend.key) {
-      const { env: _env, ...resources } = j.resources;
-      const header = JSON.stringify(resources);
-      if (!headers.has(header)) headers.set(header, headers.size);
-      jobs.push(`xpm_job ${shellJoin([...where, String(headers.get(header)), ...j.deps.map((d) => String(indexOf.get(d)))])}`);
-    } else if (parentsOfMine.has(j.key)) jobs.push(`xpm_elsewhere ${shellJoin(where)}`);
+    if (j.resources.backend === backend.key) jobs.push(`xpm_job ${shellJoin([...where, String(resources(j)), ...j.deps.map((d) => String(indexOf.get(d)))])}`);
+    else if (parentsOfMine.has(j.key)) jobs.push(`xpm_elsewhere ${shellJoin(where)}`);
   }
   const example = idWords(s.dependency, ["1", "2"]).join(" ");
   return render("submit.sh", {
@@ -74,6 +68,27 @@ function schedulerDriver(plan: ResolvedPlan, backend: Backend): string {
     total: mine.length,
     jobs,
   });
+}
+
+/**
+ * Numbers jobs by the resources they ask for (their environment aside). Jobs with the same get
+ * the same header but for their names, and so the same answer from the scheduler's check: the
+ * driver checks one script of each. Jobs of a grid share resource objects: each is read once.
+ */
+function resourceClasses(): (j: ResolvedJob) => number {
+  const byText = new Map<string, number>();
+  const byObject = new Map<object, number>();
+  return (j) => {
+    let n = byObject.get(j.resources);
+    if (n === undefined) {
+      const { env: _env, ...rest } = j.resources;
+      const text = JSON.stringify(rest);
+      n = byText.get(text) ?? byText.size;
+      byText.set(text, n);
+      byObject.set(j.resources, n);
+    }
+    return n;
+  };
 }
 
 /** The scheduler part shared by the drivers and status.sh: each scheduler's query and state table. */
