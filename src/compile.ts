@@ -25,7 +25,7 @@ export interface Loaded {
 export async function load(yaml: string, opts: LoadOptions & { configDir?: string } = {}): Promise<Loaded> {
   const dir = configDir(opts.configDir);
   const settings = loadSettings(dir);
-  const { launchers } = loadLaunchers(dir);
+  const { launchers } = loadLaunchers(dir, backends);
   const experiment = await loadExperiment(yaml, opts);
   return { experiment, launchers, settings };
 }

@@ -200,7 +200,7 @@ export async function prepareExperiment(loaded: Loaded, chosen: ChosenWorkspace,
 
 /** The local launcher's capacity from launchers.yaml, else this machine as detected. */
 function localCapacity(dir: string | undefined): Capacity {
-  const local = loadLaunchers(configDir(dir)).launchers.find((l) => l.type === "local");
+  const local = loadLaunchers(configDir(dir), backends).launchers.find((l) => l.type === "local");
   const detected = detectedCapacity();
   if (!local) return detected;
   return {

@@ -3,14 +3,14 @@
  * process: SIGTERM to the job script (its trap stops the command and writes `.failed`
  * `cancelled`), SIGKILL to the script and its process group after a grace period. A SLURM or
  * OAR job is cancelled through its recorded id (`scancel`, `oardel`: the backend's
- * `cancelArgv`). Either way the job ends with `.failed` `cancelled` (written here when the
+ * the backend's cancel command). Either way the job ends with `.failed` `cancelled` (written here when the
  * job could not write it: killed hard, or cancelled before it started), so its dependents
  * show as blocked. Folders experimaestro wrote get the signal but no marker from us.
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Backends } from "../model/backend.ts";
+import { idWords, type Backends } from "../model/backend.ts";
 import { isDone, lockHeld, readFailed, writeFailed } from "../model/workspace.ts";
 import { parsePidFile } from "./experimaestro.ts";
 import type { JobRow } from "./jobs.ts";
@@ -107,7 +107,8 @@ async function killProcess(workspace: string, job: JobRow, graceMs: number): Pro
 }
 
 async function cancelScheduled(workspace: string, job: JobRow, method: Extract<KillMethod, { kind: "scheduler" }>, backends: Backends, graceMs: number): Promise<KillResult> {
-  const argv = backends.of(method.backend).scheduler!.cancelArgv([method.id]);
+  const cancel = backends.of(method.backend).scheduler!.cancel;
+  const argv = [...cancel.command, ...idWords(cancel.ids, [method.id])];
   const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
   const how = argv.join(" ");
   if (r.error || r.status !== 0) return { job, ok: false, message: `${how} failed: ${(r.error?.message ?? r.stderr ?? "").trim() || `exit ${r.status}`}` };

@@ -3,7 +3,7 @@
  * the emitted bash driver, a failing middle job, idempotent re-runs, a moved workspace and
  * normal mode. Each scheduler adds its own checks through `extra`.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -20,6 +20,8 @@ export interface SchedulerCase {
   user: string | undefined;
   /** Checks after the failing chain settled (e.g. nothing left pending). */
   afterFailure?: () => void;
+  /** Cancels a queued job (scancel, oardel), and the reason `status` then gives it. */
+  cancel: { command: string; reason: string };
 }
 
 interface Row {
@@ -117,6 +119,64 @@ export function schedulerScenarios(c: SchedulerCase, skipReason: string | undefi
       await waitUntil("the fixed chain to finish", () => settled(ws, "chain"));
       expect(status(ws, "chain").map((r) => r.state)).toEqual(Array(5).fill("done"));
       expect(readFileSync(log, "utf8").trim().split("\n").sort()).toEqual(["b", "c", "e"]);
+    });
+
+    it("D4: two drivers started at once submit each job once", async () => {
+      const ws = join(scratch(), "ws");
+      prepare(ws, "examples/grid/normal", c.launchers);
+      own(ws);
+      const start = () =>
+        new Promise<{ status: number | null; out: string }>((resolve) => {
+          const argv = c.user ? ["runuser", "-u", c.user, "--", "bash", join(ws, "experiments/grid", c.driver)] : ["bash", join(ws, "experiments/grid", c.driver)];
+          const child = spawn(argv[0]!, argv.slice(1));
+          let out = "";
+          child.stdout.on("data", (d) => (out += d));
+          child.stderr.on("data", (d) => (out += d));
+          child.on("close", (status) => resolve({ status, out }));
+        });
+      const runs = await Promise.all([start(), start()]);
+      const submitted = runs.map((r) => Number(/13 jobs: (\d+) submitted/.exec(r.out)?.[1] ?? 0));
+      // Either the second found the lock held (exit 75), or it started after the first was done.
+      for (const r of runs) expect(r.status === 0 || (r.status === 75 && r.out.includes("another driver of experiment grid is running")), r.out).toBe(true);
+      expect(submitted.reduce((a, b) => a + b, 0)).toBe(13);
+      const ids = status(ws, "grid").map((r) => r.schedulerId);
+      expect(new Set(ids).size).toBe(13);
+      await waitUntil("the example to finish", () => settled(ws, "grid"));
+      expect(status(ws, "grid").map((r) => r.state)).toEqual(Array(13).fill("done"));
+    });
+
+    it(`D7: a queued job cancelled with ${c.cancel.command} ends as failed (${c.cancel.reason}) in status; status.sh agrees`, async () => {
+      const ws = join(scratch(), "ws");
+      prepare(ws, fixture("projects/wait/normal"), c.launchers, ["-c", "seconds=20"]);
+      expect(submit(ws, "wait").status).toBe(0);
+      // b waits for a, which sleeps 20 s: b is still queued now.
+      const target = status(ws, "wait").find((r) => labelOf(ws, r) === "b")!;
+      expect(["queued", "submitted"]).toContain(target.state);
+      const cancelled = c.user ? spawnSync("runuser", ["-u", c.user, "--", c.cancel.command, target.schedulerId!]) : spawnSync(c.cancel.command, [target.schedulerId!]);
+      expect(cancelled.status).toBe(0);
+      await waitUntil("the cancelled job to end", () => status(ws, "wait").find((r) => r.key === target.key)!.state === "failed");
+      const row = status(ws, "wait").find((r) => r.key === target.key)!;
+      expect({ state: row.state, detail: row.detail }).toEqual({ state: "failed", detail: c.cancel.reason });
+      expect(cli(["status", ws, "wait"]).status).toBe(1);
+      const line = spawnSync("bash", [join(ws, "experiments/wait/status.sh")], { encoding: "utf8" }).stdout.split("\n").find((l) => l.startsWith(`jobs/${target.key}`))!;
+      expect(line).toContain(`  failed (${c.cancel.reason}) [`);
+      // Once a is done, the next run submits the cancelled job again, and only it.
+      await waitUntil("a to finish", () => status(ws, "wait").some((r) => r.state === "done"));
+      expect(submit(ws, "wait").stdout).toContain("2 jobs: 1 submitted, 0 already queued or running, 1 done");
+      await waitUntil("b to finish", () => settled(ws, "wait"));
+      expect(status(ws, "wait").map((r) => r.state)).toEqual(["done", "done"]);
+    });
+
+    it("D6: a workspace whose path holds %j runs", async () => {
+      const ws = join(scratch(), "pct%j", "ws");
+      prepare(ws, "examples/grid/normal", c.launchers, ["-c", "seeds=[5]", "-c", "lrs=[0.3]"]);
+      own(join(ws, ".."));
+      const r = submit(ws, "grid");
+      expect(r.stdout).toContain("3 jobs: 3 submitted");
+      await waitUntil("the %j workspace to finish", () => settled(ws, "grid"));
+      expect(status(ws, "grid").map((s) => s.state)).toEqual(["done", "done", "done"]);
+      const train = status(ws, "grid").find((x) => x.task === "grid.Train")!;
+      expect(existsSync(join(ws, "jobs", train.key, "Train.out"))).toBe(true);
     });
 
     it("a workspace copied to another path still runs (relative paths hold)", async () => {

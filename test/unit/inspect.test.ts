@@ -1,3 +1,4 @@
+import { idWords } from "../../src/model/backend.ts";
 /** src/inspect/ piece by piece: experimaestro's files, job ids, the results table, processes. */
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -52,8 +53,9 @@ describe("experimaestro's files", () => {
   });
 
   it("backends say how to cancel a job", () => {
-    expect(backends.of("slurm").scheduler!.cancelArgv(["12", "13"])).toEqual(["scancel", "12", "13"]);
-    expect(backends.of("oar").scheduler!.cancelArgv(["7"])).toEqual(["oardel", "7"]);
+    const cancel = (key: string, ids: string[]) => [...backends.of(key).scheduler!.cancel.command, ...idWords(backends.of(key).scheduler!.cancel.ids, ids)];
+    expect(cancel("slurm", ["12", "13"])).toEqual(["scancel", "12", "13"]);
+    expect(cancel("oar", ["7"])).toEqual(["oardel", "7"]);
   });
 });
 

@@ -1,5 +1,6 @@
 /** launchers.yaml and matching: priority, alternatives, durations, GPU type and memory, refusals. */
 import { describe, expect, it } from "vitest";
+import { backends } from "../../src/backends/index.ts";
 import { loadLaunchers, localLauncher } from "../../src/load/launchers.ts";
 import { XpmError } from "../../src/model/diagnostics.ts";
 import { explainRefusals } from "../../src/resolve/index.ts";
@@ -7,7 +8,7 @@ import { findLauncher, refusal } from "../../src/resolve/match.ts";
 import { parseRequirement } from "../../src/resolve/requirements.ts";
 import { cli, fixture, errorsIn } from "../helpers.ts";
 
-const { launchers } = loadLaunchers(fixture("launchers/cluster"));
+const { launchers } = loadLaunchers(fixture("launchers/cluster"), backends);
 
 function pick(spec: string): string {
   const r = parseRequirement(spec);
@@ -27,7 +28,7 @@ describe("launchers.yaml", () => {
   });
 
   it("without a file, one local launcher describes this machine", () => {
-    const none = loadLaunchers(fixture("launchers/does-not-exist"));
+    const none = loadLaunchers(fixture("launchers/does-not-exist"), backends);
     expect(none.file).toBeUndefined();
     expect(none.launchers).toHaveLength(1);
     expect(none.launchers[0]).toMatchObject({ id: "local", type: "local" });
@@ -45,7 +46,7 @@ describe("launchers.yaml", () => {
     it(`invalid: ${name}`, () => {
       let error: XpmError | undefined;
       try {
-        loadLaunchers(fixture("launchers/bad", name));
+        loadLaunchers(fixture("launchers/bad", name), backends);
       } catch (e) {
         error = e as XpmError;
       }
