@@ -42,8 +42,9 @@ describe("experimaestro init", () => {
     const changed = npm(["test"], dir);
     expect(changed.status).not.toBe(0);
     expect(changed.output).toContain("error XPM150: the emitted files differ from golden");
-    expect(changed.output).toContain("+  xpm_step node ../../../assets/");
-    expect(changed.output).toContain("--lr 0.02");
+    // The plan summary of --golden says what changed, in words.
+    expect(changed.output).toContain("1 added: lr=0.02 seed=1");
+    expect(changed.output).toContain("1 removed: lr=0.01 seed=1");
   });
 
   it("refuses a non-empty folder; --force adds the missing files and keeps the others", () => {
