@@ -176,7 +176,7 @@ export function schedulerScenarios(c: SchedulerCase, skipReason: string | undefi
       await waitUntil("the %j workspace to finish", () => settled(ws, "grid"));
       expect(status(ws, "grid").map((s) => s.state)).toEqual(["done", "done", "done"]);
       const train = status(ws, "grid").find((x) => x.task === "grid.Train")!;
-      expect(existsSync(join(ws, "jobs", train.key, "Train.out"))).toBe(true);
+      expect(existsSync(join(ws, "jobs", train.key, "train.out"))).toBe(true);
     });
 
     it("a workspace copied to another path still runs (relative paths hold)", async () => {
