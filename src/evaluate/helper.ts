@@ -5,7 +5,7 @@
  * only by a path reach one job: that is an error (XPM306), never a silent merge.
  */
 import { Codes, XpmError, fail } from "../model/diagnostics.ts";
-import { collectOutputs, type CommandToken, Asset } from "../model/config.ts";
+import { collectOutputs, type CommandToken, Asset, type Submitted, type TASK_OUTPUTS } from "../model/config.ts";
 import type { CommandWord, TaskInstance } from "../model/plan.ts";
 import { ConfigInstance, PathRef } from "../model/values.ts";
 import type { ValueType } from "../model/types.ts";
@@ -42,8 +42,9 @@ export class Helper {
     private readonly withParams = true,
   ) {}
 
-  /** Submits a task; returns its outputs (or the task itself when it declares none). */
-  submit<T>(task: ConfigInstance<T & Record<string, unknown>>, opts: SubmitOptions = {}): unknown {
+  /** Submits a task; returns its outputs (or the task itself when it declares none), typed from its declaration. */
+  submit<T extends ConfigInstance & { readonly [TASK_OUTPUTS]: unknown }>(task: T, opts?: SubmitOptions): Submitted<T>;
+  submit(task: ConfigInstance, opts: SubmitOptions = {}): unknown {
     if (!(task instanceof ConfigInstance) || task.type.kind !== "task") {
       const what = task instanceof ConfigInstance ? `a ${task.type.id} config` : typeof task;
       fail(Codes.SUBMIT_NOT_TASK, `helper.submit() takes a task created with defineTask, got ${what}`, {

@@ -41,13 +41,13 @@ export function asset(file: URL | string): Asset {
   return new Asset(path.replace(/\/+$/, ""));
 }
 
-export interface TaskOptions<V> {
+export interface TaskOptions<V, O = unknown> {
   /** The command line (argv); the job script shows it as is and needs only bash at run time. */
   command?: (values: V) => CommandToken[];
   /** Resource requirements, e.g. `duration=2h & cpu(cores=4, mem=8GiB)`. */
   requirements?: string;
   /** What `helper.submit` returns; configs created here are marked as produced by the task. */
-  outputs?: (self: ConfigInstance<V & Record<string, unknown>>) => unknown;
+  outputs?: (self: ConfigInstance<V & Record<string, unknown>>) => O;
   /** false: outputs are plain configs, not marked by the task (experimaestro `TaskWithOutput`). */
   outputsDep?: boolean;
   /** The local runner reruns a failed or timed-out job up to this many times (default 0). */
@@ -96,12 +96,44 @@ export interface CreateOptions {
   partial?: boolean;
 }
 
-/** The configuration and task types with their create() typed from the params. */
-export type TypedConfigType<P extends Params> = ConfigType<ValuesOf<P>> & {
+/**
+ * The configuration types with their create() typed from the params (the untyped create of
+ * ConfigType is left out: as a second overload, it would accept any values).
+ */
+export type TypedConfigType<P extends Params> = Omit<ConfigType<ValuesOf<P>>, "create" | "params"> & {
+  /** Own and inherited params, as declared. */
+  readonly params: P;
   create(values: CreateArgs<P>, opts?: CreateOptions): ConfigInstance<ValuesOf<P>>;
   /** experimaestro spelling of create. */
   C(values: CreateArgs<P>): ConfigInstance<ValuesOf<P>>;
 };
+
+/** Type-level only (no such value exists): the key under which a task instance carries what submitting it returns. */
+export declare const TASK_OUTPUTS: unique symbol;
+/** Type-level only: the outputs of a task that declares no `outputs` (submitting it returns the task itself). */
+export declare const SELF_OUTPUTS: unique symbol;
+export type SelfOutputs = typeof SELF_OUTPUTS;
+
+/**
+ * A task instance: a config that `helper.submit` accepts, returning `O`. The property is a
+ * brand for the type checker (it does not exist at run time): a plain config is not a task.
+ */
+export type TaskConfig<V extends Record<string, unknown> = Record<string, unknown>, O = unknown> = ConfigInstance<V> & { readonly [TASK_OUTPUTS]: O };
+
+/** What `helper.submit(task)` returns: the task's outputs, or the task itself when it declares none. */
+export type Submitted<T> = T extends { readonly [TASK_OUTPUTS]: infer O } ? ([O] extends [SelfOutputs] ? T : O) : never;
+
+/** The task types, with create() typed from the params and the instance typed with its outputs. */
+export type TypedTaskType<P extends Params, O = SelfOutputs> = Omit<ConfigType<ValuesOf<P>>, "create" | "params"> & {
+  /** Own and inherited params, as declared. */
+  readonly params: P;
+  create(values: CreateArgs<P>, opts?: CreateOptions): TaskConfig<ValuesOf<P>, O>;
+  /** experimaestro spelling of create. */
+  C(values: CreateArgs<P>): TaskConfig<ValuesOf<P>, O>;
+};
+
+/** What defineTask takes besides the id and params. */
+export type TaskDeclaration<V, O> = TaskOptions<V, O> & { parent?: ConfigType; lightweight?: boolean };
 
 /** While a task's `outputs` runs, configs created there are marked with that task. */
 let currentProducer: ConfigInstance | undefined;
@@ -326,12 +358,11 @@ export function defineConfig<P extends Params>(id: string, params: P, opts: Conf
   return new ConfigTypeImpl(id, params, opts.kind ?? "config", opts.parent, undefined) as unknown as TypedConfigType<P>;
 }
 
-/** Declares a task type (experimaestro `Task`): a config that becomes a job when submitted. */
-export function defineTask<P extends Params>(
-  id: string,
-  params: P,
-  opts: TaskOptions<ValuesOf<P>> & { parent?: ConfigType; lightweight?: boolean } = {},
-): TypedConfigType<P> {
+/**
+ * Declares a task type (experimaestro `Task`): a config that becomes a job when submitted.
+ * `helper.submit` returns what `outputs` returns, typed (the task itself when there is no `outputs`).
+ */
+export function defineTask<P extends Params, O = SelfOutputs>(id: string, params: P, opts: TaskDeclaration<ValuesOf<P>, O> = {}): TypedTaskType<P, O> {
   const { parent, lightweight, ...task } = opts;
-  return new ConfigTypeImpl(id, params, lightweight ? "lightweight" : "task", parent, task as TaskOptions<never>) as unknown as TypedConfigType<P>;
+  return new ConfigTypeImpl(id, params, lightweight ? "lightweight" : "task", parent, task as TaskOptions<never>) as unknown as TypedTaskType<P, O>;
 }
