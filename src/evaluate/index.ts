@@ -38,5 +38,5 @@ export async function evaluate(loaded: LoadedExperiment, opts: { params?: boolea
       hint: "fix the experiment code at this location",
     });
   }
-  return { experimentId: loaded.id, tasks: helper.tasks() };
+  return { experimentId: loaded.id, tasks: helper.tasks(), executeModules: helper.executeModules() };
 }

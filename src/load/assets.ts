@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { Codes, fail } from "../model/diagnostics.ts";
-import type { Evaluated, LoadedAsset } from "../model/plan.ts";
+import { TASKS_BUNDLE, type Evaluated, type LoadedAsset } from "../model/plan.ts";
 import { assetPath } from "../model/workspace.ts";
 
 /** Files of a folder, recursively, as sorted relative POSIX paths. */
@@ -37,7 +37,8 @@ export function loadAssets(evaluated: Evaluated): Map<string, LoadedAsset> {
   const out = new Map<string, LoadedAsset>();
   for (const t of evaluated.tasks) {
     for (const word of [...t.command, ...t.initCommands.flat()]) {
-      if (typeof word === "string" || !("asset" in word) || out.has(word.asset)) continue;
+      // The bundle of execute tasks is made, not read (bundle.ts).
+      if (typeof word === "string" || !("asset" in word) || out.has(word.asset) || word.asset === TASKS_BUNDLE) continue;
       try {
         out.set(word.asset, loadOne(word.asset));
       } catch {
