@@ -1,10 +1,11 @@
 /**
  * `execute` tasks for real: the bundle under assets/, the values and context a job's function
  * gets, failures reported at the project's `.ts` lines, a missing or old Node, cancellation and
- * the time-limit warning reaching ctx.signal, progress, packages left out of the bundle.
+ * the time-limit warning reaching ctx.signal, progress, packages left out of the bundle, and a
+ * workspace that runs after being copied away from its project.
  */
-import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, cli, errorsIn, fixture, scratchFolders, tree } from "../helpers.ts";
@@ -201,5 +202,33 @@ describe("the bundle of execute tasks", () => {
     cpSync(pkg, join(dir, "elsewhere/node_modules/fake-native"), { recursive: true });
     expect(cli(["run", moved, "xe"]).status).toBe(1);
     expect(readFileSync(join(jobDir(moved, "xe.fail"), "fail.err"), "utf8")).toContain("exploded: hello on purpose from the addon");
+  });
+});
+
+describe("the grid example, whose Train task is an execute task", () => {
+  it("runs from a copy of its workspace after the project folder is renamed away", () => {
+    const dir = scratch();
+    const project = projectCopy(join(ROOT, "examples/grid"), join(dir, "project"));
+    const ws = join(dir, "ws");
+    prepare(ws, join(project, "normal"), ["-c", "lrs=[0.2]", "-c", "seeds=[7]"]);
+    const copy = join(dir, "copied", "ws");
+    cpSync(ws, copy, { recursive: true });
+    renameSync(project, join(dir, "project-gone"));
+    const r = spawnSync("bash", [join(copy, "experiments/grid/run-local.sh")], { encoding: "utf8" });
+    expect(r.stdout).toContain("3 jobs: 0 already done, 3 ran, 0 failed");
+    expect(r.status).toBe(0);
+    const train = jobDir(copy, "grid.train");
+    expect(JSON.parse(readFileSync(join(train, "model.json"), "utf8"))).toMatchObject({ lr: 0.2, seed: 7, epochs: 200 });
+    expect(readFileSync(join(train, "train.progress"), "utf8")).toContain('"fraction":1,"message":"epoch 200/200"');
+    expect(readFileSync(join(jobDir(copy, "grid.report"), "results.md"), "utf8")).toContain("| 0.2 | 7 |");
+  });
+
+  it("a diverging Train shows its tasks.ts line in train.err and in the runner's summary", () => {
+    const ws = join(scratch(), "ws");
+    const r = cli(["run-experiment", "examples/grid/normal", "--workdir", ws, "-c", "lrs=[100]", "-c", "seeds=[1]"]);
+    expect(r.status).toBe(1);
+    const err = readFileSync(join(jobDir(ws, "grid.train"), "train.err"), "utf8");
+    expect(err).toMatch(/^Error: diverged at epoch \d+ with lr=100: try a smaller learning rate\n {4}at Object\.execute \(examples\/grid\/tasks\.ts:\d+:\d+\)\n/);
+    expect(r.stdout).toMatch(/\| experimaestro: grid\.Train failed \(examples\/grid\/tasks\.ts:\d+:\d+\): diverged at epoch/);
   });
 });

@@ -89,7 +89,7 @@ xpm_require_done ../../grid.train/ed150993bc5791b0568cba72fc5ae149cadbbea9d8704f
 # The command. Values are single-quoted: $, backticks and quotes in them stay literal.
 # shellcheck disable=SC2016
 xpm_run() {
-  xpm_step node ../../../assets/c07895f75a5bc099/scripts/evaluate.mjs --model ../../grid.train/ed150993bc5791b0568cba72fc5ae149cadbbea9d8704ff34893fefc4e5fa041/model.json --samples 1000 --out metrics.json
+  xpm_step node ../../../assets/82cdbf15f2cc9b23/scripts/evaluate.mjs --model ../../grid.train/ed150993bc5791b0568cba72fc5ae149cadbbea9d8704ff34893fefc4e5fa041/model.json --samples 1000 --out metrics.json
 }
 xpm_run
 xpm_code=$?

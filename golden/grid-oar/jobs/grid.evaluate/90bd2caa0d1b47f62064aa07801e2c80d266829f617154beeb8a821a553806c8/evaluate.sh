@@ -89,7 +89,7 @@ xpm_require_done ../../grid.train/85f779cbc2ecfbc5be92f33ae7db4ee2a7e7a733c379a4
 # The command. Values are single-quoted: $, backticks and quotes in them stay literal.
 # shellcheck disable=SC2016
 xpm_run() {
-  xpm_step node ../../../assets/c07895f75a5bc099/scripts/evaluate.mjs --model ../../grid.train/85f779cbc2ecfbc5be92f33ae7db4ee2a7e7a733c379a43fe7ee14664a12043c/model.json --samples 1000 --out metrics.json
+  xpm_step node ../../../assets/82cdbf15f2cc9b23/scripts/evaluate.mjs --model ../../grid.train/85f779cbc2ecfbc5be92f33ae7db4ee2a7e7a733c379a43fe7ee14664a12043c/model.json --samples 1000 --out metrics.json
 }
 xpm_run
 xpm_code=$?

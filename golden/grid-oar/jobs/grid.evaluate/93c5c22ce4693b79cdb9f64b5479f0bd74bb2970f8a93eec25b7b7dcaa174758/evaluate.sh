@@ -89,7 +89,7 @@ xpm_require_done ../../grid.train/095dc9e78e1a89e95ce8e30bc728f379a49c27ffa66beb
 # The command. Values are single-quoted: $, backticks and quotes in them stay literal.
 # shellcheck disable=SC2016
 xpm_run() {
-  xpm_step node ../../../assets/c07895f75a5bc099/scripts/evaluate.mjs --model ../../grid.train/095dc9e78e1a89e95ce8e30bc728f379a49c27ffa66bebc04e793fcb010e2b99/model.json --samples 1000 --out metrics.json
+  xpm_step node ../../../assets/82cdbf15f2cc9b23/scripts/evaluate.mjs --model ../../grid.train/095dc9e78e1a89e95ce8e30bc728f379a49c27ffa66bebc04e793fcb010e2b99/model.json --samples 1000 --out metrics.json
 }
 xpm_run
 xpm_code=$?

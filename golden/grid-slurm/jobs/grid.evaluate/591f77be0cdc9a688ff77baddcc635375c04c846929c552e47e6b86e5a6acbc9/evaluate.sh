@@ -93,7 +93,7 @@ xpm_require_done ../../grid.train/3a8de950c3e1a0880369ad9931dbb74051523016c11350
 # The command. Values are single-quoted: $, backticks and quotes in them stay literal.
 # shellcheck disable=SC2016
 xpm_run() {
-  xpm_step node ../../../assets/c07895f75a5bc099/scripts/evaluate.mjs --model ../../grid.train/3a8de950c3e1a0880369ad9931dbb74051523016c11350f4acd8cf610f0c5a5a/model.json --samples 1000 --out metrics.json
+  xpm_step node ../../../assets/82cdbf15f2cc9b23/scripts/evaluate.mjs --model ../../grid.train/3a8de950c3e1a0880369ad9931dbb74051523016c11350f4acd8cf610f0c5a5a/model.json --samples 1000 --out metrics.json
 }
 xpm_run
 xpm_code=$?

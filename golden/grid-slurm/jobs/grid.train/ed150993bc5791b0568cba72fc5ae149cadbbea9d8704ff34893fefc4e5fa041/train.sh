@@ -83,7 +83,7 @@ rm -f train.done train.failed
 # The command. Values are single-quoted: $, backticks and quotes in them stay literal.
 # shellcheck disable=SC2016
 xpm_run() {
-  xpm_step node ../../../assets/c07895f75a5bc099/scripts/train.mjs --lr 0.1 --seed 2 --epochs 200 --samples 256 --out model.json
+  xpm_step bash ../../../assets/8491c126676441cb/node.sh ../../../assets/8491c126676441cb/tasks.mjs grid.Train
 }
 xpm_run
 xpm_code=$?

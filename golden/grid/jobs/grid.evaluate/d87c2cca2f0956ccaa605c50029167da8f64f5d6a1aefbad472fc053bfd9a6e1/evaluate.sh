@@ -82,7 +82,7 @@ xpm_require_done ../../grid.train/05b4b186de797f1cf140893718381d36a8bc9be01f1919
 # The command. Values are single-quoted: $, backticks and quotes in them stay literal.
 # shellcheck disable=SC2016
 xpm_run() {
-  xpm_step node ../../../assets/c07895f75a5bc099/scripts/evaluate.mjs --model ../../grid.train/05b4b186de797f1cf140893718381d36a8bc9be01f191910782a47708e41e816/model.json --samples 1000 --out metrics.json
+  xpm_step node ../../../assets/82cdbf15f2cc9b23/scripts/evaluate.mjs --model ../../grid.train/05b4b186de797f1cf140893718381d36a8bc9be01f191910782a47708e41e816/model.json --samples 1000 --out metrics.json
 }
 xpm_run
 xpm_code=$?

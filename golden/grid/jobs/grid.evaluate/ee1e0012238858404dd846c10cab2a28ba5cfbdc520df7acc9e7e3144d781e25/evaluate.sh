@@ -82,7 +82,7 @@ xpm_require_done ../../grid.train/b8caf085d673c8774dc1115c30deec951a2bea05cb74cf
 # The command. Values are single-quoted: $, backticks and quotes in them stay literal.
 # shellcheck disable=SC2016
 xpm_run() {
-  xpm_step node ../../../assets/c07895f75a5bc099/scripts/evaluate.mjs --model ../../grid.train/b8caf085d673c8774dc1115c30deec951a2bea05cb74cf507fef0e053be9bd12/model.json --samples 1000 --out metrics.json
+  xpm_step node ../../../assets/82cdbf15f2cc9b23/scripts/evaluate.mjs --model ../../grid.train/b8caf085d673c8774dc1115c30deec951a2bea05cb74cf507fef0e053be9bd12/model.json --samples 1000 --out metrics.json
 }
 xpm_run
 xpm_code=$?
