@@ -31,8 +31,8 @@ export type Mode = "dry-run" | "prepare" | "normal";
 export interface Host {
   info(line: string): void;
   warn(diagnostics: readonly Diagnostic[]): void;
-  /** Shows the local runner's progress over `total` jobs; `close` gets its summary. */
-  progress(total: number): { onEvent(e: RunEvent): void; close(summary: RunSummary): void };
+  /** Shows the local runner's progress over `total` jobs of a workspace; `close` gets its summary. */
+  progress(total: number, workspace?: string): { onEvent(e: RunEvent): void; close(summary: RunSummary): void };
 }
 
 export interface RunRequest {
@@ -181,7 +181,7 @@ export async function runPrepared(workspace: string, experimentId: string, reque
   const manifest = readManifest(workspace, experimentId);
   const outcome: RunOutcome = { summary: undefined, submitted: undefined };
   if (manifest.jobs.some((j) => j.backend === "local")) {
-    const progress = host.progress(manifest.jobs.length);
+    const progress = host.progress(manifest.jobs.length, workspace);
     outcome.summary = await runExperiment({
       workspace,
       experimentId,

@@ -1,11 +1,14 @@
 /**
  * How the runner's progress is shown: on a terminal, one live line (done, running, failed,
- * queued, elapsed, ETA) with failures printed above it; in CI or when piped, one plain line
- * per state change. Then a summary table and the last lines of each failed job's stderr.
+ * queued, elapsed, ETA, and the running jobs with their progress) with failures printed above
+ * it; in CI or when piped, one plain line per state change. Then a summary table and the last
+ * lines of each failed job's stderr.
  */
 import { readFileSync } from "node:fs";
-import { jobLabel } from "../model/workspace.ts";
+import type { ManifestJob } from "../model/manifest.ts";
+import { jobLabel, readProgress, type JobProgress } from "../model/workspace.ts";
 import type { RunEvent, RunSummary } from "../run/index.ts";
+import { formatProgress } from "./format.ts";
 import type { Out } from "./shared.ts";
 
 const label = jobLabel;
@@ -21,22 +24,78 @@ export interface Reporter {
   close(): void;
 }
 
-export function reporter(out: Out, total: number, live: boolean): Reporter {
+/** The running jobs shown on the live line, at most. */
+const SHOWN_RUNNING = 4;
+
+/**
+ * The live line: the counts, then the running jobs with their progress (`<name>.progress`),
+ * cut to the terminal's width.
+ */
+export function liveLine(counts: string, running: readonly { label: string; progress: JobProgress | undefined }[], columns: number): string {
+  const items = running.slice(0, SHOWN_RUNNING).map((r) => (r.progress ? `${r.label} ${formatProgress(r.progress)}` : r.label));
+  if (running.length > SHOWN_RUNNING) items.push(`${running.length - SHOWN_RUNNING} more`);
+  const text = items.length ? `${counts} | ${items.join(", ")}` : counts;
+  return text.length < columns ? text : `${text.slice(0, Math.max(0, columns - 2))}…`;
+}
+
+export interface ReporterOptions {
+  /** The workspace, to read the running jobs' progress (none: the live line shows no progress). */
+  workspace?: string | undefined;
+  /** Where the live line goes (default: stdout), and the terminal's width. */
+  write?: (text: string) => void;
+  columns?: () => number;
+  /** How often the live line is refreshed while jobs run (default 1 s). */
+  refreshMs?: number;
+}
+
+/** The running jobs and the terminal the live line is written to (refreshed while jobs run). */
+class Terminal {
+  readonly write: (text: string) => void;
+  private readonly columns: () => number;
+  private readonly active = new Map<string, ManifestJob>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly opts: ReporterOptions) {
+    this.write = opts.write ?? ((text: string) => void process.stdout.write(text));
+    this.columns = opts.columns ?? (() => process.stdout.columns || 120);
+  }
+
+  /** Follows which jobs run; `render` is called again every refresh period. */
+  track(e: RunEvent, render: () => void): void {
+    if (e.kind === "started") this.active.set(e.job.key, e.job);
+    else if ("job" in e) this.active.delete(e.job.key);
+    this.timer ??= setInterval(render, this.opts.refreshMs ?? 1000).unref();
+  }
+
+  show(counts: string): void {
+    const ws = this.opts.workspace;
+    const jobs = [...this.active.values()].map((j) => ({ label: label(j), progress: ws === undefined ? undefined : readProgress(ws, j) }));
+    this.write(`\r\x1b[K${liveLine(counts, jobs, this.columns())}`);
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.write("\r\x1b[K");
+  }
+}
+
+export function reporter(out: Out, total: number, live: boolean, opts: ReporterOptions = {}): Reporter {
   const start = Date.now();
+  const terminal = live ? new Terminal(opts) : undefined;
   let done = 0;
   let failed = 0;
   let running = 0;
   let finished = 0;
-  const line = (text: string) => (live ? process.stdout.write(`\r\x1b[K${text}\n`) : out(text));
+  const line = (text: string) => (terminal ? terminal.write(`\r\x1b[K${text}\n`) : out(text));
   const render = () => {
-    if (!live) return;
     const elapsed = Date.now() - start;
     const eta = finished > 0 ? ` ETA ${clock((elapsed / finished) * (total - finished))}` : "";
-    process.stdout.write(`\r\x1b[K${done} done, ${running} running, ${failed} failed, ${total - finished - running} queued — ${clock(elapsed)}${eta}`);
+    terminal?.show(`${done} done, ${running} running, ${failed} failed, ${total - finished - running} queued — ${clock(elapsed)}${eta}`);
   };
   return {
     onEvent(e) {
       const n = () => `[${finished}/${total}]`;
+      terminal?.track(e, render);
       switch (e.kind) {
         case "started":
           running++;
@@ -76,7 +135,7 @@ export function reporter(out: Out, total: number, live: boolean): Reporter {
       render();
     },
     close() {
-      if (live) process.stdout.write("\r\x1b[K");
+      terminal?.close();
     },
   };
 }

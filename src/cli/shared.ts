@@ -24,8 +24,8 @@ export function host(out: Out, err: Out): Host {
   return {
     info: out,
     warn: (diagnostics) => err(formatDiagnostics(diagnostics)),
-    progress(total) {
-      const r = reporter(out, total, process.stdout.isTTY === true && !process.env.CI);
+    progress(total, workspace) {
+      const r = reporter(out, total, process.stdout.isTTY === true && !process.env.CI, { workspace });
       return {
         onEvent: r.onEvent,
         close(summary: RunSummary) {

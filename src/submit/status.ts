@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import type { Backends, SchedulerJobState } from "../model/backend.ts";
 import type { Manifest, ManifestJob } from "../model/manifest.ts";
 import { isFailure, markerState, type JobState } from "../model/state.ts";
-import { jobLabel, lockHeld, readRecordedId } from "../model/workspace.ts";
+import { jobLabel, lockHeld, readProgress, readRecordedId, type JobProgress } from "../model/workspace.ts";
 import { hasCommand } from "./index.ts";
 
 export interface JobStatus extends JobState {
@@ -17,6 +17,8 @@ export interface JobStatus extends JobState {
   hash: string;
   backend: string;
   schedulerId: string | undefined;
+  /** A running job's last `<name>.progress` (written by execute tasks), if any. */
+  progress?: JobProgress;
 }
 
 /** Asks each scheduler about the recorded ids of its jobs (one call per scheduler). */
@@ -66,7 +68,8 @@ export function experimentStatus(workspace: string, manifest: Manifest, backends
     const s = id ? sched.get(`${j.backend}:${id}`) : undefined;
     const failedParent = j.deps.map((d) => rows.get(d)!).find(isFailure);
     const state = stateOf(workspace, j, s, failedParent, backends.of(j.backend).scheduler !== undefined, id);
-    rows.set(j.key, { key: j.key, task: j.task, hash: j.hash, ...state, detail: state.detail, backend: j.backend, schedulerId: id });
+    const progress = state.state === "running" ? readProgress(workspace, j) : undefined;
+    rows.set(j.key, { key: j.key, task: j.task, hash: j.hash, ...state, detail: state.detail, backend: j.backend, schedulerId: id, ...(progress ? { progress } : {}) });
   }
   return [...rows.values()];
 }

@@ -118,7 +118,7 @@ describe("execute tasks", () => {
     expect(cli(["run", ws, "xe"], { env: { XPM_NODE: process.execPath } }).status).toBe(0);
   });
 
-  it("cancellation reaches ctx.signal; progress is in <name>.progress", async () => {
+  it("cancellation reaches ctx.signal; progress is in <name>.progress and `status` shows it", async () => {
     const ws = join(scratch(), "ws");
     prepare(ws, PROJECT, ["-c", "slow_steps=200", "-c", "step_ms=100"]);
     const slow = jobDir(ws, "xe.slow");
@@ -127,6 +127,10 @@ describe("execute tasks", () => {
     await until("progress", () => existsSync(join(slow, "slow.progress")) && JSON.parse(readFileSync(join(slow, "slow.progress"), "utf8")).fraction > 0);
     const progress = JSON.parse(readFileSync(join(slow, "slow.progress"), "utf8"));
     expect(progress).toEqual({ fraction: expect.any(Number), message: expect.stringMatching(/^step \d+ of 200$/), time: expect.stringMatching(/^20\d\d-.*Z$/) });
+    const status = cli(["status", ws, "xe"]);
+    expect(status.stdout).toMatch(/xe\.Slow\/[0-9a-f]{8}\s+running\s+\d+% step \d+ of 200/);
+    const rows = JSON.parse(cli(["status", ws, "xe", "--json"]).stdout) as { task: string; progress?: { fraction: number } }[];
+    expect(rows.find((r) => r.task === "xe.Slow")!.progress!.fraction).toBeGreaterThan(0);
 
     job.kill("SIGTERM");
     expect(await exited).toBe(143);
