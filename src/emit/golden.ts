@@ -28,19 +28,30 @@ function listTree(dir: string): string[] {
 
 const asText = (b: string | Buffer) => (typeof b === "string" ? b : b.toString("utf8"));
 
+/** Files larger than this (the bundle of execute tasks, ~800 KB) are not diffed line by line. */
+const LARGE = 64 * 1024;
+
+/** One file's difference; a large file's only by its size (its content names it, e.g. a bundle's digest). */
+function diffOf(path: string, old: string | undefined, emitted: string | undefined): string {
+  const from = old === undefined ? "(not in golden)" : `golden/${path}`;
+  const to = emitted === undefined ? "(not emitted any more)" : `emitted/${path}`;
+  if ((old?.length ?? 0) > LARGE || (emitted?.length ?? 0) > LARGE) {
+    const size = (s: string | undefined) => (s === undefined ? "none" : `${Buffer.byteLength(s)} bytes`);
+    return `--- ${from}\n+++ ${to}\n@@ large file, not shown: ${size(old)} -> ${size(emitted)} @@`;
+  }
+  const body = unifiedDiff(old ?? "", emitted ?? "", from, to);
+  return old === undefined || emitted === undefined ? `--- ${from}\n+++ ${to}\n${body.split("\n").slice(2).join("\n")}` : body;
+}
+
 /** The differences, one unified diff (or added/missing note) per file; empty when equal. */
 export function compareGolden(dir: string, files: Files): string[] {
   const golden = new Set(listTree(dir));
   const diffs: string[] = [];
   for (const path of [...new Set([...golden, ...files.keys()])].sort()) {
-    const emitted = files.get(path);
-    if (emitted === undefined) {
-      diffs.push(`--- golden/${path}\n+++ (not emitted any more)\n${unifiedDiff(readFileSync(join(dir, path), "utf8"), "", `golden/${path}`, "(none)").split("\n").slice(2).join("\n")}`);
-      continue;
-    }
+    const made = files.get(path);
+    const emitted = made === undefined ? undefined : asText(made);
     const old = golden.has(path) ? readFileSync(join(dir, path), "utf8") : undefined;
-    if (old === undefined) diffs.push(`--- (not in golden)\n+++ emitted/${path}\n${unifiedDiff("", asText(emitted), "(none)", path).split("\n").slice(2).join("\n")}`);
-    else if (old !== asText(emitted)) diffs.push(unifiedDiff(old, asText(emitted), `golden/${path}`, `emitted/${path}`));
+    if (old !== emitted) diffs.push(diffOf(path, old, emitted));
   }
   return diffs;
 }
