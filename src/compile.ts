@@ -5,6 +5,7 @@
 import { backends } from "./backends/index.ts";
 import { emit, type EmittedFiles } from "./emit/index.ts";
 import { evaluate } from "./evaluate/index.ts";
+import { resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadAssets } from "./load/assets.ts";
 import { bundleTasks } from "./load/bundle.ts";
@@ -45,7 +46,10 @@ const RUNTIME_ENTRY = fileURLToPath(new URL("./runtime/main.ts", import.meta.url
 async function assetsOf(loaded: Loaded, evaluated: Evaluated): Promise<Map<string, LoadedAsset>> {
   const assets = loadAssets(evaluated);
   const modules = evaluated.executeModules ?? [];
-  if (modules.length) assets.set(TASKS_BUNDLE, await bundleTasks({ modules, experimentModule: loaded.experiment.modulePath, runtimeEntry: RUNTIME_ENTRY }));
+  if (modules.length) {
+    const experimentYaml = resolvePath(loaded.experiment.yamlFile);
+    assets.set(TASKS_BUNDLE, await bundleTasks({ modules, experimentYaml, runtimeEntry: RUNTIME_ENTRY }));
+  }
   return assets;
 }
 

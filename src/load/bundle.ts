@@ -6,9 +6,9 @@
  * Byte-stable: the same sources give the same bytes wherever the project, its node_modules or
  * the workspace are. esbuild names each source by its path relative to the project; those names
  * are replaced by stable labels, in the bundle's comments and module keys and in the source map:
- * `src/tasks.ts` (the project's files, relative to the folder of its package.json),
- * `node_modules/zod/...` (packages, from their last node_modules folder), `experimaestro-ts/src/...`
- * (this package). Node resolves the map's sources next to the bundle, so a stack trace in
+ * `src/tasks.ts` (the project's files, relative to the project: the smallest folder holding the
+ * experiment's YAML and its task modules), `node_modules/zod/...` (packages, from their last
+ * node_modules folder), `experimaestro-ts/src/...` (this package). Node resolves the map's sources next to the bundle, so a stack trace in
  * `<name>.err` names `.../assets/<digest>/src/tasks.ts:12:5`, which the runtime shortens.
  *
  * Packages that cannot be bundled (native addons: binding.gyp, node-gyp-build, prebuilds...,
@@ -29,8 +29,8 @@ import { displayPath } from "../util/text.ts";
 export interface BundleRequest {
   /** The modules that declare the execute tasks and their configs (absolute paths). */
   modules: readonly string[];
-  /** The experiment module: the project is the folder of the package.json above it. */
-  experimentModule: string;
+  /** The experiment's YAML file (absolute): with the project's task modules, it tells the project's folder. */
+  experimentYaml: string;
   /** The job runtime's entry module (src/runtime/main.ts of this package). */
   runtimeEntry: string;
 }
@@ -59,12 +59,16 @@ const SKIP = Symbol("resolving");
 /** Dependencies that tell a package builds or downloads a native addon. */
 const NATIVE_HELPERS = ["node-gyp-build", "bindings", "prebuild-install", "node-addon-api", "nan", "@mapbox/node-pre-gyp", "node-pre-gyp", "cmake-js"];
 
-/** The project's folder: that of the nearest package.json above the experiment module (else its own folder). */
-export function projectRoot(experimentModule: string): string {
-  for (let dir = dirname(experimentModule); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json"))) return dir;
-    if (dirname(dir) === dir) return dirname(experimentModule);
-  }
+/**
+ * The project's folder: the smallest holding the experiment's YAML and the task modules that are
+ * the project's own (not a package's, not ours). The same project copied elsewhere gets the
+ * same labels, hence the same bundle.
+ */
+export function projectRoot(yaml: string, modules: readonly string[], own: string): string {
+  const dirs = [dirname(yaml), ...modules.filter((m) => !m.includes("/node_modules/") && !m.startsWith(`${own}/src/`)).map(dirname)].map((d) => realpathSync(d));
+  let root = dirs[0]!;
+  for (const d of dirs) while (root !== "/" && d !== root && !d.startsWith(`${root}/`)) root = dirname(root);
+  return root;
 }
 
 function readJson(path: string): Record<string, unknown> | undefined {
@@ -100,9 +104,17 @@ function isNative(root: string): boolean {
   return /node-gyp|prebuild|node-pre-gyp/.test(install);
 }
 
+/** The nearest package.json above a folder (the project's), if any. */
+function packageJsonAbove(dir: string): Record<string, unknown> | undefined {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, "package.json"))) return readJson(join(d, "package.json"));
+    if (dirname(d) === d) return undefined;
+  }
+}
+
 /** Leaves native addons (and the project's `experimaestro.external` list) out of the bundle, loaded by `require` at run time. */
 function externals(root: string): Plugin {
-  const listed = (readJson(join(root, "package.json"))?.experimaestro as { external?: unknown } | undefined)?.external;
+  const listed = (packageJsonAbove(root)?.experimaestro as { external?: unknown } | undefined)?.external;
   const forced = new Set(Array.isArray(listed) ? listed.map(String) : []);
   const native = new Map<string, boolean>();
   return {
@@ -171,8 +183,8 @@ function entry(req: BundleRequest, root: string): string {
 
 /** Bundles the execute tasks' modules; the asset is keyed by model/plan.ts TASKS_BUNDLE. */
 export async function bundleTasks(req: BundleRequest): Promise<LoadedAsset> {
-  const root = realpathSync(projectRoot(req.experimentModule));
   const own = dirname(dirname(dirname(realpathSync(req.runtimeEntry))));
+  const root = projectRoot(req.experimentYaml, req.modules, own);
   let result;
   try {
     result = await build({

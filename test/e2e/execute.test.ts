@@ -84,9 +84,9 @@ describe("execute tasks", () => {
     const ws = join(scratch(), "ws");
     const r = cli(["run-experiment", PROJECT, "--workdir", ws, "-c", "fail=true"]);
     expect(r.status).toBe(1);
-    const where = "test/fixtures/projects/execute/lib/explode.ts:3:9";
+    const where = "lib/explode.ts:3:9";
     const err = readFileSync(join(jobDir(ws, "xe.fail"), "fail.err"), "utf8");
-    expect(err).toContain(`Error: exploded: on purpose\n    at explode (${where})\n    at Object.execute (test/fixtures/projects/execute/tasks.ts:`);
+    expect(err).toContain(`Error: exploded: on purpose\n    at explode (${where})\n    at Object.execute (tasks.ts:`);
     expect(err).toContain(`experimaestro: xe.Fail failed (${where}): exploded: on purpose`);
     // Only the task's frames: not the runtime's, not Node's.
     expect(err).not.toMatch(/runtime|node:internal|assets\//);
@@ -232,7 +232,7 @@ describe("the grid example, whose Train task is an execute task", () => {
     const r = cli(["run-experiment", "examples/grid/normal", "--workdir", ws, "-c", "lrs=[100]", "-c", "seeds=[1]"]);
     expect(r.status).toBe(1);
     const err = readFileSync(join(jobDir(ws, "grid.train"), "train.err"), "utf8");
-    expect(err).toMatch(/^Error: diverged at epoch \d+ with lr=100: try a smaller learning rate\n {4}at Object\.execute \(examples\/grid\/tasks\.ts:\d+:\d+\)\n/);
-    expect(r.stdout).toMatch(/\| experimaestro: grid\.Train failed \(examples\/grid\/tasks\.ts:\d+:\d+\): diverged at epoch/);
+    expect(err).toMatch(/^Error: diverged at epoch \d+ with lr=100: try a smaller learning rate\n {4}at Object\.execute \(tasks\.ts:\d+:\d+\)\n/);
+    expect(r.stdout).toMatch(/\| experimaestro: grid\.Train failed \(tasks\.ts:\d+:\d+\): diverged at epoch/);
   });
 });

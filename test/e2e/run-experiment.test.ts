@@ -191,18 +191,20 @@ describe("the golden check for users' CI", () => {
     const run = (...extra: string[]) => cli(["run-experiment", "grid/normal", "--golden", "golden", ...extra], { cwd: dir });
     const same = run();
     expect(same.status).toBe(0);
-    expect(same.stdout).toContain("golden: 33 files match golden");
+    expect(same.stdout).toContain("golden: 36 files match golden");
 
     const tasks = join(dir, "grid/tasks.ts");
     writeFileSync(tasks, readFileSync(tasks, "utf8").replace("samples: param(z.int().positive(), { default: 1000, ignoreDefault: true })", "samples: param(z.int().positive(), { default: 500, ignoreDefault: true })"));
     const changed = run();
     expect(changed.status).toBe(1);
-    expect(changed.stderr).toContain("error XPM150: the emitted files differ from golden in 13 files");
+    // 6 evaluate.sh, 6 params.json and the manifest; and, tasks.ts being in the bundle of the
+    // execute task Train, the bundle (3 files gone, 3 new) and the 6 train.sh that name it.
+    expect(changed.stderr).toContain("error XPM150: the emitted files differ from golden in 25 files");
     expect(changed.stdout).toMatch(/^--- golden\/jobs\/grid\.evaluate\/\w+\/evaluate\.sh\n\+\+\+ emitted\/jobs\/grid\.evaluate\/\w+\/evaluate\.sh\n@@ /m);
     expect(changed.stdout).toMatch(/^- {2}xpm_step node \S+ --model \S+ --samples 1000 --out metrics\.json$/m);
     expect(changed.stdout).toMatch(/^\+ {2}xpm_step node \S+ --model \S+ --samples 500 --out metrics\.json$/m);
 
-    expect(run("--update-golden").stdout).toContain("golden: golden updated (33 files)");
+    expect(run("--update-golden").stdout).toContain("golden: golden updated (36 files)");
     expect(run().status).toBe(0);
   });
 

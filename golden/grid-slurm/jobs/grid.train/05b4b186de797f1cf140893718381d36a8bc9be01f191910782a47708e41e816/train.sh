@@ -83,7 +83,7 @@ rm -f train.done train.failed
 # The command. Values are single-quoted: $, backticks and quotes in them stay literal.
 # shellcheck disable=SC2016
 xpm_run() {
-  xpm_step bash ../../../assets/8491c126676441cb/node.sh ../../../assets/8491c126676441cb/tasks.mjs grid.Train
+  xpm_step bash ../../../assets/35dca2aab4c8172f/node.sh ../../../assets/35dca2aab4c8172f/tasks.mjs grid.Train
 }
 xpm_run
 xpm_code=$?

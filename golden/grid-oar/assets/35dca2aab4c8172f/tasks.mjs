@@ -20823,7 +20823,7 @@ async function main(argv = process.argv.slice(2)) {
   return end(0);
 }
 
-// examples/grid/tasks.ts
+// tasks.ts
 import { writeFileSync as writeFileSync2 } from "node:fs";
 
 // experimaestro-ts/src/model/params.ts
@@ -20877,7 +20877,7 @@ var TWO_32 = 2 ** 32;
 var INT64_MIN2 = -(2n ** 63n);
 var INT64_MAX2 = 2n ** 63n - 1n;
 
-// examples/grid/scripts/common.mjs
+// scripts/common.mjs
 function random(seed) {
   let a = seed >>> 0;
   return () => {
@@ -20899,7 +20899,7 @@ function data(seed, n) {
   return points;
 }
 
-// examples/grid/tasks.ts
+// tasks.ts
 var scripts = asset(new URL("./scripts/", import.meta.url));
 var script = (name) => scripts.file(name);
 var Model = defineConfig("grid.Model", { path: meta3(pathType()) });
