@@ -157,7 +157,16 @@ describe("execute tasks", () => {
   });
 });
 
+const shellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
+
 describe("the bundle of execute tasks", () => {
+  // CI installs shellcheck (test/e2e/shellcheck.test.ts says loudly when it is missing).
+  it.skipIf(!shellcheck)("its launcher, node.sh, passes shellcheck", () => {
+    const r = spawnSync("shellcheck", ["--severity=style", join(ROOT, "templates/node.sh")], { encoding: "utf8" });
+    expect(r.stdout + r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+
   it("is the same bytes for the same sources: workspaces and project copies at different paths", () => {
     const a = scratch();
     const b = join(scratch(), "deeper", "still");
