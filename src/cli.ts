@@ -1,11 +1,20 @@
 /**
  * The command line: parses arguments, dispatches to src/cli/*, prints diagnostics once, and
  * maps outcomes to exit statuses: 0 success, 1 a job failed or did not run (or a golden
- * mismatch), 2 a user error, 130 interrupted.
+ * mismatch, or plans that differ), 2 a user error, 130 interrupted.
  */
 import { parseArgs } from "./cli/args.ts";
+import { actionsCommand } from "./cli/actions.ts";
+import { servicesCommand } from "./cli/services.ts";
 import { findLauncherCommand, runCommand, schemaCommand, statusCommand } from "./cli/commands.ts";
+import { diffCommand } from "./cli/diff.ts";
+import { experimentsCommand, resultsCommand } from "./cli/experiments.ts";
+import { jobsCommand } from "./cli/jobs.ts";
+import { graphCommand } from "./cli/graph.ts";
+import { reportCommand } from "./cli/report.ts";
+import { initCommand } from "./cli/init.ts";
 import { runExperimentCommand } from "./cli/run-experiment.ts";
+import { watchCommand } from "./cli/watch.ts";
 import type { Out } from "./cli/shared.ts";
 import { Codes, XpmError, fail, formatDiagnostics } from "./model/diagnostics.ts";
 
@@ -18,9 +27,44 @@ Usage:
   experimaestro run <workspace> <experiment-id>   run / submit an already prepared experiment
   experimaestro status <workspace> <experiment-id> [--json]
                                                   each job's state: markers, scheduler ids and states
+  experimaestro status <workspace> <experiment-id> --watch [--interval SECONDS]
+                                                  a live view: counts, running jobs (time, progress),
+                                                  last failures; q or Ctrl-C quits, and it ends by
+                                                  itself once nothing runs, waits or holds the lock
+  experimaestro graph <workspace> <experiment-id> [--format dot|mermaid|svg] [-o FILE] [--collapse auto|always|never]
+  experimaestro graph <yaml> [run-experiment options] [--format ...]
+                                                  the DAG, coloured by state (from a YAML: compiled, nothing written)
+  experimaestro report <workspace> <experiment-id> [-o FILE]
+                                                  one self-contained HTML page: the DAG, the jobs (state,
+                                                  resources, times, stderr tails, log links), results
+                                                  (default FILE: <workspace>/experiments/<id>/report.html)
+  experimaestro actions list <workspace> <experiment-id>
+  experimaestro actions run <workspace> <experiment-id> [name] [--answer KEY=VALUE]...
+                                                  an action of the experiment (helper.addAction), once
+                                                  the jobs it needs are done; params from --answer, a
+                                                  question on a terminal, or their defaults
+  experimaestro services list|start|stop <workspace> <experiment-id> [name]
+                                                  the experiment's services (helper.addService): start
+                                                  keeps them until Ctrl-C; stop ends those left running
   experimaestro find-launcher "<requirements>"    which launcher a requirement string gets, and why
                                                   (experimaestro's find-launchers works too)
   experimaestro schema <yaml-or-module> [-o FILE] JSON Schema of the experiment YAML, for editors
+  experimaestro diff <before> <after> [--json]    what changed between two plans, per task (exit 0 same,
+                                                  1 different); a side is a workspace or golden folder
+                                                  (DIR, or DIR:ID), a manifest.json or an experiment YAML
+                                                  (compiled, nothing written; -c, --pre-yaml, --post-yaml
+                                                  apply to <after>); --experiment ID picks one in folders
+  experimaestro jobs list|log|path|kill|clean ...  the jobs of a workspace (below)
+  experimaestro experiments list [--json]         each experiment: jobs by state, last prepare, last run
+  experimaestro results <workspace> <experiment-id> [--format markdown|csv|json] [--filter EXPR] [--sort COL[:desc]]
+                                                  tags and result-file fields of each job, as a table
+  experimaestro init <dir> [--xpm-ts SPEC] [--name NAME] [--force]
+                                                  a new experiment project (package.json, tsconfig,
+                                                  src/tasks.ts, src/experiment.ts, normal.yaml,
+                                                  xpm-config/, a golden test); --xpm-ts is the
+                                                  experimaestro-ts dependency (default: ^${VERSION}),
+                                                  --force adds missing files to a non-empty folder
+                                                  and never overwrites one
   experimaestro --help | --version
 
 run-experiment options:
@@ -35,14 +79,44 @@ run-experiment options:
   --workspace ID         a workspace of settings.yaml
   --workdir DIR          the workspace folder (default: by trigger, the first workspace, ./workspace)
   --env KEY VALUE        job environment variable (repeatable)
-  --golden DIR           compare the prepare output with DIR (unified diff, exit 1 on a difference)
+  --golden DIR           compare the prepare output with DIR: the plan summary, then the unified
+                         diff of files that changed other than by a rename (exit 1 on a difference)
+  --full                 with --golden: the unified diff of every differing file
   --update-golden        with --golden: rewrite DIR
+  --against SIDE         with --run-mode dry-run: what this compile would change relative to SIDE
+                         (a workspace, golden folder, DIR:ID or manifest.json; exit 1 when it differs)
   -j, --parallel N       at most N jobs at once (the runner also keeps within the local
                          launcher's cores, memory and GPUs: launchers.yaml, else detected)
+  --keep-services        leave the experiment's services running after the jobs (normal mode and
+                         run; stop them with \`experimaestro services stop\`)
+  --no-services          do not start the experiment's services
   --fail-fast            stop starting jobs after the first failure (default: --keep-going,
                          independent branches go on)
   --xpm-config-dir DIR   the settings folder (settings.yaml, launchers.yaml; default:
                          $XPM_CONFIG_DIR, else ~/.config/experimaestro)
+
+jobs and experiments (the workspace: --workdir DIR, or --workspace ID of settings.yaml, else
+as for run-experiment):
+  jobs list [--experiment ID] [--filter EXPR] [--tags] [--fullpath] [-c|--count N] [--json]
+                         one line per job, most recent first: state, task/hash8, experiments,
+                         launcher, scheduler id, age (and tags); jobs experimaestro ran too
+  jobs log JOBID [--std] [-f|--follow]
+                         the job's stderr (--std: stdout); -f follows it until the job ends
+  jobs path JOBID        the job's folder. JOBID: task/hash, task/<hash prefix> or a hash prefix,
+                         when unique (an ambiguous one lists the candidates)
+  jobs kill [--experiment ID] [--filter EXPR] [--perform]
+                         stops running or queued jobs (local: SIGTERM to the job script, SIGKILL
+                         after 10 s; SLURM/OAR: scancel/oardel); they end .failed "cancelled"
+  jobs clean [--experiment ID] [--filter EXPR] [--perform] [--force]
+                         deletes finished job folders; keeps running, queued and unfinished ones,
+                         and (unless --force) jobs an unfinished job of a prepared experiment needs
+  kill and clean only say what they would do unless --perform is given.
+  Filters (experimaestro's): @state = "DONE", @name ~ ".*Train", lr = 0.1, seed in [1, 2],
+  model not in ["a"], and / or / not, parentheses; tags and parameters by name.
+
+Exit statuses: 0 success; 1 a job failed or did not run, a golden mismatch, a kill that failed
+or a job that clean kept; 2 a user error (a message with its code, e.g. XPM910 bad filter,
+XPM920 unknown job, XPM921 ambiguous job id); 3 status: jobs still in progress; 130 interrupted.
 `;
 
 /** Runs the CLI; returns the exit status (never throws for user errors). */
@@ -65,14 +139,32 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
       case "run":
         return await runCommand(sub, out, err);
       case "status":
-        return statusCommand(sub, out);
+        return sub.flags.has("--watch") ? await watchCommand(sub, out) : statusCommand(sub, out);
+      case "graph":
+        return await graphCommand(sub, out, err);
+      case "report":
+        return reportCommand(sub, out);
+      case "actions":
+        return await actionsCommand(sub, out);
+      case "services":
+        return await servicesCommand(sub, out, err);
       case "find-launcher":
       case "find-launchers": // experimaestro's spelling
         return findLauncherCommand(sub, out);
       case "schema":
         return await schemaCommand(sub, out);
+      case "diff":
+        return await diffCommand(sub, out, err);
+      case "jobs":
+        return await jobsCommand(sub, out, err);
+      case "experiments":
+        return experimentsCommand(sub, out, err);
+      case "results":
+        return resultsCommand(sub, out, err);
+      case "init":
+        return initCommand(sub, out);
       default:
-        return fail(Codes.USAGE, `unknown command '${command}'`, { hint: "commands: run-experiment, run, status, find-launcher, schema (see --help)" });
+        return fail(Codes.USAGE, `unknown command '${command}'`, { hint: "commands: run-experiment, run, status, find-launcher, schema, init, diff, jobs, experiments, results, graph, report, actions, services (see --help)" });
     }
   } catch (e) {
     if (e instanceof XpmError) {

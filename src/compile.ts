@@ -28,7 +28,7 @@ export interface Loaded {
 export async function load(yaml: string, opts: LoadOptions & { configDir?: string } = {}): Promise<Loaded> {
   const dir = configDir(opts.configDir);
   const settings = loadSettings(dir);
-  const { launchers } = loadLaunchers(dir);
+  const { launchers } = loadLaunchers(dir, backends);
   const experiment = await loadExperiment(yaml, opts);
   return { experiment, launchers, settings };
 }
@@ -56,7 +56,10 @@ async function assetsOf(loaded: Loaded, evaluated: Evaluated): Promise<Map<strin
 /** evaluate -> plan -> resolve (-> emit) over a loaded experiment; `env` is the job environment after the launcher's. */
 export async function compileLoaded(loaded: Loaded, env: readonly [string, string][], opts: { emit?: boolean } = {}): Promise<Compiled> {
   const evaluated = await evaluate(loaded.experiment, { params: opts.emit !== false });
-  const resolved = resolve(plan(evaluated), loaded.launchers, env);
+  const resolved: ResolvedPlan = resolve(plan(evaluated), loaded.launchers, env, loaded.experiment.locateValue);
+  // Actions and services go from evaluate to the manifest untouched by plan and resolve.
+  if (evaluated.actions) resolved.actions = evaluated.actions;
+  if (evaluated.services) resolved.services = evaluated.services;
   const files = opts.emit === false ? undefined : emit(resolved, await assetsOf(loaded, evaluated), backends);
   return { plan: resolved, files };
 }

@@ -9,7 +9,7 @@ import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { backends } from "./backends/index.ts";
 import { compileLoaded, type Compiled, type Loaded } from "./compile.ts";
-import { compareGolden, updateGolden } from "./emit/golden.ts";
+import { updateGolden } from "./emit/golden.ts";
 import { materialize, type EmittedFiles } from "./emit/index.ts";
 import { WorkspaceWriter, type WriteReport } from "./emit/write.ts";
 import { gitState, type GitState } from "./load/git.ts";
@@ -20,8 +20,13 @@ import { readManifest } from "./model/manifest.ts";
 import type { ResolvedPlan } from "./model/plan.ts";
 import { diskStates } from "./model/state.ts";
 import { EXPERIMENT_FILES, experimentDir, experimentFile, isForeign } from "./model/workspace.ts";
+import { compareWithGolden, type GoldenComparison } from "./plandiff/golden.ts";
+import { comparePlans, type PlanDiff } from "./plandiff/index.ts";
+import { fromFiles, openSource } from "./plandiff/source.ts";
 import type { Capacity } from "./run/capacity.ts";
 import { detectedCapacity, runExperiment, type RunEvent, type RunSummary } from "./run/index.ts";
+import { startService, type RunningService } from "./act/services.ts";
+import type { Manifest } from "./model/manifest.ts";
 import { lockExperiment } from "./run/lock.ts";
 import { schedulersOf, submitAll } from "./submit/index.ts";
 
@@ -31,7 +36,9 @@ export type Mode = "dry-run" | "prepare" | "normal";
 export interface Host {
   info(line: string): void;
   warn(diagnostics: readonly Diagnostic[]): void;
-  /** Shows the local runner's progress over `total` jobs of a workspace; `close` gets its summary. */
+  /** The files are written (before anything runs, in normal mode). */
+  written(workspace: string, plan: ResolvedPlan, report: WriteReport): void;
+  /** Shows the local runner's progress over `total` jobs of `workspace`; `close` gets its summary. */
   progress(total: number, workspace?: string): { onEvent(e: RunEvent): void; close(summary: RunSummary): void };
 }
 
@@ -40,6 +47,9 @@ export interface RunRequest {
   failFast?: boolean;
   /** The settings folder (for the local launcher's capacity). */
   configDir?: string | undefined;
+  /** Start the experiment's services around the run (default true), and leave them running after it (`--keep-services`). */
+  services?: boolean;
+  keepServices?: boolean;
 }
 
 export interface ExperimentRequest {
@@ -50,7 +60,10 @@ export interface ExperimentRequest {
   cwd: string;
   /** `--env` pairs, after the workspace's and the settings' environment. */
   env: [string, string][];
-  golden?: { dir: string; update: boolean } | undefined;
+  /** `--golden DIR` (`full`: every differing file, renames included). */
+  golden?: { dir: string; update: boolean; full?: boolean } | undefined;
+  /** dry-run `--against SIDE`: a workspace, golden folder, DIR:ID or manifest to compare this compile with. */
+  against?: string | undefined;
   run?: RunRequest;
 }
 
@@ -62,8 +75,8 @@ export interface RunOutcome {
 }
 
 export type Outcome =
-  | { kind: "dry-run"; workspace: string; plan: ResolvedPlan }
-  | { kind: "golden"; dir: string; files: number; diffs: string[]; updated: boolean }
+  | { kind: "dry-run"; workspace: string; plan: ResolvedPlan; against?: PlanDiff }
+  | { kind: "golden"; dir: string; files: number; updated: boolean; comparison?: GoldenComparison }
   | { kind: "prepared"; workspace: string; plan: ResolvedPlan; report: WriteReport; drivers: string[] }
   | { kind: "ran"; workspace: string; plan: ResolvedPlan; report: WriteReport; run: RunOutcome };
 
@@ -83,13 +96,16 @@ function checkGit(loaded: Loaded, mode: Mode, host: Host): GitState | undefined 
   return git;
 }
 
-function golden(compiled: Compiled, request: { dir: string; update: boolean }): Outcome {
-  const files = new Map([...compiled.files!].map(([path, c]) => [path, materialize(c)]));
+const materialized = (compiled: Compiled) => new Map([...compiled.files!].map(([path, c]) => [path, materialize(c)]));
+
+function golden(compiled: Compiled, request: NonNullable<ExperimentRequest["golden"]>): Outcome {
+  const files = materialized(compiled);
   if (request.update) {
     updateGolden(request.dir, files);
-    return { kind: "golden", dir: request.dir, files: files.size, diffs: [], updated: true };
+    return { kind: "golden", dir: request.dir, files: files.size, updated: true };
   }
-  return { kind: "golden", dir: request.dir, files: files.size, diffs: compareGolden(request.dir, files), updated: false };
+  const comparison = compareWithGolden(request.dir, files, compiled.plan.experimentId, { full: request.full ?? false });
+  return { kind: "golden", dir: request.dir, files: files.size, updated: false, comparison };
 }
 
 /**
@@ -117,6 +133,12 @@ function* sparing(files: EmittedFiles, spared: ReadonlySet<string>): EmittedFile
   }
 }
 
+/** dry-run --against: what this compile would change relative to another plan. */
+function against(compiled: Compiled, spec: string, cwd: string): PlanDiff {
+  const before = openSource(spec, cwd, compiled.plan.experimentId);
+  return comparePlans(before, fromFiles(materialized(compiled), "this compile", compiled.plan.experimentId)).diff;
+}
+
 /** The workspace chosen for this experiment (flags, triggers, first of settings.yaml, ./workspace). */
 export function workspaceFor(loaded: Loaded, request: ExperimentRequest, host: Host): ChosenWorkspace {
   const chosen = chooseWorkspace(loaded.settings, loaded.experiment.id, {
@@ -128,29 +150,41 @@ export function workspaceFor(loaded: Loaded, request: ExperimentRequest, host: H
   return chosen;
 }
 
+/** The job environment after the launcher's: the workspace's, the settings', then `--env`. */
+function jobEnv(loaded: Loaded, chosen: ChosenWorkspace, extra: readonly [string, string][]): [string, string][] {
+  return [...Object.entries(chosen.settings?.env ?? {}), ...Object.entries(loaded.settings.env), ...extra];
+}
+
+/** The files prepare would write for this experiment, in memory: nothing is written (`experimaestro diff`). */
+export async function emitInMemory(loaded: Loaded, request: ExperimentRequest, host: Host): Promise<Map<string, string | Buffer>> {
+  const chosen = workspaceFor(loaded, request, host);
+  return materialized(await compileLoaded(loaded, jobEnv(loaded, chosen, request.env), { emit: true }));
+}
+
 /** Compiles a loaded experiment into the chosen workspace, by mode. */
 export async function prepareExperiment(loaded: Loaded, chosen: ChosenWorkspace, request: ExperimentRequest, host: Host): Promise<Outcome> {
   const xp = loaded.experiment;
   const workspace = chosen.path;
   const git = checkGit(loaded, request.mode, host);
-  const env: [string, string][] = [...Object.entries(chosen.settings?.env ?? {}), ...Object.entries(loaded.settings.env), ...request.env];
+  const env = jobEnv(loaded, chosen, request.env);
   const writes = request.mode !== "dry-run" && !request.golden;
   // What the last prepare wrote is checked against the disk while the experiment is compiled.
   const writer = writes ? new WorkspaceWriter(workspace, xp.id) : undefined;
   let compiled: Compiled;
   try {
-    compiled = await compileLoaded(loaded, env, { emit: request.mode !== "dry-run" || request.golden !== undefined });
+    compiled = await compileLoaded(loaded, env, { emit: request.mode !== "dry-run" || request.golden !== undefined || request.against !== undefined });
   } catch (e) {
     writer?.cancel();
     throw e;
   }
   if (request.golden) return golden(compiled, request.golden);
-  if (!writer) return { kind: "dry-run", workspace, plan: compiled.plan };
+  if (!writer) return { kind: "dry-run", workspace, plan: compiled.plan, ...(request.against !== undefined ? { against: against(compiled, request.against, request.cwd) } : {}) };
   const plan = compiled.plan;
   const release = request.mode === "normal" ? await lockExperiment(join(workspace, experimentDir(xp.id))) : () => {};
   try {
     const report = await writer.write(sparing(compiled.files!, untouchable(workspace, plan)), plan.jobs.length);
     if (report.warning) host.warn([report.warning]);
+    host.written(workspace, plan, report);
     if (request.mode === "prepare") {
       const used = [...new Set(plan.jobs.map((j) => j.resources.backend))].sort();
       const drivers = used.flatMap((b) => backends.of(b).scheduler?.driver ?? []);
@@ -166,7 +200,7 @@ export async function prepareExperiment(loaded: Loaded, chosen: ChosenWorkspace,
 
 /** The local launcher's capacity from launchers.yaml, else this machine as detected. */
 function localCapacity(dir: string | undefined): Capacity {
-  const local = loadLaunchers(configDir(dir)).launchers.find((l) => l.type === "local");
+  const local = loadLaunchers(configDir(dir), backends).launchers.find((l) => l.type === "local");
   const detected = detectedCapacity();
   if (!local) return detected;
   return {
@@ -176,9 +210,39 @@ function localCapacity(dir: string | undefined): Capacity {
   };
 }
 
-/** A prepared experiment: local jobs by the runner, then scheduler jobs by their drivers. */
+/** The experiment's services, started before its jobs; one that cannot start is a warning. */
+async function startServices(workspace: string, manifest: Manifest, host: Host): Promise<RunningService[]> {
+  const started: RunningService[] = [];
+  for (const s of manifest.services ?? []) {
+    try {
+      const r = await startService(workspace, manifest.experiment, s);
+      started.push(r);
+      host.info(`service ${s.name}: ${r.url ?? `running (pid ${r.pid})`} (log: ${r.log})`);
+    } catch (e) {
+      host.warn([{ code: Codes.SERVICE_FAILED, message: (e as Error).message, severity: "warning", hint: `see its log; start it again with \`experimaestro services start <workspace> ${manifest.experiment} ${s.name}\`` }]);
+    }
+  }
+  return started;
+}
+
+/**
+ * A prepared experiment: its services started (unless asked not to), local jobs by the runner,
+ * then scheduler jobs by their drivers; the services stopped at the end unless `keepServices`.
+ */
 export async function runPrepared(workspace: string, experimentId: string, request: RunRequest, host: Host): Promise<RunOutcome> {
   const manifest = readManifest(workspace, experimentId);
+  const services = request.services === false ? [] : await startServices(workspace, manifest, host);
+  try {
+    return await runJobs(workspace, manifest, request, host);
+  } finally {
+    if (request.keepServices) {
+      for (const s of services) host.info(`service ${s.name} left running (pid ${s.pid}): stop it with \`experimaestro services stop ${workspace} ${experimentId} ${s.name}\``);
+    } else await Promise.all(services.map((s) => s.stop()));
+  }
+}
+
+async function runJobs(workspace: string, manifest: Manifest, request: RunRequest, host: Host): Promise<RunOutcome> {
+  const experimentId = manifest.experiment;
   const outcome: RunOutcome = { summary: undefined, submitted: undefined };
   if (manifest.jobs.some((j) => j.backend === "local")) {
     const progress = host.progress(manifest.jobs.length, workspace);

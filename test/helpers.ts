@@ -77,3 +77,15 @@ export function scratchFolders(prefix = "xpm-test-"): (() => string) & { track(p
   };
   return Object.assign(make, { track: (path: string) => void made.push(path) });
 }
+
+/** The environment of a user's shell: nothing from the outer `npm test`, vitest or CI, and no XPM_ settings. */
+export function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const own = Object.entries(process.env).filter(([k]) => !/^(npm_|VITEST|CI$|NODE_OPTIONS$|XPM_)/i.test(k));
+  return { ...Object.fromEntries(own), ...extra };
+}
+
+/** Runs `npm <args>` in a project folder as its user would; stdout and stderr together. */
+export function npmIn(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; output: string } {
+  const r = spawnSync("npm", args, { cwd, encoding: "utf8", env: userEnv(env), timeout: 150_000 });
+  return { status: r.status, output: `${r.stdout}${r.stderr}` };
+}

@@ -67,6 +67,8 @@ export const Evaluate = defineTask(
   {
     command: (p) => ["node", script("evaluate.mjs"), "--model", p.model.values.path, "--samples", p.samples, "--out", p.metrics],
     requirements: "cpu(cores=1)",
+    // Read back by `experimaestro results` and loadXpInfo: one row per evaluation.
+    results: "metrics.json",
     outputs: (self) => ({ metrics: Metrics.create({ path: self.values.metrics }) }),
   },
 );

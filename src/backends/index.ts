@@ -1,6 +1,7 @@
 /** Backend registry: one line per backend. */
 import type { Backend, Backends } from "../model/backend.ts";
 import { oarBackend } from "./oar.ts";
+import { pbsBackend } from "./pbs.ts";
 import { shellBackend } from "./shell.ts";
 import { slurmBackend } from "./slurm.ts";
 
@@ -8,6 +9,7 @@ const registry: Record<string, Backend> = {
   [shellBackend.key]: shellBackend,
   [slurmBackend.key]: slurmBackend,
   [oarBackend.key]: oarBackend,
+  [pbsBackend.key]: pbsBackend,
 };
 
 export const backends: Backends = {
@@ -16,5 +18,6 @@ export const backends: Backends = {
     if (!b) throw new Error(`internal: no backend for launcher type '${type}'`);
     return b;
   },
+  all: () => Object.values(registry),
   schedulers: () => Object.values(registry).filter((b) => b.scheduler !== undefined),
 };

@@ -1,16 +1,16 @@
 /**
- * OAR: `#OAR` header from resolved resources, `OAR_JOB_ID=` ids, `oarstat -s` states.
+ * OAR, declared: `#OAR` header from resolved resources, `OAR_JOB_ID=` ids, `oarstat -s` states.
  * oarsub -S takes the rest of a `#OAR` line verbatim (quotes included, as tried on OAR 2.5.9),
  * so values are written unquoted; launchers.yaml and type ids cannot hold a line break.
  * OAR has no afterok: `-a` (anterior) waits for the parent to end however it ended, so the job
- * script's own check of its parents' .done markers gives afterok semantics. States follow the
- * OAR 2.5 documentation (oarstat): Waiting, toLaunch, Launching, Running, Finishing, Hold,
- * toAckReservation, Suspended, Resuming, Terminated, Error.
+ * script's own check of its parents' .done markers gives afterok semantics.
  */
+import { z } from "zod";
 import type { ResolvedJob } from "../model/plan.ts";
 import { formatDuration } from "../util/format.ts";
-import type { Backend, SchedulerJobState } from "../model/backend.ts";
+import type { Backend, Scheduler, StateTable } from "../model/backend.ts";
 import { jobLabel } from "../model/workspace.ts";
+import { extraDirectives, optionalValue } from "./options.ts";
 
 function resourceSpec(job: ResolvedJob): string {
   const r = job.resources;
@@ -20,11 +20,61 @@ function resourceSpec(job: ResolvedJob): string {
   return parts.join("") + (r.duration !== undefined ? `,walltime=${formatDuration(r.duration)}` : "");
 }
 
-const RUNNING = new Set(["toLaunch", "Launching", "Running", "Finishing", "Resuming"]);
-const QUEUED = new Set(["Waiting", "Hold", "toAckReservation", "Suspended", "toError"]);
+/** OAR 2.5 documentation, "Job states" (as oarstat prints them). */
+const STATES: StateTable = {
+  Waiting: ["queued", "the job is waiting OAR scheduler decision."],
+  Hold: ["queued", "user or administrator wants to hold the job (oarhold command). So it will not be scheduled by the system."],
+  toAckReservation: ["queued", 'the OAR scheduler must say "YES" or "NO" to the waiting oarsub command because it requested a reservation.'],
+  Suspended: ["queued", 'the job was in Running state and there was a request (oarhold with "-r" option) to suspend this job. In this state other jobs can be scheduled on the same resources.'],
+  toLaunch: ["running", "the OAR scheduler has attributed some nodes to the job. So it will be launched."],
+  Launching: ["running", "OAR has launched the job and will execute the user command on the first node."],
+  Running: ["running", "the user command is executing on the first node."],
+  Resuming: ["running", "the job was suspended and is being resumed."],
+  Finishing: ["running", "the user command has terminated and OAR is doing work internally."],
+  // A non-zero exit ends Terminated too (exit_code in oarstat -f): the job's markers say how it ended.
+  Terminated: ["ended", "the job has terminated normally."],
+  toError: ["failed", "something wrong occurred and the job is going into the error state."],
+  Error: ["failed", "a problem has occurred."],
+};
+
+const scheduler: Scheduler = {
+  name: "OAR",
+  idExtension: "oar-id",
+  driver: "submit-oar.sh",
+  submit: { command: ["oarsub"], job: ["-d", "{dir}", "-S", "{script}"] },
+  dependency: { flag: "-a" },
+  // Admission rules print lines of their own on stdout; a refused job prints OAR_JOB_ID=-N.
+  jobId: "^OAR_JOB_ID=([0-9]+)$",
+  transient: "DB connection error|Resource temporarily unavailable",
+  // `1: Waiting`; an id OAR does not know is left out (exit 0); no reason, no name.
+  status: {
+    command: ["oarstat", "-s"],
+    ids: { flag: "-j" },
+    batch: 100,
+    line: "^([0-9]+): ([A-Za-z]+)$",
+    groups: { id: 1, state: 2, reason: 0, name: 0 },
+    noReason: [],
+    unknownIds: undefined,
+  },
+  // oarstat reads the database, which keeps every job.
+  accounting: undefined,
+  states: STATES,
+  manual: "OAR 2.5 documentation, Job states",
+  blockedReasons: [],
+  cancel: { command: ["oardel"], ids: {} },
+  test: undefined,
+  workdir: { variable: "OAR_WORKDIR", startsThere: true },
+  // At the walltime oarexec kills the job's processes with SIGKILL (kill_children, OAR 2.5.9):
+  // no trap runs, the state comes from oarstat.
+  timeout: { signal: "KILL", warning: undefined },
+};
+
+/** The `oar:` block of a launcher in launchers.yaml. */
+const options = z.object({ queue: optionalValue, project: optionalValue, properties: optionalValue, extra: extraDirectives }).strict();
 
 export const oarBackend: Backend = {
   key: "oar",
+  options,
   directives: (job) => {
     const r = job.resources;
     const lines = [`#OAR -n ${jobLabel({ task: job.taskId, hash: job.hash }, "-")}`, `#OAR -l ${resourceSpec(job)}`, `#OAR -O ${job.name}.out`, `#OAR -E ${job.name}.err`];
@@ -33,22 +83,5 @@ export const oarBackend: Backend = {
     if (r.options.properties !== undefined) lines.push(`#OAR -p ${r.options.properties}`);
     return [...lines, ...r.extra.map((e) => `#OAR ${e}`)];
   },
-  scheduler: {
-    submitCommand: "oarsub",
-    idExtension: "oar-id",
-    driver: "submit-oar.sh",
-    parseJobId: (stdout) => /^OAR_JOB_ID=(\d+)\s*$/m.exec(stdout)?.[1],
-    statusArgv: (ids) => ["oarstat", "-s", ...ids.flatMap((id) => ["-j", id])],
-    parseStatus: (stdout) => {
-      const out = new Map<string, SchedulerJobState>();
-      for (const line of stdout.split("\n")) {
-        const m = /^\s*(\d+)\s*:\s*(\S+)\s*$/.exec(line);
-        if (!m) continue;
-        const raw = m[2]!;
-        const state = RUNNING.has(raw) ? "running" : QUEUED.has(raw) ? "queued" : raw === "Terminated" || raw === "Error" ? "finished" : "unknown";
-        out.set(m[1]!, { state, raw, reason: undefined });
-      }
-      return out;
-    },
-  },
+  scheduler,
 };

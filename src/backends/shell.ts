@@ -3,6 +3,7 @@ import type { Backend } from "../model/backend.ts";
 
 export const shellBackend: Backend = {
   key: "local",
+  options: undefined,
   directives: () => [],
   scheduler: undefined,
 };

@@ -21,10 +21,22 @@ const OPTIONS = new Map<string, [string, number]>([
   ["--parallel", ["--parallel", 1]],
   ["--xpm-config-dir", ["--xpm-config-dir", 1]],
   ["--golden", ["--golden", 1]],
+  ["--against", ["--against", 1]],
+  ["--experiment", ["--experiment", 1]],
   ["-o", ["--output", 1]],
   ["--output", ["--output", 1]],
+  ["--experiment", ["--experiment", 1]],
+  ["--filter", ["--filter", 1]],
+  ["--count", ["--count", 1]],
+  ["--format", ["--format", 1]],
+  ["--collapse", ["--collapse", 1]],
+  ["--answer", ["--answer", 1]],
+  ["--interval", ["--interval", 1]],
+  ["--sort", ["--sort", 1]],
+  ["--xpm-ts", ["--xpm-ts", 1]],
+  ["--name", ["--name", 1]],
 ]);
-const BOOLEAN = new Set(["--help", "-h", "--version", "--json", "--show", "--update-golden", "--fail-fast", "--keep-going"]);
+const BOOLEAN = new Set(["--help", "-h", "--version", "--json", "--show", "--update-golden", "--full", "--fail-fast", "--keep-going", "--tags", "--fullpath", "--perform", "--force", "--std", "--follow", "-f", "--watch", "--keep-services", "--report", "--no-services"]);
 
 export function parseArgs(argv: string[]): Parsed {
   const out: Parsed = { positional: [], flags: new Map() };
@@ -40,7 +52,7 @@ export function parseArgs(argv: string[]): Parsed {
       if (!(eq > 0 && count === 1)) i += count;
       out.flags.set(canonical, [...(out.flags.get(canonical) ?? []), ...values]);
     } else if (BOOLEAN.has(arg)) {
-      out.flags.set(arg === "-h" ? "--help" : arg, ["true"]);
+      out.flags.set(arg === "-h" ? "--help" : arg === "-f" ? "--follow" : arg, ["true"]);
     } else if (arg.startsWith("-") && arg !== "-") {
       fail(Codes.USAGE, `unknown option ${arg}`, { hint: "see experimaestro --help" });
     } else out.positional.push(arg);

@@ -40,7 +40,7 @@ export function statusCommand(p: Parsed, out: Out): number {
 export function findLauncherCommand(p: Parsed, out: Out): number {
   const [spec, ...extra] = p.positional;
   if (spec === undefined || extra.length) fail(Codes.USAGE, "find-launcher takes one requirement string", { hint: 'experimaestro find-launcher "duration=4h & cpu(cores=4)"' });
-  const loaded = loadLaunchers(configDir(configOpt(p).configDir));
+  const loaded = loadLaunchers(configDir(configOpt(p).configDir), backends);
   out(`launchers: ${loaded.file ? displayPath(loaded.file) : "none configured: this machine only (local)"}`);
   const parsed = parseRequirement(spec);
   if (!parsed.ok) throw new XpmError(parsed.error);

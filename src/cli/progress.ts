@@ -1,22 +1,19 @@
 /**
- * How the runner's progress is shown: on a terminal, one live line (done, running, failed,
- * queued, elapsed, ETA, and the running jobs with their progress) with failures printed above
- * it; in CI or when piped, one plain line per state change. Then a summary table and the last
- * lines of each failed job's stderr.
+ * How the runner's progress is shown: on a terminal, a live view redrawn in place (counts,
+ * the running jobs with their time and `<name>.progress`, the last failures; view/watch.ts),
+ * failures also printed above it; in CI or when piped, one plain line per state change. Then a summary table and the last lines of each failed job's stderr.
  */
 import { readFileSync } from "node:fs";
 import type { ManifestJob } from "../model/manifest.ts";
-import { jobLabel, readProgress, type JobProgress } from "../model/workspace.ts";
+import { jobLabel, markerPath } from "../model/workspace.ts";
 import type { RunEvent, RunSummary } from "../run/index.ts";
-import { formatProgress } from "./format.ts";
+import { clock } from "../view/report.ts";
+import { watchFrame, type WatchJob } from "../view/watch.ts";
 import type { Out } from "./shared.ts";
+import { readProgress } from "./watch.ts";
 
 const label = jobLabel;
 
-function clock(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
-}
 
 export interface Reporter {
   onEvent(e: RunEvent): void;
@@ -24,105 +21,102 @@ export interface Reporter {
   close(): void;
 }
 
-/** The running jobs shown on the live line, at most. */
-const SHOWN_RUNNING = 4;
+/** What the live view knows of a run, from the runner's events. */
+interface LiveState {
+  start: number;
+  total: number;
+  done: number;
+  failed: number;
+  blocked: number;
+  finished: number;
+  running: Map<string, { job: ManifestJob; since: number }>;
+  failures: WatchJob[];
+}
+
+/** The live view's lines (view/watch.ts): counts, running jobs with time and progress, last failures. */
+function liveFrame(st: LiveState, workspace: string | undefined): string[] {
+  const now = Date.now();
+  const running: WatchJob[] = [...st.running.values()].map(({ job, since }) => ({
+    label: label(job),
+    state: "running",
+    seconds: (now - since) / 1000,
+    progress: workspace ? readProgress(workspace, job) : undefined,
+  }));
+  const queued = st.total - st.finished - st.running.size;
+  const counts: Array<[string, number]> = [["done", st.done], ["running", st.running.size], ["failed", st.failed], ["blocked", st.blocked], ["queued", queued]];
+  const elapsed = now - st.start;
+  const eta = st.finished > 0 && queued + st.running.size > 0 ? `ETA ${clock((elapsed / st.finished) * (st.total - st.finished) / 1000)}` : undefined;
+  return watchFrame(
+    { experiment: "run", jobs: [...running, ...st.failures], elapsed: elapsed / 1000, counts: counts.filter(([, n]) => n > 0), ...(eta ? { hint: eta } : {}) },
+    { width: process.stdout.columns || 120, maxRunning: 8, maxFailures: 3 },
+  );
+}
 
 /**
- * The live line: the counts, then the running jobs with their progress (`<name>.progress`),
- * cut to the terminal's width.
+ * The live view on a terminal: a few lines redrawn in place (every event, and every second for
+ * the times and progress), with the failures also printed above it, where they stay.
  */
-export function liveLine(counts: string, running: readonly { label: string; progress: JobProgress | undefined }[], columns: number): string {
-  const items = running.slice(0, SHOWN_RUNNING).map((r) => (r.progress ? `${r.label} ${formatProgress(r.progress)}` : r.label));
-  if (running.length > SHOWN_RUNNING) items.push(`${running.length - SHOWN_RUNNING} more`);
-  const text = items.length ? `${counts} | ${items.join(", ")}` : counts;
-  return text.length < columns ? text : `${text.slice(0, Math.max(0, columns - 2))}…`;
-}
-
-export interface ReporterOptions {
-  /** The workspace, to read the running jobs' progress (none: the live line shows no progress). */
-  workspace?: string | undefined;
-  /** Where the live line goes (default: stdout), and the terminal's width. */
-  write?: (text: string) => void;
-  columns?: () => number;
-  /** How often the live line is refreshed while jobs run (default 1 s). */
-  refreshMs?: number;
-}
-
-/** The running jobs and the terminal the live line is written to (refreshed while jobs run). */
-class Terminal {
-  readonly write: (text: string) => void;
-  private readonly columns: () => number;
-  private readonly active = new Map<string, ManifestJob>();
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(private readonly opts: ReporterOptions) {
-    this.write = opts.write ?? ((text: string) => void process.stdout.write(text));
-    this.columns = opts.columns ?? (() => process.stdout.columns || 120);
-  }
-
-  /** Follows which jobs run; `render` is called again every refresh period. */
-  track(e: RunEvent, render: () => void): void {
-    if (e.kind === "started") this.active.set(e.job.key, e.job);
-    else if ("job" in e) this.active.delete(e.job.key);
-    this.timer ??= setInterval(render, this.opts.refreshMs ?? 1000).unref();
-  }
-
-  show(counts: string): void {
-    const ws = this.opts.workspace;
-    const jobs = [...this.active.values()].map((j) => ({ label: label(j), progress: ws === undefined ? undefined : readProgress(ws, j) }));
-    this.write(`\r\x1b[K${liveLine(counts, jobs, this.columns())}`);
-  }
-
-  close(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.write("\r\x1b[K");
-  }
-}
-
-export function reporter(out: Out, total: number, live: boolean, opts: ReporterOptions = {}): Reporter {
-  const start = Date.now();
-  const terminal = live ? new Terminal(opts) : undefined;
-  let done = 0;
-  let failed = 0;
-  let running = 0;
-  let finished = 0;
-  const line = (text: string) => (terminal ? terminal.write(`\r\x1b[K${text}\n`) : out(text));
+function liveScreen(st: LiveState, workspace: string | undefined): { line(text: string): void; render(): void; close(): void } {
+  let drawn = 0;
+  const clear = () => (drawn ? `\x1b[${drawn}F\x1b[J` : "");
   const render = () => {
-    const elapsed = Date.now() - start;
-    const eta = finished > 0 ? ` ETA ${clock((elapsed / finished) * (total - finished))}` : "";
-    terminal?.show(`${done} done, ${running} running, ${failed} failed, ${total - finished - running} queued — ${clock(elapsed)}${eta}`);
+    const lines = liveFrame(st, workspace);
+    process.stdout.write(`${clear()}${lines.join("\n")}\n`);
+    drawn = lines.length;
   };
+  const timer = setInterval(render, 1000);
+  timer.unref();
+  return {
+    line(text) {
+      process.stdout.write(`${clear()}${text}\n`);
+      drawn = 0;
+    },
+    render,
+    close() {
+      clearInterval(timer);
+      process.stdout.write(clear());
+      drawn = 0;
+    },
+  };
+}
+
+export function reporter(out: Out, total: number, live: boolean, workspace?: string): Reporter {
+  const st: LiveState = { start: Date.now(), total, done: 0, failed: 0, blocked: 0, finished: 0, running: new Map(), failures: [] };
+  const screen = live ? liveScreen(st, workspace) : undefined;
+  const line = (text: string) => (screen ? screen.line(text) : out(text));
+  const stopped = (e: { job: ManifestJob }) => st.running.delete(e.job.key);
   return {
     onEvent(e) {
-      const n = () => `[${finished}/${total}]`;
-      terminal?.track(e, render);
+      const n = () => `[${st.finished}/${total}]`;
       switch (e.kind) {
         case "started":
-          running++;
+          st.running.set(e.job.key, { job: e.job, since: Date.now() });
           if (!live) line(`${n()} started  ${label(e.job)}`);
           break;
         case "done":
-          running = Math.max(0, running - 1);
-          done++;
-          finished++;
+          stopped(e);
+          st.done++;
+          st.finished++;
           if (!live) line(`${n()} done     ${label(e.job)}`);
           break;
         case "failed":
-          running = Math.max(0, running - 1);
-          failed++;
-          finished++;
+          stopped(e);
+          st.failed++;
+          st.finished++;
+          st.failures.unshift({ label: label(e.job), state: "failed", detail: `${e.reason}, exit ${e.code}`, lastErr: workspace ? lastLine(markerPath(workspace, e.job, "err")) : undefined });
           line(`${n()} failed   ${label(e.job)} (${e.reason}, exit ${e.code}): see ${e.job.dir}/${e.job.name}.err`);
           break;
         case "blocked":
-          finished++;
+          st.blocked++;
+          st.finished++;
           line(`${n()} blocked  ${label(e.job)} (dependency ${e.detail} failed)`);
           break;
         case "retry":
-          running = Math.max(0, running - 1);
+          stopped(e);
           line(`${n()} retry    ${label(e.job)} (${e.detail})`);
           break;
         case "busy":
-          running = Math.max(0, running - 1);
+          stopped(e);
           line(`${n()} busy     ${label(e.job)} (running elsewhere: waiting for it)`);
           break;
         case "waiting":
@@ -132,12 +126,17 @@ export function reporter(out: Out, total: number, live: boolean, opts: ReporterO
           line("interrupted: cancelling running jobs");
           break;
       }
-      render();
+      screen?.render();
     },
     close() {
-      terminal?.close();
+      screen?.close();
     },
   };
+}
+
+function lastLine(path: string): string | undefined {
+  const t = tail(path, 1)[0];
+  return t === "(no stderr file)" ? undefined : t;
 }
 
 function tail(path: string, lines: number): string[] {

@@ -13,6 +13,7 @@ import type { ResolvedJob } from "../model/plan.ts";
 import { diskStates } from "../model/state.ts";
 import { EXPERIMENT_FILES, experimentDir, experimentFile } from "../model/workspace.ts";
 import { prepareExperiment, workspaceFor, type ExperimentRequest, type Mode, type Outcome } from "../prepare.ts";
+import { formatSummary } from "../plandiff/summary.ts";
 import { displayPath } from "../util/text.ts";
 import { envOf, last, type Parsed } from "./args.ts";
 import { formatPlan } from "./format.ts";
@@ -35,6 +36,15 @@ function modeOf(p: Parsed): Mode {
   return mode;
 }
 
+/** `--against SIDE`: only with --run-mode dry-run (prepare and normal write; --golden compares already). */
+function againstOf(p: Parsed, golden: string | undefined): string | undefined {
+  const against = last(p, "--against");
+  if (against !== undefined && (golden !== undefined || modeOf(p) !== "dry-run")) {
+    fail(Codes.USAGE, "--against goes with --run-mode dry-run", { hint: `experimaestro run-experiment <yaml> --run-mode dry-run --against ${against}` });
+  }
+  return against;
+}
+
 function requestOf(p: Parsed): ExperimentRequest {
   const golden = last(p, "--golden");
   return {
@@ -43,7 +53,8 @@ function requestOf(p: Parsed): ExperimentRequest {
     workdir: last(p, "--workdir"),
     cwd: process.cwd(),
     env: envOf(p),
-    golden: golden === undefined ? undefined : { dir: resolvePath(golden), update: p.flags.has("--update-golden") },
+    golden: golden === undefined ? undefined : { dir: resolvePath(golden), update: p.flags.has("--update-golden"), full: p.flags.has("--full") },
+    against: againstOf(p, golden),
     run: runRequest(p),
   };
 }
@@ -65,26 +76,46 @@ function printResults(jobs: readonly ResolvedJob[], workspace: string, out: Out)
   if (sinks.length > 20) out(`  ... and ${sinks.length - 20} more`);
 }
 
+/** The golden check: the plan summary, then the files that changed other than by a rename. */
+function reportGolden(o: Extract<Outcome, { kind: "golden" }>, out: Out, err: Out): number {
+  const dir = displayPath(o.dir);
+  const c = o.comparison;
+  if (o.updated || !c) {
+    out(`golden: ${dir} updated (${o.files} files)`);
+    return 0;
+  }
+  if (c.missing) {
+    err(`error ${Codes.GOLDEN_MISSING}: no golden at ${dir}: run with --update-golden to create it`);
+    return 1;
+  }
+  if (c.differing === 0) {
+    out(`golden: ${o.files} files match ${dir}`);
+    return 0;
+  }
+  if (c.summary) out(`${c.summary.same ? `plan: no job differs (${c.summary.after.jobs} jobs); other files do` : formatSummary(c.summary).join("\n")}\n`);
+  if (c.diffs.length) out(c.diffs.join("\n"));
+  const renamed = c.renamed ? ` (and ${c.renamed} more only by renamed identifiers: not shown, --full shows every file)` : "";
+  err(`error ${Codes.GOLDEN_MISMATCH}: the emitted files differ from ${dir} in ${c.changed} file${c.changed === 1 ? "" : "s"}${renamed}\n  hint: review the diff; if the change is intended, rerun with --update-golden`);
+  return 1;
+}
+
 /** Prints an outcome; returns the exit status. */
 function report(o: Outcome, experimentId: string, out: Out, err: Out): number {
   switch (o.kind) {
     case "golden":
-      if (o.updated) out(`golden: ${displayPath(o.dir)} updated (${o.files} files)`);
-      else if (o.diffs.length === 0) out(`golden: ${o.files} files match ${displayPath(o.dir)}`);
-      else {
-        out(o.diffs.join("\n"));
-        err(`error ${Codes.GOLDEN_MISMATCH}: the emitted files differ from ${displayPath(o.dir)} in ${o.diffs.length} file${o.diffs.length > 1 ? "s" : ""}\n  hint: review the diff; if the change is intended, rerun with --update-golden`);
-        return 1;
-      }
-      return 0;
+      return reportGolden(o, out, err);
     case "dry-run":
       out(`experiment ${experimentId}: ${o.plan.jobs.length} jobs (dry run: nothing written)`);
-      out(formatPlan(o.plan.jobs, diskStates(o.workspace)));
-      return 0;
+      if (!o.against) {
+        out(formatPlan(o.plan.jobs, diskStates(o.workspace)));
+        return 0;
+      }
+      out(`compared with ${o.against.before.source}:`);
+      out(formatSummary(o.against).join("\n"));
+      return o.against.same ? 0 : 1;
     default: {
       const shown = displayPath(o.workspace);
       const xpDir = join(shown, experimentDir(experimentId));
-      out(`experiment ${experimentId}: ${o.plan.jobs.length} jobs; ${o.report.written} file${o.report.written === 1 ? "" : "s"} written, ${o.report.unchanged} unchanged (${xpDir})`);
       if (o.kind === "prepared") {
         const drivers = o.drivers.map((d) => `\`bash ${join(shown, experimentFile(experimentId, d))}\``);
         out(`prepared: run with ${drivers.length ? drivers.join(" and ") : `\`bash ${join(xpDir, EXPERIMENT_FILES.runLocal)}\``} or \`experimaestro run ${shown} ${experimentId}\``);

@@ -1,7 +1,7 @@
 /** Pieces shared by the commands: the settings folder option, the driver's host, printing a run. */
 import { join, resolve as resolvePath } from "node:path";
 import { formatDiagnostics } from "../model/diagnostics.ts";
-import { experimentFile, EXPERIMENT_FILES } from "../model/workspace.ts";
+import { experimentDir, experimentFile, EXPERIMENT_FILES } from "../model/workspace.ts";
 import type { Host, RunOutcome, RunRequest } from "../prepare.ts";
 import type { RunSummary } from "../run/index.ts";
 import { displayPath } from "../util/text.ts";
@@ -16,7 +16,13 @@ export function configOpt(p: Parsed): { configDir?: string } {
 }
 
 export function runRequest(p: Parsed): RunRequest {
-  return { parallel: parallelOf(p), failFast: p.flags.has("--fail-fast"), configDir: configOpt(p).configDir };
+  return {
+    parallel: parallelOf(p),
+    failFast: p.flags.has("--fail-fast"),
+    configDir: configOpt(p).configDir,
+    services: !p.flags.has("--no-services"),
+    keepServices: p.flags.has("--keep-services"),
+  };
 }
 
 /** The driver's host: info lines on stdout, diagnostics on stderr, the runner's progress as lines or a live line. */
@@ -24,8 +30,12 @@ export function host(out: Out, err: Out): Host {
   return {
     info: out,
     warn: (diagnostics) => err(formatDiagnostics(diagnostics)),
+    written(workspace, plan, report) {
+      const xpDir = join(displayPath(workspace), experimentDir(plan.experimentId));
+      out(`experiment ${plan.experimentId}: ${plan.jobs.length} jobs; ${report.written} file${report.written === 1 ? "" : "s"} written, ${report.unchanged} unchanged (${xpDir})`);
+    },
     progress(total, workspace) {
-      const r = reporter(out, total, process.stdout.isTTY === true && !process.env.CI, { workspace });
+      const r = reporter(out, total, process.stdout.isTTY === true && !process.env.CI, workspace);
       return {
         onEvent: r.onEvent,
         close(summary: RunSummary) {

@@ -1,45 +1,146 @@
 /**
- * View-models of the experiment drivers: run-local.sh, status.sh, and one submit script per
- * scheduler backend present in the plan (submit-slurm.sh, submit-oar.sh).
+ * View-models of the experiment drivers: run-local.sh, status.sh, and one submit driver per
+ * scheduler backend present in the plan (submit-slurm.sh, submit-oar.sh, ...). Every scheduler
+ * driver comes from one template (templates/submit.sh.hbs), and what it and status.sh know of a
+ * scheduler comes from its declaration (model/backend.ts), rendered once by
+ * templates/scheduler-lib.sh.hbs: nothing here or there depends on which scheduler it is.
  */
-import type { Backend, Backends } from "../model/backend.ts";
+import { idWords, type Backend, type Backends, type IdList, type StateQuery } from "../model/backend.ts";
 import type { ResolvedJob, ResolvedPlan } from "../model/plan.ts";
+import { experimentDir, jobLabel } from "../model/workspace.ts";
 import { shellJoin, shellQuote } from "../util/shell.ts";
 import { render } from "./templates.ts";
 
 /** Driver file name -> how to make its content, for `experiments/<id>/` (made only if needed). */
 export function drivers(plan: ResolvedPlan, backends: Backends): Map<string, () => string> {
   const out = new Map<string, () => string>();
-  let base: object | undefined;
-  const local = () =>
-    (base ??= {
-      experimentId: plan.experimentId,
-      total: plan.jobs.length,
-      jobs: plan.jobs.map((j) => ({
-        dir: shellQuote(j.jobPath),
-        name: shellQuote(j.name),
-        scheduler: backends.of(j.resources.backend).scheduler ? j.resources.backend : "local",
-      })),
-    });
-  out.set("run-local.sh", () => render("run-local.sh", local()));
-  out.set("status.sh", () => render("status.sh", local()));
-  for (const backend of backends.schedulers()) {
-    const mine = plan.jobs.filter((j) => j.resources.backend === backend.key);
-    if (mine.length === 0) continue;
-    out.set(backend.scheduler!.driver, () => schedulerDriver(plan, backend, mine));
-  }
+  const schedulers = backends.schedulers().filter((b) => plan.jobs.some((j) => j.resources.backend === b.key));
+  out.set("run-local.sh", () =>
+    render("run-local.sh", { experimentId: plan.experimentId, total: plan.jobs.length, jobs: plan.jobs.map((j) => ({ dir: shellQuote(j.jobPath), name: shellQuote(j.name) })) }),
+  );
+  out.set("status.sh", () => statusScript(plan, backends, schedulers));
+  for (const backend of schedulers) out.set(backend.scheduler!.driver, () => schedulerDriver(plan, backend));
   return out;
 }
 
-/** submit-<scheduler>.sh: the jobs of one scheduler, and the jobs elsewhere they wait for. */
-function schedulerDriver(plan: ResolvedPlan, backend: Backend, mine: readonly ResolvedJob[]): string {
+const label = (j: ResolvedJob) => jobLabel({ task: j.taskId, hash: j.hash });
+
+/** The drivers' lock in `experiments/<id>/` (flock): one submit driver of an experiment at a time. */
+const LOCK = "submit.lock";
+
+/** status.sh: every job, with its scheduler's key ("-" for none) and its parents. */
+function statusScript(plan: ResolvedPlan, backends: Backends, schedulers: readonly Backend[]): string {
   const indexOf = new Map(plan.jobs.map((j) => [j.key, j.index]));
+  const jobs = plan.jobs.map((j) => {
+    const key = backends.of(j.resources.backend).scheduler ? j.resources.backend : "-";
+    return `xpm_job ${shellJoin([String(j.index), j.jobPath, j.name, label(j), key, ...j.deps.map((d) => String(indexOf.get(d)))])}`;
+  });
+  return render("status.sh", { experimentId: plan.experimentId, library: library(schedulers), schedulers: schedulers.map((b) => b.key).join(" "), jobs });
+}
+
+/** submit-<scheduler>.sh: the jobs of one scheduler, and the jobs elsewhere they wait for. */
+function schedulerDriver(plan: ResolvedPlan, backend: Backend): string {
+  const s = backend.scheduler!;
+  const indexOf = new Map(plan.jobs.map((j) => [j.key, j.index]));
+  const mine = plan.jobs.filter((j) => j.resources.backend === backend.key);
   const parentsOfMine = new Set(mine.flatMap((j) => j.deps));
-  const lines: string[] = [];
+  const resources = resourceClasses();
+  const jobs: string[] = [];
   for (const j of plan.jobs) {
-    const where = [String(j.index), j.jobPath, j.name];
-    if (j.resources.backend === backend.key) lines.push(`xpm_submit ${shellJoin([...where, ...j.deps.map((d) => String(indexOf.get(d)))])}`);
-    else if (parentsOfMine.has(j.key)) lines.push(`xpm_elsewhere ${shellJoin(where)}`);
+    const where = [String(j.index), j.jobPath, j.name, label(j)];
+    if (j.resources.backend === backend.key) jobs.push(`xpm_job ${shellJoin([...where, String(resources(j)), ...j.deps.map((d) => String(indexOf.get(d)))])}`);
+    else if (parentsOfMine.has(j.key)) jobs.push(`xpm_elsewhere ${shellJoin(where)}`);
   }
-  return render(backend.scheduler!.driver, { experimentId: plan.experimentId, total: mine.length, jobs: lines });
+  const example = idWords(s.dependency, ["1", "2"]).join(" ");
+  return render("submit.sh", {
+    experimentId: plan.experimentId,
+    key: backend.key,
+    name: s.name,
+    submitName: s.submit.command[0],
+    submitCommand: arrayWords(s.submit.command),
+    dependencyExample: `\`${example}\``,
+    library: library([backend]),
+    dependencyIds: idListWords(s.dependency),
+    jobId: shellQuote(s.jobId),
+    testCommand: arrayWords(s.test ?? []),
+    lockFile: shellQuote(`${experimentDir(plan.experimentId)}/${LOCK}`),
+    jobWords: s.submit.job.map(jobWord).join(" "),
+    total: mine.length,
+    jobs,
+  });
+}
+
+/**
+ * Numbers jobs by the resources they ask for (their environment aside). Jobs with the same get
+ * the same header but for their names, and so the same answer from the scheduler's check: the
+ * driver checks one script of each. Jobs of a grid share resource objects: each is read once.
+ */
+function resourceClasses(): (j: ResolvedJob) => number {
+  const byText = new Map<string, number>();
+  const byObject = new Map<object, number>();
+  return (j) => {
+    let n = byObject.get(j.resources);
+    if (n === undefined) {
+      const { env: _env, ...rest } = j.resources;
+      const text = JSON.stringify(rest);
+      n = byText.get(text) ?? byText.size;
+      byText.set(text, n);
+      byObject.set(j.resources, n);
+    }
+    return n;
+  };
+}
+
+/** The scheduler part shared by the drivers and status.sh: each scheduler's query and state table. */
+function library(schedulers: readonly Backend[]): string {
+  return render("scheduler-lib.sh", {
+    schedulers: schedulers.map((b) => {
+      const s = b.scheduler!;
+      return {
+        key: b.key,
+        name: s.name,
+        manual: s.manual,
+        idExtension: s.idExtension,
+        transient: shellQuote(s.transient),
+        cancel: arrayWords(s.cancel.command),
+        cancelIds: idListWords(s.cancel.ids),
+        status: queryView(s.status),
+        accounting: s.accounting ? queryView(s.accounting) : null,
+        states: Object.entries(s.states).map(([raw, [category, meaning]]) => ({ key: shellQuote(`${b.key}:${raw}`), category, meaning })),
+        blocking: s.blockedReasons.map((r) => shellQuote(`${b.key}:${r}`)),
+      };
+    }),
+  }).trimEnd();
+}
+
+function queryView(q: StateQuery) {
+  const g = q.groups;
+  return {
+    command: arrayWords(q.command),
+    ids: idListWords(q.ids),
+    batch: q.batch,
+    line: shellQuote(q.line),
+    groups: `${g.id} ${g.state} ${g.reason} ${g.name}`,
+    noReason: shellQuote(` ${q.noReason.join(" ")} `),
+    unknownIds: shellQuote(q.unknownIds ?? ""),
+  };
+}
+
+/** Words of a bash array: quoted by the one helper, and commas too (shellcheck reads `(a,b)` as a mistake). */
+function arrayWords(words: readonly string[]): string {
+  return words.map((w) => (w.includes(",") ? `'${w.replace(/'/g, `'\\''`)}'` : shellQuote(w))).join(" ");
+}
+
+/** An id list as the three words the driver's xpm_idwords takes: flag, prefix, separator. */
+function idListWords(l: IdList): string {
+  return arrayWords([l.flag ?? "", l.prefix ?? "", l.join ?? ""]);
+}
+
+/** Placeholders of a declared job word, as bash in xpm_job_words ($1 the job directory, $2 its name). */
+const PLACEHOLDERS: Record<string, string> = { "{dir}": "$1", "{dir%}": "${1//%/%%}", "{name}": "$2", "{script}": "./$2.sh" };
+
+/** One declared job word as a double-quoted bash word. */
+function jobWord(word: string): string {
+  const parts = word.split(/(\{dir%?\}|\{name\}|\{script\})/);
+  return `"${parts.map((p) => PLACEHOLDERS[p] ?? p.replace(/[\\"$`]/g, (c) => `\\${c}`)).join("")}"`;
 }

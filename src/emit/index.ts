@@ -65,8 +65,13 @@ interface ScriptContext {
 }
 
 function jobScript(job: ResolvedJob, { byKey, assets, backends }: ScriptContext): string {
+  const backend = backends.of(job.resources.backend);
+  const duration = job.resources.duration;
   return render("job.sh", {
-    directives: backends.of(job.resources.backend).directives(job),
+    directives: backend.directives(job),
+    // Seconds; a scheduler enforces it itself, elsewhere the script's watchdog does.
+    limit: duration === undefined ? "" : String(Math.ceil(duration)),
+    watchdog: duration !== undefined && backend.scheduler === undefined,
     taskId: job.taskId,
     hash: job.hash,
     name: shellQuote(job.name),
@@ -121,6 +126,8 @@ export function* emit(plan: ResolvedPlan, assets: ReadonlyMap<string, LoadedAsse
     yield [`${job.jobPath}/params.json`, new ParamsFile(digest, params)];
     yield [jobFile(job, "sh"), new JobScript(digest, job, context)];
   }
+  // Actions and services are in the manifest too (absent from most plans: the digest stays as it was).
+  if (plan.actions || plan.services) planDigest.update(JSON.stringify([plan.actions ?? [], plan.services ?? []]));
   const digest = planDigest.digest("hex");
   for (const a of [...assets.values()].sort((x, y) => (x.rel < y.rel ? -1 : 1))) {
     if (a.content) yield [a.rel, a.content];

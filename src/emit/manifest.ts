@@ -1,4 +1,5 @@
 /** Writes manifest.json (its schema and reader are model/manifest.ts). */
+import type { ActionWord, ManifestAction, ManifestService } from "../model/actions.ts";
 import { MANIFEST_SCHEMA, type ManifestJob } from "../model/manifest.ts";
 import type { ResolvedJob, ResolvedPlan } from "../model/plan.ts";
 import { jobFile } from "../model/workspace.ts";
@@ -25,6 +26,7 @@ function manifestJob(job: ResolvedJob, assets: ReadonlyMap<string, { rel: string
     command: job.command.map((w) => renderWord(w, job.jobPath, assets)),
     tags: sortedObject(job.tags),
     retry: job.retry,
+    ...(job.results === undefined ? {} : { results: job.results }),
   };
 }
 
@@ -44,5 +46,25 @@ export function* manifestChunks(plan: ResolvedPlan, assets: ReadonlyMap<string, 
       batch = "";
     }
   }
-  yield `${batch}${plan.jobs.length ? "\n  " : ""}]\n}\n`;
+  yield `${batch}${plan.jobs.length ? "\n  " : ""}]${extrasJson(plan, assets)}\n}\n`;
+}
+
+/** A command word of an action or service, relative to the workspace (where they run). */
+function workspaceWord(w: ActionWord, assets: ReadonlyMap<string, { rel: string }>): string | { param: string } {
+  if (typeof w === "string" || "param" in w) return w;
+  if ("jobFile" in w) return `jobs/${w.jobFile.job}/${w.jobFile.rel}`;
+  const a = assets.get(w.asset);
+  if (!a) throw new Error(`internal: asset ${w.asset} was not loaded`);
+  return w.member === undefined ? a.rel : `${a.rel}/${w.member}`;
+}
+
+/** `"actions"` and `"services"` after the jobs, one per line, only when the experiment has some. */
+function extrasJson(plan: ResolvedPlan, assets: ReadonlyMap<string, { rel: string }>): string {
+  const desc = (d: string | undefined) => (d === undefined ? {} : { description: d });
+  const actions: ManifestAction[] = (plan.actions ?? []).map((a) => ({ name: a.name, ...desc(a.description), params: sortedObject(a.params), command: a.command.map((w) => workspaceWord(w, assets)), needs: a.needs }));
+  const services: ManifestService[] = (plan.services ?? []).map((s) => ({ name: s.name, ...desc(s.description), command: s.command.map((w) => workspaceWord(w, assets) as string), ...(s.url === undefined ? {} : { url: s.url }) }));
+  let out = "";
+  if (actions.length) out += `,\n  "actions": [${actions.map((a) => `\n    ${JSON.stringify(a)}`).join(",")}\n  ]`;
+  if (services.length) out += `,\n  "services": [${services.map((s) => `\n    ${JSON.stringify(s)}`).join(",")}\n  ]`;
+  return out;
 }

@@ -5,12 +5,16 @@
  * only by a path reach one job: that is an error (XPM306), never a silent merge.
  */
 import { Codes, XpmError, fail } from "../model/diagnostics.ts";
+import { checkSubmission } from "./checks.ts";
 import { collectOutputs, type CommandToken, Asset, type ConfigType, type Submitted, type TASK_OUTPUTS } from "../model/config.ts";
 import { TASKS_BUNDLE, type CommandWord, type TaskInstance } from "../model/plan.ts";
 import { ConfigInstance, PathRef } from "../model/values.ts";
 import type { ValueType } from "../model/types.ts";
 import { jobName } from "../model/workspace.ts";
 import { identifierHex, jobPath } from "../util/identifier.ts";
+import { unquotable, type Unquotable } from "../util/shell.ts";
+import { Extras, type ActionDecl, type ServiceDecl } from "./extras.ts";
+import type { ActionParam } from "../model/actions.ts";
 import { paramsJson } from "./params-json.ts";
 
 export interface SubmitOptions {
@@ -37,6 +41,8 @@ export class Helper {
   /** The modules that declare the execute tasks and the configs in their params (to bundle). */
   private readonly modules = new Set<string>();
   private calls = 0;
+  /** Actions and services (evaluate/extras.ts). */
+  readonly extras = new Extras((t) => this.keyOf(t));
 
   constructor(
     /** The experiment id (from the YAML). */
@@ -57,6 +63,7 @@ export class Helper {
     const call = ++this.calls;
     const known = this.byObject.get(task);
     if (known) return known.outputs;
+    checkSubmission(task, opts.initTasks);
     if (opts.initTasks?.length) task.initTasks = [...opts.initTasks];
     const hash = identifierHex(task);
     const key = `${task.type.hashId}/${hash}`;
@@ -72,6 +79,19 @@ export class Helper {
     this.byKey.set(key, submission);
     this.byObject.set(task, submission);
     return submission.outputs;
+  }
+
+  /**
+   * Records an action: a command run on demand (`experimaestro actions run`) once the jobs whose
+   * files it uses (and those in `after`) are done; its typed params are given when it runs.
+   */
+  addAction<P extends Record<string, ActionParam>>(name: string, action: ActionDecl<P>): void {
+    this.extras.addAction(name, action);
+  }
+
+  /** Records a service: a long-running process tied to the experiment (started by `normal` mode, or `experimaestro services start`). */
+  addService(name: string, service: ServiceDecl): void {
+    this.extras.addService(name, service);
   }
 
   /** The recorded tasks, in submission order. */
@@ -96,7 +116,8 @@ export class Helper {
   private record(task: ConfigInstance, key: string, hash: string, opts: SubmitOptions): TaskInstance {
     const deps = new Set<string>();
     this.collectDeps(task.values, task, deps, new Set());
-    for (const init of task.initTasks) this.collectDeps(init.values, task, deps, new Set());
+    // An init task's own path generators are files of this job, not outputs of another.
+    for (const init of task.initTasks) this.collectDeps(init.values, task, deps, new Set(), init);
     const jobPath = `jobs/${key}`;
     const options = task.type.task ?? {};
     const tags = task.allTags();
@@ -114,6 +135,7 @@ export class Helper {
       requirements: opts.requirements ?? options.requirements,
       launcher: opts.launcher,
       retry: { max: options.maxRetries ?? 0, durationFactor: options.retryDurationFactor ?? 1 },
+      results: options.results,
     };
   }
 
@@ -221,7 +243,11 @@ export class Helper {
   }
 
   private word(t: CommandToken, i: number, task: ConfigInstance, selfKey: string, deps: Set<string>): CommandWord {
-    if (typeof t === "string") return t;
+    if (typeof t === "string") {
+      const bad = unquotable(t);
+      if (bad !== undefined) unquotableWord(task, i, bad);
+      return t;
+    }
     if (typeof t === "number" || typeof t === "bigint" || typeof t === "boolean") return String(t);
     if (t instanceof Asset) return t.member === undefined ? { asset: t.source } : { asset: t.source, member: t.member };
     if (t instanceof PathRef) {
@@ -235,6 +261,28 @@ export class Helper {
       hint: "pass values through the task's params and use them in the command; outputs of other tasks must be params",
     });
   }
+}
+
+/** The param path (`a.b.0`) of the first string in `value` that contains `needle`, or undefined. */
+function pathOf(value: unknown, needle: string, path: string[] = [], seen = new Set<unknown>()): string | undefined {
+  if (typeof value === "string") return value.includes(needle) ? path.join(".") : undefined;
+  if (value === null || typeof value !== "object" || seen.has(value)) return undefined;
+  seen.add(value);
+  const entries = value instanceof ConfigInstance ? Object.entries(value.values) : value instanceof Map ? [...value.entries()] : value instanceof Set ? [...value].entries() : Object.entries(value);
+  for (const [k, v] of entries) {
+    const found = pathOf(v, needle, [...path, String(k)], seen);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** A command word no script can carry (a NUL, an unpaired surrogate): refused, naming the param it came from. */
+function unquotableWord(task: ConfigInstance, i: number, bad: Unquotable): never {
+  const param = pathOf(task.values, bad.char);
+  return fail(Codes.UNQUOTABLE, `${param !== undefined ? `param '${param}' of ${task.type.id}` : `word ${i} of the command of ${task.type.id}`} holds ${bad.reason}, which no command argument can carry`, {
+    where: param !== undefined ? { path: param } : {},
+    hint: param !== undefined ? `remove it from the value of '${param}' (write binary data to a file and pass its path instead)` : "remove it from the command the task builds",
+  });
 }
 
 function describe(v: unknown): string {

@@ -38,5 +38,12 @@ export async function evaluate(loaded: LoadedExperiment, opts: { params?: boolea
       hint: "fix the experiment code at this location",
     });
   }
-  return { experimentId: loaded.id, tasks: helper.tasks(), executeModules: helper.executeModules() };
+  const { actions, services } = helper.extras;
+  return {
+    experimentId: loaded.id,
+    tasks: helper.tasks(),
+    executeModules: helper.executeModules(),
+    ...(actions.length ? { actions } : {}),
+    ...(services.length ? { services } : {}),
+  };
 }

@@ -65,7 +65,8 @@ const NATIVE_HELPERS = ["node-gyp-build", "bindings", "prebuild-install", "node-
  * same labels, hence the same bundle.
  */
 export function projectRoot(yaml: string, modules: readonly string[], own: string): string {
-  const dirs = [dirname(yaml), ...modules.filter((m) => !m.includes("/node_modules/") && !m.startsWith(`${own}/src/`)).map(dirname)].map((d) => realpathSync(d));
+  const ours = (m: string) => OWN_FOLDERS.some((d) => m.startsWith(`${own}/${d}/`));
+  const dirs = [dirname(yaml), ...modules.filter((m) => !m.includes("/node_modules/") && !ours(m)).map(dirname)].map((d) => realpathSync(d));
   let root = dirs[0]!;
   for (const d of dirs) while (root !== "/" && d !== root && !d.startsWith(`${root}/`)) root = dirname(root);
   return root;
@@ -136,11 +137,14 @@ function externals(root: string): Plugin {
   };
 }
 
+/** This package's code (the rest of its folder holds examples and tests, which are projects). */
+const OWN_FOLDERS = ["src", "grammars"];
+
 /** The stable name of a source, from esbuild's (relative to the project) or a namespaced one. */
 function label(source: string, root: string, own: string): string {
   if (/^[a-z-]+:/.test(source) || source.startsWith("experimaestro-ts/")) return source;
   const abs = resolve(root, source);
-  if (abs.startsWith(`${own}/src/`)) return `experimaestro-ts/${abs.slice(own.length + 1)}`;
+  if (OWN_FOLDERS.some((d) => abs.startsWith(`${own}/${d}/`))) return `experimaestro-ts/${abs.slice(own.length + 1)}`;
   const nm = abs.lastIndexOf("/node_modules/");
   if (nm >= 0) return abs.slice(nm + 1);
   return relative(root, abs)
@@ -174,11 +178,16 @@ function buildDiagnostics(e: BuildFailure, root: string): Diagnostic[] {
   }));
 }
 
-/** The entry module: the runtime first (it stops tracking declarations), then the task modules, then the run. */
+/**
+ * The entry module: the runtime first (it stops tracking declarations), then the task modules,
+ * then the run. The modules are imported as namespaces handed to the runtime, not for their side
+ * effects only: a package that says `"sideEffects": false` (this one does) would be dropped.
+ */
 function entry(req: BundleRequest, root: string): string {
   const spec = (file: string) => JSON.stringify(`./${relative(root, file)}`);
-  const imports = [...req.modules].sort().map((m) => `import ${spec(m)};`);
-  return [`import { main } from ${spec(req.runtimeEntry)};`, ...imports, "await main();", ""].join("\n");
+  const modules = [...req.modules].sort();
+  const imports = modules.map((m, i) => `import * as m${i} from ${spec(m)};`);
+  return [`import { main } from ${spec(req.runtimeEntry)};`, ...imports, `await main([${modules.map((_, i) => `m${i}`).join(", ")}]);`, ""].join("\n");
 }
 
 /** Bundles the execute tasks' modules; the asset is keyed by model/plan.ts TASKS_BUNDLE. */

@@ -6,12 +6,12 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { z } from "zod";
 import { Codes, XpmError, fail, type Diagnostic } from "../model/diagnostics.ts";
 import { ExperimentConfig, EXPERIMENT_KEYS, type ExperimentKeys, type LoadedExperiment, type RunFunction } from "../model/experiment.ts";
 import { didYouMean, displayPath } from "../util/text.ts";
-import { layerYaml, locateLayered, type Layered } from "./layers.ts";
+import { layerYaml, locateLayered, valueLocator, type Layered } from "./layers.ts";
 import { keysAt, zodDiagnostics, type Locator } from "./yaml.ts";
 
 export interface LoadOptions {
@@ -84,10 +84,28 @@ function resolveModule(layered: Layered, key: "file" | "module" | "pre_experimen
   }
 }
 
+/** experimaestro-ts's own sources: stack frames there are not the user's. */
+const OWN_SOURCES = `${dirname(dirname(fileURLToPath(import.meta.url)))}/`;
+
+/** The first stack frame outside experimaestro-ts and node_modules, as `file:line:col`: where a refused declaration was written. */
+function userFrame(err: Error): string | undefined {
+  for (const line of (err.stack ?? "").split("\n")) {
+    const m = /\(?((?:file:\/\/)?\/[^()]+?):(\d+):(\d+)\)?$/.exec(line.trim());
+    const file = m && (m[1]!.startsWith("file://") ? fileURLToPath(m[1]!) : m[1]!);
+    if (file && !file.startsWith(OWN_SOURCES) && !file.includes("/node_modules/")) return `${relative(process.cwd(), file)}:${m[2]}:${m[3]}`;
+  }
+  return undefined;
+}
+
 async function importModule(layered: Layered, path: string, key: string): Promise<Record<string, unknown>> {
   try {
     return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (e) {
+    // A declaration refused at import time (e.g. a lightweight task without a command): its own code, at its line.
+    if (e instanceof XpmError) {
+      const at = userFrame(e);
+      throw new XpmError(e.diagnostics.map((d) => (d.where?.file || !at ? d : { ...d, where: { ...d.where, file: at } })));
+    }
     const err = e as Error & { code?: string };
     const missing = err.code === "ERR_MODULE_NOT_FOUND";
     const commonjs = /require\(\)|ERR_REQUIRE/.test(err.message);
@@ -184,5 +202,6 @@ export async function loadExperiment(yamlArg: string, opts: LoadOptions = {}): P
     modulePath,
     config: parsed.data as Record<string, unknown>,
     run: mod.run as RunFunction,
+    locateValue: valueLocator(layered),
   };
 }

@@ -7,8 +7,9 @@ import { existsSync } from "node:fs";
 import { availableParallelism, homedir, totalmem } from "node:os";
 import { join } from "node:path";
 import { displayPath } from "../util/text.ts";
-import { z } from "zod";
+import { z, type ZodType } from "zod";
 import { Codes, XpmError, type Diagnostic } from "../model/diagnostics.ts";
+import type { Backends, LauncherBlock } from "../model/backend.ts";
 import type { Launcher } from "../model/launchers.ts";
 import { parseDuration, parseSize } from "../util/format.ts";
 import { EnvSchema } from "./settings.ts";
@@ -31,46 +32,40 @@ const withUnit = (parse: (s: string) => number | undefined, example: string, wha
 
 const size = withUnit(parseSize, "16GiB or 500M", "a size");
 const duration = withUnit(parseDuration, "24h or 2d", "a duration");
-// Values become scheduler directive lines: a line break would add a line to the job script.
-const oneLine = z.string().min(1).regex(/^[^\n\r]*$/, "must fit on one line");
-const optionalString = oneLine.optional();
 
-const LauncherSchema = z
-  .object({
-    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "use letters, digits, '.', '_' and '-'"),
-    type: z.enum(["local", "slurm", "oar"]),
-    priority: z.int().default(0),
-    cores: z.int().positive().optional(),
-    memory: size.optional(),
-    max_duration: duration.optional(),
-    min_gpus: z.int().nonnegative().default(0),
-    env: EnvSchema.default({}),
-    accelerators: z
-      .array(z.object({ type: z.enum(["cuda", "mps"]), memory: size.optional(), count: z.int().positive().default(1) }).strict())
-      .default([]),
-    slurm: z
-      .object({
-        partition: optionalString,
-        account: optionalString,
-        qos: optionalString,
-        constraint: optionalString,
-        extra: z.array(oneLine).default([]),
-        kill_on_invalid_dep: z.boolean().default(true),
-      })
-      .strict()
-      .optional(),
-    oar: z.object({ queue: optionalString, project: optionalString, properties: optionalString, extra: z.array(oneLine).default([]) }).strict().optional(),
-  })
-  .strict();
+/** What every launcher declares, whatever its backend. */
+const LauncherBase = z.object({
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "use letters, digits, '.', '_' and '-'"),
+  type: z.string(),
+  priority: z.int().default(0),
+  cores: z.int().positive().optional(),
+  memory: size.optional(),
+  max_duration: duration.optional(),
+  min_gpus: z.int().nonnegative().default(0),
+  env: EnvSchema.default({}),
+  accelerators: z
+    .array(z.object({ type: z.enum(["cuda", "mps"]), memory: size.optional(), count: z.int().positive().default(1) }).strict())
+    .default([]),
+});
 
-const FileSchema = z.object({ launchers: z.array(LauncherSchema) }).strict();
+/** A launcher as validated: the common keys, and its backend's block under the backend's key. */
+type LauncherSpec = z.infer<typeof LauncherBase> & { [backend: string]: unknown };
 
-type LauncherSpec = z.infer<typeof LauncherSchema>;
+/**
+ * The schema of launchers.yaml from the backends: `type` is a backend key, and each backend
+ * with options has its own block (`slurm: {partition: ...}`), validated by its own schema.
+ */
+function fileSchema(backends: Backends) {
+  const blocks: Record<string, z.ZodOptional<ZodType<LauncherBlock>>> = {};
+  for (const b of backends.all()) if (b.options) blocks[b.key] = b.options.optional();
+  const type = z.enum(backends.all().map((b) => b.key) as [string, ...string[]]);
+  return z.object({ launchers: z.array(LauncherBase.extend({ type, ...blocks }).strict()) }).strict();
+}
 
 function toLauncher(s: LauncherSpec): Launcher {
-  const backend = s.type === "slurm" ? s.slurm : s.type === "oar" ? s.oar : undefined;
+  const block = s[s.type] as LauncherBlock | undefined;
   const options: Record<string, string> = {};
-  for (const [k, v] of Object.entries(backend ?? {})) if (typeof v === "string") options[k] = v;
+  for (const [k, v] of Object.entries(block ?? {})) if (typeof v === "string") options[k] = v;
   return {
     id: s.id,
     type: s.type,
@@ -81,8 +76,8 @@ function toLauncher(s: LauncherSpec): Launcher {
     maxDuration: s.max_duration,
     minGpus: s.min_gpus,
     options,
-    extra: backend?.extra ?? [],
-    killOnInvalidDep: s.slurm?.kill_on_invalid_dep ?? true,
+    extra: block?.extra ?? [],
+    killOnInvalidDep: block?.kill_on_invalid_dep !== false,
     env: s.env,
   };
 }
@@ -110,16 +105,18 @@ export interface LoadedLaunchers {
   launchers: Launcher[];
 }
 
-/** Reads `<dir>/launchers.yaml`; errors name the file, the YAML path and the fix. */
-export function loadLaunchers(dir: string): LoadedLaunchers {
+/** Reads `<dir>/launchers.yaml`, typed by the backends; errors name the file, the YAML path and the fix. */
+export function loadLaunchers(dir: string, backends: Backends): LoadedLaunchers {
   const file = join(dir, "launchers.yaml");
   if (!existsSync(file)) return { file: undefined, launchers: [localLauncher()] };
   const src = readYaml(file, displayPath(file));
-  const parsed = FileSchema.safeParse(src.doc.toJS() ?? {});
-  if (!parsed.success) throw new XpmError(zodDiagnostics(fileLocator(src), parsed.error, FileSchema, Codes.LAUNCHERS_INVALID));
+  const schema = fileSchema(backends);
+  const parsed = schema.safeParse(src.doc.toJS() ?? {});
+  if (!parsed.success) throw new XpmError(zodDiagnostics(fileLocator(src), parsed.error, schema, Codes.LAUNCHERS_INVALID));
   const problems: Diagnostic[] = [];
   const seen = new Map<string, number>();
-  parsed.data.launchers.forEach((l, i) => {
+  const specs = parsed.data.launchers as LauncherSpec[];
+  specs.forEach((l, i) => {
     const first = seen.get(l.id);
     if (first !== undefined) {
       problems.push({
@@ -129,9 +126,11 @@ export function loadLaunchers(dir: string): LoadedLaunchers {
         hint: "give every launcher its own id",
       });
     } else seen.set(l.id, i);
-    if (l.slurm && l.type !== "slurm") problems.push({ code: Codes.LAUNCHERS_INVALID, message: `launcher '${l.id}' has slurm options but type ${l.type}`, where: locate(src, ["launchers", i, "slurm"]), hint: "set type: slurm, or remove the slurm block" });
-    if (l.oar && l.type !== "oar") problems.push({ code: Codes.LAUNCHERS_INVALID, message: `launcher '${l.id}' has oar options but type ${l.type}`, where: locate(src, ["launchers", i, "oar"]), hint: "set type: oar, or remove the oar block" });
+    for (const b of backends.all()) {
+      if (l[b.key] === undefined || l.type === b.key) continue;
+      problems.push({ code: Codes.LAUNCHERS_INVALID, message: `launcher '${l.id}' has ${b.key} options but type ${l.type}`, where: locate(src, ["launchers", i, b.key]), hint: `set type: ${b.key}, or remove the ${b.key} block` });
+    }
   });
   if (problems.length) throw new XpmError(problems);
-  return { file, launchers: parsed.data.launchers.map(toLauncher) };
+  return { file, launchers: specs.map(toLauncher) };
 }

@@ -8,6 +8,7 @@ import { realpathSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Codes, fail, type Where } from "../model/diagnostics.ts";
 import { displayPath } from "../util/text.ts";
+import { isScalar } from "yaml";
 import { locate, parseOverride, readYaml, type YamlSource } from "./yaml.ts";
 
 export type Data = Record<string, unknown>;
@@ -122,4 +123,34 @@ export function locateLayered(layered: Layered, path: readonly (string | number)
     return locate(src, path);
   }
   return { path: path.join(".") || "(root)" };
+}
+
+/** The key path of every string leaf of the merged data, first occurrence first. */
+function stringPaths(v: unknown, path: (string | number)[], out: Map<string, (string | number)[]>): void {
+  if (typeof v === "string") {
+    if (!out.has(v)) out.set(v, path);
+  } else if (Array.isArray(v)) v.forEach((x, i) => stringPaths(x, [...path, i], out));
+  else if (isMap(v)) for (const [k, x] of Object.entries(v)) stringPaths(x, [...path, k], out);
+}
+
+/**
+ * Where a string of the configuration was written, found by its value: for values that the
+ * experiment passes on unchanged (a requirement string from the YAML), so that a later stage
+ * can point at the YAML line and column (`offset` characters into the value, when the source
+ * spells it verbatim on one line) or at the `-c` that set it. Built on first use.
+ */
+export function valueLocator(layered: Layered): (value: string, offset?: number) => Where | undefined {
+  let paths: Map<string, (string | number)[]> | undefined;
+  return (value, offset = 0) => {
+    if (paths === undefined) stringPaths(layered.data, [], (paths = new Map()));
+    const path = paths.get(value);
+    if (path === undefined) return undefined;
+    const where = locateLayered(layered, path);
+    const src = layered.origin.get(path.join("."));
+    const node = typeof src === "object" ? src.doc.getIn(path, true) : undefined;
+    if (typeof src !== "object" || !isScalar(node) || !node.range || where.column === undefined) return where;
+    const written = src.text.slice(node.range[0], node.range[1]);
+    const shift = written === value ? 0 : written.slice(1, -1) === value && /^(["']).*\1$/s.test(written) ? 1 : undefined;
+    return shift === undefined || value.includes("\n") ? where : { ...where, column: where.column + shift + offset };
+  };
 }

@@ -1,39 +1,122 @@
 /**
- * The small contract every backend implements (shell, slurm, oar; PBS would be one more file
- * plus a registry line). Backends return data — directive lines, argv arrays, parsed ids and
- * states — and shared code renders and spawns. Callers branch on declared capabilities
- * (`scheduler` present or not), never on the key. The implementations are in src/backends/;
- * stages receive them as a `Backends` value from the driver (they never import src/backends/).
+ * What a backend declares (shell, slurm, oar, ...; src/backends/ has one file each). A scheduler
+ * is declared as data: its submit words, how a dependency is written, the pattern of the id it
+ * prints, the query that lists its jobs' states and the one table that says what each state
+ * means. The bash drivers and status.sh are rendered from these declarations (emit/drivers.ts)
+ * and `experimaestro status` reads them (submit/), so a scheduler is written down once. Callers
+ * branch on declared capabilities, never on the key. Stages receive the registry as a `Backends`
+ * value from the drivers (they never import src/backends/).
+ *
+ * Patterns are POSIX extended regular expressions that are also JavaScript regular expressions
+ * with the same meaning (no `\d`, `\s`, `[[:classes:]]` or lazy quantifiers): bash matches them
+ * with `[[ =~ ]]`, TypeScript with `RegExp`.
  */
+import type { ZodType } from "zod";
 import type { ResolvedJob } from "./plan.ts";
 
-/** A scheduler's view of one job, normalised. */
-export interface SchedulerJobState {
-  /** queued: waiting for resources or a dependency; blocked: waiting on a dependency that failed. */
-  state: "queued" | "running" | "blocked" | "finished" | "unknown";
-  /** The scheduler's own word (PENDING, Waiting, ...). */
-  raw: string;
-  reason: string | undefined;
+/**
+ * A launcher's `<backend key>:` block of launchers.yaml once validated: string options (partition,
+ * queue, ...), extra directives verbatim, and flags such as SLURM's `kill_on_invalid_dep`.
+ */
+export type LauncherBlock = { extra?: string[] } & Record<string, string | boolean | string[] | undefined>;
+
+/**
+ * What a scheduler state means here.
+ * - queued: the scheduler will still run it (waiting for resources, a dependency, a hold, a requeue)
+ * - running: it holds resources for it, or is finishing it
+ * - blocked: it will never run, a job it depends on failed
+ * - completed, failed, cancelled, timeout: it ended so
+ * - ended: it ended, and only the job's own markers say how (OAR Terminated, PBS F)
+ */
+export type SchedulerCategory = "queued" | "running" | "blocked" | "completed" | "failed" | "cancelled" | "timeout" | "ended";
+
+/** The categories of a job the scheduler still holds: never submitted again while in one. */
+export const ALIVE: readonly SchedulerCategory[] = ["queued", "running"];
+
+/** A scheduler's states: the word it prints -> what it means here, and the manual's sentence for it. */
+export type StateTable = Readonly<Record<string, readonly [SchedulerCategory, string]>>;
+
+/**
+ * How a list of job ids is written on a command line: `flag` before the list, or before each id
+ * when there is no `join` (`-a 1 -a 2`); `prefix` before the joined list or each id
+ * (`--dependency=afterok:` + `1:2`).
+ */
+export interface IdList {
+  flag?: string;
+  prefix?: string;
+  join?: string;
+}
+
+/** A command that prints one line per job id it knows (squeue, oarstat -s, qstat, sacct). */
+export interface StateQuery {
+  /** The command and its fixed arguments; the ids are appended as `ids` says. */
+  command: readonly string[];
+  ids: IdList;
+  /** Ids per call: a command line has a length limit. */
+  batch: number;
+  /** Pattern of one line of its output. */
+  line: string;
+  /** The groups of `line` that hold the id, the state word, the reason and the job name (0: not printed). */
+  groups: { id: number; state: number; reason: number; name: number };
+  /** Reason words that mean "no reason" (`None`). */
+  noReason: readonly string[];
+  /**
+   * Pattern of the stderr lines with which it exits non-zero when it knows none of the ids (SLURM:
+   * `Invalid job id specified`): that is an answer (the jobs are gone), not a failure.
+   */
+  unknownIds: string | undefined;
 }
 
 export interface Scheduler {
-  /** Executable that tells whether the scheduler is there (`sbatch`, `oarsub`). */
-  readonly submitCommand: string;
+  /** The scheduler's name in messages (`SLURM`). */
+  readonly name: string;
   /** The recorded id of a job is kept in `<name>.<idExtension>` in its job directory. */
   readonly idExtension: string;
-  /** The driver template (`templates/<driver>.hbs`) and the file it becomes in `experiments/<id>/`. */
+  /** The driver that `experiments/<id>/` gets (`submit-slurm.sh`). */
   readonly driver: string;
-  /** The job id in the submit command's output, or undefined. */
-  parseJobId(stdout: string): string | undefined;
-  /** The argv that lists the states of these ids. */
-  statusArgv(ids: readonly string[]): string[];
-  /** Parses that command's output: id -> state (unknown ids are absent). */
-  parseStatus(stdout: string): Map<string, SchedulerJobState>;
+  readonly submit: {
+    /** The submit command and its fixed flags (`sbatch --parsable`); the dependency words follow, then `job`. */
+    readonly command: readonly string[];
+    /**
+     * The words of one job; the driver runs the command from the job's directory. Placeholders:
+     * `{dir}` its absolute path, `{dir%}` the same with `%` doubled (for SLURM's filename patterns),
+     * `{name}` the job's name, `{script}` `./<name>.sh`.
+     */
+    readonly job: readonly string[];
+  };
+  /** How the ids of the parents are written (SLURM `--dependency=afterok:1:2`, OAR `-a 1 -a 2`). */
+  readonly dependency: IdList;
+  /** Pattern of the submit command's stdout line that holds the new id (group 1). Its stderr is never read for it. */
+  readonly jobId: string;
+  /** Pattern of a submit or query error worth retrying, with a growing delay ("Socket timed out"). */
+  readonly transient: string;
+  /** The states of recorded ids; `states` says what each state means. */
+  readonly status: StateQuery;
+  /** The scheduler's accounting, asked about the ids `status` no longer knows (sacct), when it is there. */
+  readonly accounting: StateQuery | undefined;
+  /** One table for the driver, status.sh and `experimaestro status`, from the manual page `manual`. */
+  readonly states: StateTable;
+  readonly manual: string;
+  /** Reasons that make a queued or ended job blocked (SLURM `DependencyNeverSatisfied`). */
+  readonly blockedReasons: readonly string[];
+  /** Cancels jobs: the command, then the ids. */
+  readonly cancel: { readonly command: readonly string[]; readonly ids: IdList };
+  /** A submission that only checks the script (`sbatch --test-only`), run once per distinct header before anything is submitted. */
+  readonly test: readonly string[] | undefined;
+  /**
+   * The variable holding the directory the job was submitted from, and whether the job starts
+   * there (SLURM --chdir, OAR -d) or must go there itself (PBS starts in $HOME).
+   */
+  readonly workdir: { readonly variable: string; readonly startsThere: boolean };
+  /** The signal the job gets at its time limit, and the early warning the job script is sent, if any. */
+  readonly timeout: { readonly signal: string; readonly warning: { readonly signal: string; readonly seconds: number } | undefined };
 }
 
 export interface Backend {
   /** The launcher type this backend serves (`local`, `slurm`, `oar`). */
   readonly key: string;
+  /** The schema of this backend's block in launchers.yaml (`slurm: {partition: ...}`), if it has one. */
+  readonly options: ZodType<LauncherBlock> | undefined;
   /** Script header lines (e.g. `#SBATCH --time=...`), from the job's resolved resources. */
   directives(job: ResolvedJob): string[];
   /** Present for batch schedulers; the shell backend has none. */
@@ -44,6 +127,35 @@ export interface Backend {
 export interface Backends {
   /** The backend serving a launcher type (`local`, `slurm`, `oar`). */
   of(type: string): Backend;
+  /** Every backend, in registry order (launchers.yaml accepts their keys as `type`). */
+  all(): Backend[];
   /** Every backend that submits to a scheduler, in a stable order. */
   schedulers(): Backend[];
+}
+
+/** One line of a state query's output, as printed. */
+export interface StateLine {
+  raw: string;
+  reason: string | undefined;
+  name: string | undefined;
+}
+
+/**
+ * What the scheduler's line about a recorded id means for the job named `jobName`: a category,
+ * `absent` (no line: the scheduler does not know the id, or the id now names another job) or
+ * `unknown` (a state missing from the table: treated as alive, never submitted again).
+ */
+export function categorize(s: Scheduler, line: StateLine | undefined, jobName: string): SchedulerCategory | "absent" | "unknown" {
+  if (!line || (line.name !== undefined && line.name !== jobName)) return "absent";
+  const category = s.states[line.raw]?.[0];
+  if (!category) return "unknown";
+  const blocking = line.reason !== undefined && s.blockedReasons.includes(line.reason);
+  return blocking && category !== "running" && category !== "completed" ? "blocked" : category;
+}
+
+/** The words of an id list on a command line. */
+export function idWords(list: IdList, ids: readonly string[]): string[] {
+  if (ids.length === 0) return [];
+  const values = list.join !== undefined ? [ids.join(list.join)] : ids;
+  return values.flatMap((v) => [...(list.flag !== undefined ? [list.flag] : []), `${list.prefix ?? ""}${v}`]);
 }

@@ -5,6 +5,7 @@
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { checkLightweight, projectFileInPath } from "./declaration-checks.ts";
 import { Codes, XpmError, type Diagnostic } from "./diagnostics.ts";
 import type { ExecuteFunction } from "./execute.ts";
 import type { ParamDecl } from "./params.ts";
@@ -63,6 +64,8 @@ export interface TaskOptions<V, O = unknown> {
   maxRetries?: number;
   /** Each retry's time limit is the previous one times this factor (default 1). */
   retryDurationFactor?: number;
+  /** A JSON file the job writes in its folder (e.g. `metrics.json`): its fields are read by `experimaestro results`. */
+  results?: string;
 }
 
 export interface ConfigOptions {
@@ -250,6 +253,7 @@ class ConfigTypeImpl implements ConfigType {
       });
     }
     checkTaskOptions(id, task);
+    checkLightweight(id, kind, task);
     this.hashId = id.toLowerCase();
     this.params = { ...(parent?.params ?? {}), ...ownParams };
     registry.set(id, this);
@@ -310,6 +314,11 @@ class ConfigTypeImpl implements ConfigType {
     let checked = decl.schema.safeParse(value);
     if (!checked.success && bigints) checked = decl.schema.safeParse(numbersForBigints(value, t));
     if (checked.success) return true;
+    const projectFile = projectFileInPath(this.id, name, t, value);
+    if (projectFile) {
+      problems.push(projectFile);
+      return false;
+    }
     for (const issue of checked.error.issues) {
       const path = [name, ...issue.path.map(String)].join(".");
       problems.push({

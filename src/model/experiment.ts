@@ -4,6 +4,7 @@
  * removed before its schema validates the rest.
  */
 import { z } from "zod";
+import type { Where } from "./diagnostics.ts";
 
 export const ExperimentConfig = z.object({
   /** Names `experiments/<id>` in the workspace and selects workspaces by trigger. */
@@ -38,4 +39,6 @@ export interface LoadedExperiment extends ExperimentKeys {
   /** The validated configuration handed to `run` (experiment keys included when the schema declares them). */
   config: Record<string, unknown>;
   run: RunFunction;
+  /** Where a string of the configuration was written (file:line:col, or the -c that set it), found by value. */
+  locateValue?: (value: string, offset?: number) => Where | undefined;
 }

@@ -1,6 +1,7 @@
 /** Launchers: where jobs can run and what each place offers (from launchers.yaml). */
 
-export type LauncherType = "local" | "slurm" | "oar";
+/** A backend key (`local`, `slurm`, `oar`, ...): launchers.yaml accepts those of the backend registry. */
+export type LauncherType = string;
 
 /** A group of identical devices a host offers. */
 export interface OfferedAccelerators {

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ManifestAction, ManifestService } from "./actions.ts";
 import { Codes, fail } from "./diagnostics.ts";
 import { EXPERIMENT_FILES, experimentFile } from "./workspace.ts";
 
@@ -25,12 +26,17 @@ export interface ManifestJob {
   command: string[];
   tags: Record<string, string | number | boolean>;
   retry: { max: number; durationFactor: number };
+  /** The job's JSON result file, relative to its folder (written only when the task declares one). */
+  results?: string;
 }
 
 export interface Manifest {
   schema: typeof MANIFEST_SCHEMA;
   experiment: string;
   jobs: ManifestJob[];
+  /** `helper.addAction` / `helper.addService` (model/actions.ts); absent when there are none. */
+  actions?: ManifestAction[];
+  services?: ManifestService[];
 }
 
 /** Where an experiment's manifest is, workspace-relative. */

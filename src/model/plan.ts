@@ -2,6 +2,7 @@
  * The data that flows between stages once the user's code has run: plain values only (no
  * functions, no config objects), so plan / resolve / emit are pure and easy to test.
  */
+import type { ActionRecord, ServiceRecord } from "./actions.ts";
 import type { Tags } from "./values.ts";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -54,6 +55,8 @@ export interface TaskInstance {
   launcher: string | undefined;
   /** Local retries: how many, and the factor applied to the time limit at each retry. */
   retry: { max: number; durationFactor: number };
+  /** The job's JSON result file, relative to its folder (the task's `results` option). */
+  results?: string | undefined;
 }
 
 /**
@@ -75,6 +78,7 @@ export function plannedJob(t: TaskInstance, index: number, dependents: string[])
     requirements: t.requirements,
     launcher: t.launcher,
     retry: t.retry,
+    results: t.results,
     index,
     dependents,
   };
@@ -93,6 +97,9 @@ export interface Evaluated {
   tasks: TaskInstance[];
   /** The modules to bundle for the `execute` tasks (absolute paths, sorted); none when there are no such tasks. */
   executeModules?: string[];
+  /** `helper.addAction` / `helper.addService` (model/actions.ts), when there are some. */
+  actions?: ActionRecord[];
+  services?: ServiceRecord[];
 }
 
 /** A planned job: a task instance plus its place in the DAG. */
@@ -136,4 +143,7 @@ export interface ResolvedJob extends PlannedJob {
 export interface ResolvedPlan {
   experimentId: string;
   jobs: ResolvedJob[];
+  /** Carried from evaluate by the compile driver, for the manifest. */
+  actions?: ActionRecord[];
+  services?: ServiceRecord[];
 }

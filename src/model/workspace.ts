@@ -54,6 +54,11 @@ export function jobName(taskId: string): string {
   return taskId.slice(taskId.lastIndexOf(".") + 1).toLowerCase();
 }
 
+/** The prepare record of an experiment, workspace-relative (emit/record.ts writes it at every prepare). */
+export function preparedRecord(experimentId: string): string {
+  return `.xpm/prepared/${experimentId}`;
+}
+
 /** A job's file, workspace-relative, e.g. `jobs/<task>/<hash>/<name>.done`. */
 export function jobFile(job: { jobPath: string; name: string }, ext: string): string {
   return `${job.jobPath}/${job.name}.${ext}`;
@@ -125,8 +130,8 @@ export interface JobProgress {
   /** From 0 to 1. */
   fraction: number;
   message?: string;
-  /** When it was written (ISO 8601, UTC). */
-  time: string;
+  /** When it was written (ISO 8601, UTC); a file written by hand (a command task's) may leave it out. */
+  time?: string;
 }
 
 /** Writes `<name>.progress` atomically (in the job folder `dir`, absolute). */
@@ -142,8 +147,8 @@ export function readProgress(workspace: string, job: JobLocation): JobProgress |
   if (!existsSync(path)) return undefined;
   try {
     const raw = JSON.parse(readFileSync(path, "utf8")) as Partial<JobProgress>;
-    if (typeof raw.fraction !== "number" || typeof raw.time !== "string") return undefined;
-    return { fraction: raw.fraction, ...(typeof raw.message === "string" ? { message: raw.message } : {}), time: raw.time };
+    if (typeof raw.fraction !== "number") return undefined;
+    return { fraction: raw.fraction, ...(typeof raw.message === "string" ? { message: raw.message } : {}), ...(typeof raw.time === "string" ? { time: raw.time } : {}) };
   } catch {
     return undefined;
   }

@@ -3,12 +3,13 @@
  * (or a launcher forced at submission) matched against the launchers. All problems are
  * collected: a bad requirement, an unknown launcher, or nothing that fits (with every refusal).
  */
-import { Codes, XpmError, type Diagnostic } from "../model/diagnostics.ts";
+import { Codes, XpmError, type Diagnostic, type Where } from "../model/diagnostics.ts";
 import type { Launcher } from "../model/launchers.ts";
 import { resolvedJob, type Plan, type PlannedJob, type ResolvedJob, type ResolvedPlan, type ResolvedResources } from "../model/plan.ts";
 import { findLauncher, refusal, type Refusal } from "./match.ts";
 import { DEFAULT_REQUIREMENT, parseRequirement, type HostRequirement, type Requirement } from "./requirements.ts";
 import { jobLabel } from "../model/workspace.ts";
+import { unquotable } from "../util/shell.ts";
 
 function resources(l: Launcher, host: HostRequirement, env: readonly [string, string][]): ResolvedResources {
   return {
@@ -36,13 +37,20 @@ export function explainRefusals(refusals: readonly Refusal[], alternatives: numb
   return lines.join("\n");
 }
 
-function resolveJob(job: PlannedJob, launchers: readonly Launcher[], env: readonly [string, string][], problems: Diagnostic[]): ResolvedJob | undefined {
-  const where = { path: jobLabel({ task: job.taskId, hash: job.hash }) };
+/** Where a string of the experiment's configuration was written, found by value (see load). */
+export type ValueLocator = (value: string, offset?: number) => Where | undefined;
+
+function resolveJob(job: PlannedJob, launchers: readonly Launcher[], env: readonly [string, string][], problems: Diagnostic[], locate: ValueLocator | undefined): ResolvedJob | undefined {
+  const label = jobLabel({ task: job.taskId, hash: job.hash });
+  const where = { path: label };
   let req: Requirement = DEFAULT_REQUIREMENT;
   if (job.requirements !== undefined) {
     const parsed = parseRequirement(job.requirements);
     if (!parsed.ok) {
-      problems.push({ ...parsed.error, message: `${job.taskId}: ${parsed.error.message}`, where });
+      // A string from the YAML or -c is shown where it was written; the job is named in the message.
+      const written = locate?.(job.requirements, parsed.start);
+      const message = `${job.taskId}: ${parsed.error.message}${written ? ` (the requirements of ${label})` : ""}`;
+      problems.push({ ...parsed.error, message, where: written ?? where });
       return undefined;
     }
     req = parsed.value;
@@ -75,9 +83,24 @@ function resolveJob(job: PlannedJob, launchers: readonly Launcher[], env: readon
   return { ...job, resources: resources(found.match.launcher, found.match.host, env) };
 }
 
-/** `env`: the experiment's job environment (workspace, settings, --env), after the launcher's. */
-export function resolve(plan: Plan, launchers: readonly Launcher[], env: readonly [string, string][] = []): ResolvedPlan {
-  const problems: Diagnostic[] = [];
+/** Environment values become `export` lines of every job script: a NUL cannot be written there. */
+function envProblems(launchers: readonly Launcher[], env: readonly [string, string][]): Diagnostic[] {
+  const sources: [string, readonly [string, string][]][] = [...launchers.map((l): [string, [string, string][]] => [`launcher '${l.id}' (launchers.yaml)`, Object.entries(l.env)]), ["the settings or --env", env]];
+  return sources.flatMap(([source, vars]) =>
+    vars.flatMap(([k, v]): Diagnostic[] => {
+      const bad = unquotable(v);
+      if (bad === undefined) return [];
+      return [{ code: Codes.UNQUOTABLE, message: `the environment variable ${k} of ${source} holds ${bad.reason}, which no job script can carry`, where: { path: `env.${k}` }, hint: `remove it from the value of ${k}` }];
+    }),
+  );
+}
+
+/**
+ * `env`: the experiment's job environment (workspace, settings, --env), after the launcher's;
+ * `locate`: where a requirement string was written in the configuration, when it comes from there.
+ */
+export function resolve(plan: Plan, launchers: readonly Launcher[], env: readonly [string, string][] = [], locate?: ValueLocator): ResolvedPlan {
+  const problems: Diagnostic[] = envProblems(launchers, env);
   // Grids repeat a few requirement strings many times: parse and match each once.
   const cache = new Map<string, ResolvedResources | Diagnostic>();
   const jobs = plan.jobs.map((j): ResolvedJob | undefined => {
@@ -85,7 +108,7 @@ export function resolve(plan: Plan, launchers: readonly Launcher[], env: readonl
     let hit = cache.get(key);
     if (hit === undefined) {
       const found: Diagnostic[] = [];
-      const resolved = resolveJob(j, launchers, env, found);
+      const resolved = resolveJob(j, launchers, env, found, locate);
       hit = resolved ? resolved.resources : found[0]!;
       cache.set(key, hit);
     }

@@ -1,7 +1,7 @@
 /**
  * Matching a requirement to launchers: alternatives in order; for each, launchers by priority
  * (higher first, then file order); the first launcher that satisfies it wins. When nothing
- * matches, every launcher says why it refused.
+ * matches, every launcher says every reason why it refused.
  */
 import type { Launcher } from "../model/launchers.ts";
 import { formatBytes, formatDuration } from "../util/format.ts";
@@ -29,15 +29,8 @@ function compatible(asked: Accelerator, offered: { type: string }): boolean {
   return asked.type === "gpu" || asked.type === offered.type;
 }
 
-/** Why `l` cannot run `req`, or undefined when it can. */
-export function refusal(req: HostRequirement, l: Launcher): string | undefined {
-  if (l.cores !== undefined && req.cores > l.cores) return `asks ${req.cores} cores, offers ${l.cores}`;
-  if (req.memory !== undefined && l.memory !== undefined && req.memory > l.memory) return `asks ${formatBytes(req.memory)} of memory, offers ${formatBytes(l.memory)}`;
-  if (req.duration !== undefined && l.maxDuration !== undefined && req.duration > l.maxDuration) {
-    return `asks ${formatDuration(req.duration)}, allows at most ${formatDuration(l.maxDuration)}`;
-  }
-  const asked = req.accelerators;
-  if (asked.length < l.minGpus) return `takes only jobs with at least ${l.minGpus} GPU${l.minGpus > 1 ? "s" : ""}, asks ${asked.length}`;
+/** Why `l` cannot offer the accelerators asked, or undefined when it can. */
+function acceleratorRefusal(asked: readonly Accelerator[], l: Launcher): string | undefined {
   if (asked.length === 0) return undefined;
   const free = devices(l);
   const typed = asked.every((a) => a.type === "gpu") ? "GPU" : asked.find((a) => a.type !== "gpu")!.type.toUpperCase();
@@ -54,6 +47,21 @@ export function refusal(req: HostRequirement, l: Launcher): string | undefined {
     pool.splice(i, 1);
   }
   return undefined;
+}
+
+/** Every reason why `l` cannot run `req` (cores, memory, duration, GPUs), "; "-separated, or undefined when it can. */
+export function refusal(req: HostRequirement, l: Launcher): string | undefined {
+  const reasons: string[] = [];
+  if (l.cores !== undefined && req.cores > l.cores) reasons.push(`asks ${req.cores} cores, offers ${l.cores}`);
+  if (req.memory !== undefined && l.memory !== undefined && req.memory > l.memory) reasons.push(`asks ${formatBytes(req.memory)} of memory, offers ${formatBytes(l.memory)}`);
+  if (req.duration !== undefined && l.maxDuration !== undefined && req.duration > l.maxDuration) {
+    reasons.push(`asks ${formatDuration(req.duration)}, allows at most ${formatDuration(l.maxDuration)}`);
+  }
+  const asked = req.accelerators;
+  if (asked.length < l.minGpus) reasons.push(`takes only jobs with at least ${l.minGpus} GPU${l.minGpus > 1 ? "s" : ""}, asks ${asked.length}`);
+  const accelerators = acceleratorRefusal(asked, l);
+  if (accelerators !== undefined) reasons.push(accelerators);
+  return reasons.length ? reasons.join("; ") : undefined;
 }
 
 /** Launchers in the order they are tried. */

@@ -32,7 +32,8 @@ export interface HostRequirement {
 /** Alternatives, in the order they are tried. */
 export type Requirement = HostRequirement[];
 
-export type ParseResult = { ok: true; value: Requirement } | { ok: false; error: Diagnostic };
+/** A failure carries the 0-based offset of the offending part, to locate it where the string was written. */
+export type ParseResult = { ok: true; value: Requirement } | { ok: false; error: Diagnostic; start: number };
 
 /** A parse failure at a column range of the spec. */
 class SpecError extends Error {
@@ -168,7 +169,7 @@ export function parseRequirement(spec: string): ParseResult {
     }
     return { ok: true, value: nodes(cst, "alternative").map(alternative) };
   } catch (e) {
-    if (e instanceof SpecError) return { ok: false, error: toDiagnostic(spec, e) };
+    if (e instanceof SpecError) return { ok: false, error: toDiagnostic(spec, e), start: e.start };
     throw e;
   }
 }

@@ -3,6 +3,10 @@
  * the machine's capacity (cores, memory, GPUs). Job scripts write their own markers and hold a
  * lock while they run; the runner reads the markers, enforces time limits, retries, cancels on
  * Ctrl-C, and marks the dependents of a failed job `.failed` with reason `dependency`.
+ * Stopping a job (time limit, Ctrl-C) is what a scheduler does: SIGTERM to the job script, which
+ * records why and stops its command's process group, then SIGKILL after the grace period to
+ * the script's group and to the command's (`<name>.pid`), so nothing the job started survives.
+ * A job within its time limit is never signalled.
  * Killed at any moment, it can be started again: done jobs are kept, a job still running
  * (orphaned) is waited for through its lock, an interrupted one reruns from scratch.
  */
@@ -12,7 +16,7 @@ import { existsSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { readManifest, type ManifestJob } from "../model/manifest.ts";
 import type { JobStateName } from "../model/state.ts";
-import { isDone, isForeign, lockHeld, markerPath, readFailed, writeFailed, type FailedMarker, type FailReason } from "../model/workspace.ts";
+import { isDone, isForeign, lockHeld, markerPath, readFailed, readRecordedId, writeFailed, type FailedMarker, type FailReason } from "../model/workspace.ts";
 import { checkFits, Pool, type Allocation, type Capacity } from "./capacity.ts";
 
 /** What the runner reports as it goes (rendered by the CLI: lines, or one live line on a terminal). */
@@ -68,8 +72,10 @@ export function detectedCapacity(): Capacity {
 interface Running {
   child: ChildProcess;
   alloc: Allocation;
+  /** The time limit, then the grace period after the SIGTERM. */
   timer: NodeJS.Timeout | undefined;
-  timedOut: boolean;
+  /** Why the runner stopped it, if it did. */
+  stoppedFor: "timeout" | "cancelled" | undefined;
 }
 
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
@@ -79,6 +85,12 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   } catch {
     // Already gone.
   }
+}
+
+/** The pid of a job's command process group, from the `<name>.pid` its script writes. */
+function commandGroup(workspace: string, job: ManifestJob): number | undefined {
+  const pid = Number(readRecordedId(workspace, job, "pid"));
+  return Number.isInteger(pid) && pid > 1 ? pid : undefined;
 }
 
 /** Keeps the logs of a failed attempt as `<name>.out.<n>` / `<name>.err.<n>`. */
@@ -164,7 +176,7 @@ class Run {
     const ws = this.opts.workspace;
     this.running.delete(j.key);
     this.pool.give(r.alloc);
-    if (r.timer) clearTimeout(r.timer);
+    clearTimeout(r.timer);
     if (isDone(ws, j)) return this.markDone(j);
     let marker = readFailed(ws, j);
     if (!marker && code === BUSY) {
@@ -173,8 +185,9 @@ class Run {
       this.emit({ kind: "busy", job: j });
       return;
     }
-    if (!marker || r.timedOut) {
-      marker = { code: code ?? 137, reason: r.timedOut ? "timeout" : this.stopping ? "cancelled" : "failed" };
+    // The runner knows why it stopped a job; the script's marker may be missing (SIGKILL).
+    if (!marker || (r.stoppedFor && marker.reason !== r.stoppedFor)) {
+      marker = { code: marker?.code ?? code ?? 137, reason: r.stoppedFor ?? (this.stopping ? "cancelled" : "failed") };
       writeFailed(ws, j, marker.code, marker.reason);
     }
     if (this.retried(j, marker)) return;
@@ -196,24 +209,43 @@ class Run {
     this.emit({ kind: "started", job: j });
     const env = { ...process.env };
     if (alloc.gpus.length) env.CUDA_VISIBLE_DEVICES = alloc.gpus.join(",");
-    // Own process group: a cancellation reaches the job's whole process tree.
-    const child = spawn("bash", [`${j.name}.sh`], { cwd: join(this.opts.workspace, j.dir), detached: true, stdio: "ignore", env });
-    const r: Running = { child, alloc, timer: undefined, timedOut: false };
     const limitS = this.limitOf(j);
-    if (limitS !== undefined) {
-      r.timer = setTimeout(() => {
-        r.timedOut = true;
-        // USR1: the script records a timeout and stops its command; SIGKILL after the grace period.
-        if (child.pid) process.kill(child.pid, "SIGUSR1");
-        setTimeout(() => killGroup(child.pid, "SIGKILL"), this.grace).unref();
-      }, limitS * 1000);
-    }
+    // The script's own watchdog enforces this attempt's limit too (run-local.sh relies on it).
+    if (limitS !== undefined) env.XPM_TIME_LIMIT = String(Math.ceil(limitS));
+    else delete env.XPM_TIME_LIMIT;
+    // Own process group (the script and what it runs in the foreground; the command has its own).
+    const child = spawn("bash", [`${j.name}.sh`], { cwd: join(this.opts.workspace, j.dir), detached: true, stdio: "ignore", env });
+    const r: Running = { child, alloc, timer: undefined, stoppedFor: undefined };
+    if (limitS !== undefined) r.timer = setTimeout(() => this.stop(j, r, "timeout"), limitS * 1000);
     this.running.set(j.key, r);
     child.on("error", () => {});
     child.on("close", (code) => {
       this.finish(j, r, code);
       this.wake();
     });
+  }
+
+  /**
+   * Stops a running job as a scheduler would: SIGTERM to its script (which marks it and stops
+   * its command), then, after the grace period, SIGKILL to the script's and the command's groups.
+   */
+  private stop(j: ManifestJob, r: Running, reason: "timeout" | "cancelled"): void {
+    if (r.stoppedFor) return;
+    r.stoppedFor = reason;
+    clearTimeout(r.timer);
+    const pid = r.child.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(pid, "SIGTERM");
+    } catch {
+      // Already gone.
+    }
+    r.timer = setTimeout(() => {
+      const group = commandGroup(this.opts.workspace, j);
+      killGroup(pid, "SIGKILL");
+      killGroup(group, "SIGKILL");
+    }, this.grace);
+    r.timer.unref();
   }
 
   /** Held jobs: done when their holder finished them, back to todo when the lock is free again. */
@@ -250,10 +282,7 @@ class Run {
     this.stopping = true;
     this.summary.interrupted = true;
     this.emit({ kind: "interrupted" });
-    for (const r of this.running.values()) killGroup(r.child.pid, "SIGTERM");
-    setTimeout(() => {
-      for (const r of this.running.values()) killGroup(r.child.pid, "SIGKILL");
-    }, this.grace).unref();
+    for (const [key, r] of this.running) this.stop(this.byKey.get(key)!, r, "cancelled");
     this.wake();
   };
 

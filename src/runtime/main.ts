@@ -73,8 +73,12 @@ function failure(job: Job, e: unknown, stops: StopSignals): number {
   return 1;
 }
 
-/** Runs the task of the job folder; exits the process. */
-export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<never> {
+/**
+ * Runs the task of the job folder; exits the process. `modules` are the task modules (imported
+ * by the bundle's entry before this call: their declarations are what it looks the task up in).
+ */
+export async function main(modules: readonly object[] = [], argv: readonly string[] = process.argv.slice(2)): Promise<never> {
+  if (!modules.length) say("warning: the bundle holds no task module");
   let job: Job;
   try {
     job = loadJob(argv);

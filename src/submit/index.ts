@@ -25,8 +25,8 @@ export async function submitAll(workspace: string, manifest: Manifest, backends:
   for (const key of schedulersOf(manifest, backends)) {
     const scheduler = backends.of(key).scheduler!;
     const driver = join(workspace, experimentDir(manifest.experiment), scheduler.driver);
-    if (!hasCommand(scheduler.submitCommand)) {
-      fail(Codes.SCHEDULER_MISSING, `this plan has ${key} jobs but '${scheduler.submitCommand}' is not available here`, {
+    if (!hasCommand(scheduler.submit.command[0]!)) {
+      fail(Codes.SCHEDULER_MISSING, `this plan has ${key} jobs but '${scheduler.submit.command[0]}' is not available here`, {
         where: { file: driver },
         hint: `copy the workspace to the cluster and run \`bash ${join(experimentDir(manifest.experiment), scheduler.driver)}\` there (prepare mode writes it without submitting)`,
       });

@@ -1,15 +1,16 @@
 /**
  * status: one row per job from its markers, its recorded scheduler id and what the scheduler
- * says (squeue / oarstat, when reachable), in the shared job-state vocabulary (model/state.ts).
- * A job whose dependency failed is "blocked", never "waiting" — including SLURM's
- * DependencyNeverSatisfied.
+ * says of it, read with the scheduler's declared query and state table (the ones status.sh and
+ * the submit drivers use), in the shared job-state vocabulary (model/state.ts). A job whose
+ * dependency failed is "blocked", never "waiting"; a job the scheduler ended without a marker
+ * (cancelled while queued, failed to launch) is "failed" with the scheduler's reason.
  */
-import { spawnSync } from "node:child_process";
-import type { Backends, SchedulerJobState } from "../model/backend.ts";
+import { categorize, type Backends, type Scheduler, type SchedulerCategory, type StateLine } from "../model/backend.ts";
 import type { Manifest, ManifestJob } from "../model/manifest.ts";
 import { isFailure, markerState, type JobState } from "../model/state.ts";
-import { jobLabel, lockHeld, readProgress, readRecordedId, type JobProgress } from "../model/workspace.ts";
+import { isDone, jobLabel, lockHeld, readProgress, readRecordedId, type JobProgress } from "../model/workspace.ts";
 import { hasCommand } from "./index.ts";
+import { ask, type Runner } from "./query.ts";
 
 export interface JobStatus extends JobState {
   key: string;
@@ -21,53 +22,71 @@ export interface JobStatus extends JobState {
   progress?: JobProgress;
 }
 
-/** Asks each scheduler about the recorded ids of its jobs (one call per scheduler). */
-function schedulerStates(manifest: Manifest, ids: Map<string, string>, backends: Backends): Map<string, SchedulerJobState> {
-  const out = new Map<string, SchedulerJobState>();
-  const byBackend = new Map<string, string[]>();
-  for (const j of manifest.jobs) {
-    const id = ids.get(j.key);
-    if (id) byBackend.set(j.backend, [...(byBackend.get(j.backend) ?? []), id]);
+/** What one scheduler said of its recorded ids; `error` when it could not be asked. */
+interface SchedulerView {
+  lines: Map<string, StateLine>;
+  answered: boolean;
+  error: string | undefined;
+}
+
+/** Asks a scheduler about ids (its queue, then its accounting for the ids the queue forgot). */
+function askScheduler(s: Scheduler, ids: string[], run: Runner | undefined): SchedulerView {
+  if (!run && !hasCommand(s.status.command[0]!)) return { lines: new Map(), answered: false, error: undefined };
+  const answer = ask(s.status, ids, run);
+  if (answer.error) return { lines: answer.lines, answered: false, error: answer.error };
+  const forgotten = ids.filter((id) => !answer.lines.has(id));
+  if (s.accounting && forgotten.length && (run || hasCommand(s.accounting.command[0]!))) {
+    const acct = ask(s.accounting, forgotten, run);
+    for (const [id, line] of acct.lines) answer.lines.set(id, line);
   }
-  for (const [key, list] of byBackend) {
-    const scheduler = backends.of(key).scheduler!;
-    const argv = scheduler.statusArgv(list);
-    if (!hasCommand(argv[0]!)) continue;
-    const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
-    for (const [id, s] of scheduler.parseStatus(r.stdout ?? "")) out.set(`${key}:${id}`, s);
-  }
-  return out;
+  return { lines: answer.lines, answered: true, error: undefined };
+}
+
+/** The reason shown for a job that ended: what the scheduler says, else `lost` (it left no marker). */
+function endReason(c: SchedulerCategory | "absent" | "unknown"): string {
+  return c === "failed" || c === "cancelled" || c === "timeout" ? c : "lost";
 }
 
 /** One job's state: markers, then the scheduler or its lock, then what was recorded. */
-function stateOf(workspace: string, j: ManifestJob, s: SchedulerJobState | undefined, failedParent: JobStatus | undefined, scheduled: boolean, id: string | undefined): JobState {
+function stateOf(workspace: string, j: ManifestJob, line: StateLine | undefined, view: SchedulerView | undefined, failedParent: JobStatus | undefined, s: Scheduler | undefined, id: string | undefined): JobState {
   const marked = markerState(workspace, j);
   if (marked?.state === "done") return marked;
-  if (s?.state === "running" || (!scheduled && !marked && lockHeld(workspace, j))) return { state: "running" };
-  if (s?.state === "blocked" || (failedParent && (!marked || marked.detail === "dependency"))) {
-    return { state: "blocked", detail: failedParent ? jobLabel(failedParent) : s?.reason };
+  const c = s && id && view?.answered ? categorize(s, line, jobLabel(j, "-")) : undefined;
+  // A job below a failed one is blocked even while a scheduler launches it: OAR's -a starts it
+  // once the parent ended, however it ended, and its script then refuses to run.
+  if (failedParent && (!marked || marked.detail === "dependency")) return { state: "blocked", detail: jobLabel(failedParent) };
+  if (c === "running" || (!s && !marked && lockHeld(workspace, j))) return { state: "running" };
+  if (c === "blocked") return { state: "blocked", detail: line?.reason };
+  if (c === "queued" || c === "unknown") return { state: "queued", detail: line?.reason ?? line?.raw };
+  if (marked) {
+    // The scheduler knows why it ended a job: a time limit ends in SIGTERM, which the job sees as a cancellation.
+    const sure = c === "failed" || c === "cancelled" || c === "timeout";
+    return sure && marked.detail !== "dependency" ? { state: "failed", detail: c } : marked;
   }
-  if (s?.state === "queued") return { state: "queued", detail: s.reason };
-  if (marked) return marked;
-  if (id) return { state: "submitted" };
-  return { state: scheduled ? "not submitted" : "todo" };
+  if (c !== undefined) return { state: "failed", detail: endReason(c) };
+  if (id) return { state: "submitted", detail: view?.error };
+  return { state: s ? "not submitted" : "todo" };
 }
 
-/** The state of every job of a prepared experiment. */
-export function experimentStatus(workspace: string, manifest: Manifest, backends: Backends): JobStatus[] {
+/** The state of every job of a prepared experiment; `run` replaces the scheduler commands (tests). */
+export function experimentStatus(workspace: string, manifest: Manifest, backends: Backends, run?: Runner): JobStatus[] {
   const ids = new Map<string, string>();
+  const byBackend = new Map<string, string[]>();
   for (const j of manifest.jobs) {
-    const ext = backends.of(j.backend).scheduler?.idExtension;
-    const id = ext ? readRecordedId(workspace, j, ext) : undefined;
-    if (id) ids.set(j.key, id);
+    const s = backends.of(j.backend).scheduler;
+    const id = s ? readRecordedId(workspace, j, s.idExtension) : undefined;
+    if (!id) continue;
+    ids.set(j.key, id);
+    // A job that is done needs no asking.
+    if (!isDone(workspace, j)) byBackend.set(j.backend, [...(byBackend.get(j.backend) ?? []), id]);
   }
-  const sched = schedulerStates(manifest, ids, backends);
+  const views = new Map([...byBackend].map(([key, list]) => [key, askScheduler(backends.of(key).scheduler!, list, run)]));
   const rows = new Map<string, JobStatus>();
   for (const j of manifest.jobs) {
     const id = ids.get(j.key);
-    const s = id ? sched.get(`${j.backend}:${id}`) : undefined;
+    const view = views.get(j.backend);
     const failedParent = j.deps.map((d) => rows.get(d)!).find(isFailure);
-    const state = stateOf(workspace, j, s, failedParent, backends.of(j.backend).scheduler !== undefined, id);
+    const state = stateOf(workspace, j, id ? view?.lines.get(id) : undefined, view, failedParent, backends.of(j.backend).scheduler, id);
     const progress = state.state === "running" ? readProgress(workspace, j) : undefined;
     rows.set(j.key, { key: j.key, task: j.task, hash: j.hash, ...state, detail: state.detail, backend: j.backend, schedulerId: id, ...(progress ? { progress } : {}) });
   }

@@ -3,9 +3,13 @@
  * refuses root). Run with `npm run test:oar`; when OAR cannot be started it fails on CI
  * (CI=true) and skips loudly elsewhere.
  */
+import { spawnSync } from "node:child_process";
 import { schedulerOrSkip } from "./cluster.ts";
-import { schedulerScenarios } from "./scenarios.ts";
+import { limitScenarios, schedulerScenarios } from "./scenarios.ts";
 
 const reason = schedulerOrSkip("oar", "OAR");
 
-schedulerScenarios({ name: "OAR", launchers: "oar", driver: "submit-oar.sh", user: process.env.XPM_OAR_USER ?? "xpmtest" }, reason);
+// oarstat -s says only Error for a job oardel removed: status cannot tell it from a failure.
+schedulerScenarios({ name: "OAR", launchers: "oar", driver: "submit-oar.sh", user: process.env.XPM_OAR_USER ?? "xpmtest", cancel: { command: "oardel", reason: "failed" } }, reason);
+
+limitScenarios({ name: "OAR", launchers: "oar", driver: "submit-oar.sh", user: process.env.XPM_OAR_USER ?? "xpmtest", cancel: { command: "oardel", reason: "failed" } }, reason, (id) => void spawnSync("runuser", ["-u", process.env.XPM_OAR_USER ?? "xpmtest", "--", "oardel", id]));

@@ -3,9 +3,10 @@
  * the emitted bash driver, a failing middle job, idempotent re-runs, a moved workspace and
  * normal mode. Each scheduler adds its own checks through `extra`.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { stringify } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { cli, fixture, tmp } from "../helpers.ts";
 import { driver, prepare, waitUntil } from "./cluster.ts";
@@ -19,6 +20,8 @@ export interface SchedulerCase {
   user: string | undefined;
   /** Checks after the failing chain settled (e.g. nothing left pending). */
   afterFailure?: () => void;
+  /** Cancels a queued job (scancel, oardel), and the reason `status` then gives it. */
+  cancel: { command: string; reason: string };
 }
 
 interface Row {
@@ -118,6 +121,64 @@ export function schedulerScenarios(c: SchedulerCase, skipReason: string | undefi
       expect(readFileSync(log, "utf8").trim().split("\n").sort()).toEqual(["b", "c", "e"]);
     });
 
+    it("D4: two drivers started at once submit each job once", async () => {
+      const ws = join(scratch(), "ws");
+      prepare(ws, "examples/grid/normal", c.launchers);
+      own(ws);
+      const start = () =>
+        new Promise<{ status: number | null; out: string }>((resolve) => {
+          const argv = c.user ? ["runuser", "-u", c.user, "--", "bash", join(ws, "experiments/grid", c.driver)] : ["bash", join(ws, "experiments/grid", c.driver)];
+          const child = spawn(argv[0]!, argv.slice(1));
+          let out = "";
+          child.stdout.on("data", (d) => (out += d));
+          child.stderr.on("data", (d) => (out += d));
+          child.on("close", (status) => resolve({ status, out }));
+        });
+      const runs = await Promise.all([start(), start()]);
+      const submitted = runs.map((r) => Number(/13 jobs: (\d+) submitted/.exec(r.out)?.[1] ?? 0));
+      // Either the second found the lock held (exit 75), or it started after the first was done.
+      for (const r of runs) expect(r.status === 0 || (r.status === 75 && r.out.includes("another driver of experiment grid is running")), r.out).toBe(true);
+      expect(submitted.reduce((a, b) => a + b, 0)).toBe(13);
+      const ids = status(ws, "grid").map((r) => r.schedulerId);
+      expect(new Set(ids).size).toBe(13);
+      await waitUntil("the example to finish", () => settled(ws, "grid"));
+      expect(status(ws, "grid").map((r) => r.state)).toEqual(Array(13).fill("done"));
+    });
+
+    it(`D7: a queued job cancelled with ${c.cancel.command} ends as failed (${c.cancel.reason}) in status; status.sh agrees`, async () => {
+      const ws = join(scratch(), "ws");
+      prepare(ws, fixture("projects/wait/normal"), c.launchers, ["-c", "seconds=20"]);
+      expect(submit(ws, "wait").status).toBe(0);
+      // b waits for a, which sleeps 20 s: b is still queued now.
+      const target = status(ws, "wait").find((r) => labelOf(ws, r) === "b")!;
+      expect(["queued", "submitted"]).toContain(target.state);
+      const cancelled = c.user ? spawnSync("runuser", ["-u", c.user, "--", c.cancel.command, target.schedulerId!]) : spawnSync(c.cancel.command, [target.schedulerId!]);
+      expect(cancelled.status).toBe(0);
+      await waitUntil("the cancelled job to end", () => status(ws, "wait").find((r) => r.key === target.key)!.state === "failed");
+      const row = status(ws, "wait").find((r) => r.key === target.key)!;
+      expect({ state: row.state, detail: row.detail }).toEqual({ state: "failed", detail: c.cancel.reason });
+      expect(cli(["status", ws, "wait"]).status).toBe(1);
+      const line = spawnSync("bash", [join(ws, "experiments/wait/status.sh")], { encoding: "utf8" }).stdout.split("\n").find((l) => l.startsWith(`jobs/${target.key}`))!;
+      expect(line).toContain(`  failed (${c.cancel.reason}) [`);
+      // Once a is done, the next run submits the cancelled job again, and only it.
+      await waitUntil("a to finish", () => status(ws, "wait").some((r) => r.state === "done"));
+      expect(submit(ws, "wait").stdout).toContain("2 jobs: 1 submitted, 0 already queued or running, 1 done");
+      await waitUntil("b to finish", () => settled(ws, "wait"));
+      expect(status(ws, "wait").map((r) => r.state)).toEqual(["done", "done"]);
+    });
+
+    it("D6: a workspace whose path holds %j runs", async () => {
+      const ws = join(scratch(), "pct%j", "ws");
+      prepare(ws, "examples/grid/normal", c.launchers, ["-c", "seeds=[5]", "-c", "lrs=[0.3]"]);
+      own(join(ws, ".."));
+      const r = submit(ws, "grid");
+      expect(r.stdout).toContain("3 jobs: 3 submitted");
+      await waitUntil("the %j workspace to finish", () => settled(ws, "grid"));
+      expect(status(ws, "grid").map((s) => s.state)).toEqual(["done", "done", "done"]);
+      const train = status(ws, "grid").find((x) => x.task === "grid.Train")!;
+      expect(existsSync(join(ws, "jobs", train.key, "train.out"))).toBe(true);
+    });
+
     it("a workspace copied to another path still runs (relative paths hold)", async () => {
       const ws = join(scratch(), "ws");
       prepare(ws, "examples/grid/normal", c.launchers, ["-c", "seeds=[7]", "-c", "lrs=[0.2]"]);
@@ -131,5 +192,98 @@ export function schedulerScenarios(c: SchedulerCase, skipReason: string | undefi
       expect(status(moved, "grid").map((s) => s.state)).toEqual(["done", "done", "done"]);
       expect(existsSync(ws)).toBe(false);
     });
+  });
+}
+
+/** How a test cancels a running job of this scheduler (scancel, oardel). */
+export type CancelJob = (id: string) => void;
+
+/**
+ * Time limits, cancellations and values on a real scheduler: a job needing 150 s of a 3-minute
+ * limit completes (the early warning stops nothing), a job over its 1-minute limit ends
+ * `timeout` at the limit, a cancelled job whose command forks leaves no process behind, and a
+ * CR LF value reaches the command through the scheduler. SLURM enforces --time with a 30 s sweep
+ * and minute granularity: these few jobs run at once and take about three minutes.
+ */
+export function limitScenarios(c: SchedulerCase, skipReason: string | undefined, cancel: CancelJob): void {
+  const made: string[] = [];
+  afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const scratch = (): string => {
+    const d = tmp(`xpm-${c.name}-limits-`);
+    made.push(d);
+    chmodSync(d, 0o755);
+    if (c.user) spawnSync("chown", [c.user, d]);
+    return d;
+  };
+  const submit = (ws: string, id: string) => {
+    if (c.user) spawnSync("chown", ["-R", c.user, ws]);
+    return driver(join(ws, "experiments", id, c.driver), c.user);
+  };
+  const processes = (needle: string) => spawnSync("pgrep", ["-af", needle], { encoding: "utf8" }).stdout.trim();
+  const failed = (dir: string) => (existsSync(join(dir, "job.failed")) ? JSON.parse(readFileSync(join(dir, "job.failed"), "utf8")) : undefined);
+
+  describe.skipIf(skipReason !== undefined)(`${c.name}: time limits, cancellations, values`, () => {
+    let ws = "";
+    let started = 0;
+    const dirs = new Map<string, string>();
+    const tag = `${process.pid}`;
+    it("submits a job within its limit, one over it and one to cancel", () => {
+      const dir = scratch();
+      ws = join(dir, "ws");
+      const yaml = join(dir, "limits.yaml");
+      const jobs = [
+        { label: "within", script: "sleep 150; echo finished", requirements: "duration=3m" },
+        { label: "over", script: `bash -c 'sleep 511.${tag} & wait'`, requirements: "duration=1m" },
+        { label: "cancel", script: `bash -c 'sleep 512.${tag} & wait'`, requirements: "duration=10m" },
+      ];
+      writeFileSync(yaml, stringify({ id: "limits", file: fixture("projects/runner/experiment.ts"), log: "../../../run.log", jobs }));
+      chmodSync(yaml, 0o644);
+      prepare(ws, yaml, c.launchers);
+      started = Date.now();
+      expect(submit(ws, "limits").status).toBe(0);
+      for (const r of status(ws, "limits")) dirs.set(JSON.parse(readFileSync(join(ws, "jobs", r.key, "params.json"), "utf8")).params.label, join(ws, "jobs", r.key));
+      expect([...dirs.keys()].sort()).toEqual(["cancel", "over", "within"]);
+    });
+
+    it("a cancelled job whose command forks ends cancelled and leaves no process behind", async () => {
+      await waitUntil("the forked command to run", () => processes(`sleep 512.${tag}`) !== "", 120_000);
+      cancel(readFileSync(join(dirs.get("cancel")!, `job.${c.name.toLowerCase()}-id`), "utf8").trim());
+      await waitUntil("the cancelled job's marker", () => failed(dirs.get("cancel")!) !== undefined, 60_000);
+      // SLURM signals the script (143); OAR kills the tree at once and the watcher writes the marker (137).
+      expect(failed(dirs.get("cancel")!)).toMatchObject({ reason: "cancelled" });
+      await waitUntil("its processes to end", () => processes(`sleep 512.${tag}`) === "", 30_000);
+      const row = status(ws, "limits").find((r) => r.key.endsWith(dirs.get("cancel")!.split("/").pop()!))!;
+      expect([row.state, row.detail]).toEqual(["failed", "cancelled"]);
+    });
+
+    it("a job over its 1-minute limit ends timeout at the limit, its forked command gone", async () => {
+      await waitUntil("the over-limit job's marker", () => failed(dirs.get("over")!) !== undefined, 240_000);
+      const seconds = (Date.now() - started) / 1000;
+      expect(failed(dirs.get("over")!)).toMatchObject({ reason: "timeout" });
+      expect(seconds).toBeGreaterThanOrEqual(55);
+      expect(seconds).toBeLessThan(150);
+      await waitUntil("its processes to end", () => processes(`sleep 511.${tag}`) === "", 30_000);
+    }, 300_000);
+
+    it("a job needing 150 s of a 3-minute limit completes", async () => {
+      const within = dirs.get("within")!;
+      await waitUntil("the 150 s job", () => existsSync(join(within, "job.done")) || failed(within) !== undefined, 300_000);
+      expect(failed(within)).toBeUndefined();
+      expect(readFileSync(join(within, "job.out"), "utf8")).toBe("finished\n");
+      expect((Date.now() - started) / 1000).toBeGreaterThanOrEqual(150);
+    }, 320_000);
+
+    it("a CR LF value reaches the command through the scheduler, byte for byte", async () => {
+      const inject = join(scratch(), "ws");
+      const values = ["CR LF\r\nnext", "~/x", "$(touch pwned)", "#OAR -l /nodes=1/core=64\n#SBATCH --time=1"];
+      prepare(inject, fixture("projects/inject/normal"), c.launchers, ["-c", `values=${JSON.stringify(values)}`]);
+      const r = submit(inject, "inject");
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      await waitUntil("the inject job", () => status(inject, "inject").every((s) => s.state === "done" || s.state === "failed"), 120_000);
+      const [row] = status(inject, "inject");
+      expect(row!.state).toBe("done");
+      expect(readFileSync(join(inject, "jobs", row!.key, "out.bin"), "utf8").split("\0").slice(0, -1)).toEqual(values);
+    }, 150_000);
   });
 }

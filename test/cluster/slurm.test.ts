@@ -3,11 +3,12 @@
  * when SLURM cannot be started it fails on CI (CI=true) and skips loudly elsewhere.
  */
 import { spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, fixture, tmp } from "../helpers.ts";
-import { schedulerOrSkip, waitUntil } from "./cluster.ts";
-import { schedulerScenarios, status } from "./scenarios.ts";
+import { driver, prepare, schedulerOrSkip, waitUntil } from "./cluster.ts";
+import { limitScenarios, schedulerScenarios, status } from "./scenarios.ts";
 
 const reason = schedulerOrSkip("slurm", "SLURM");
 
@@ -19,6 +20,7 @@ schedulerScenarios(
     user: undefined,
     // --kill-on-invalid-dep: nothing is left pending forever behind the failed job.
     afterFailure: () => expect(spawnSync("squeue", ["-h", "-t", "PENDING", "-o", "%i|%r"], { encoding: "utf8" }).stdout.trim()).toBe(""),
+    cancel: { command: "scancel", reason: "cancelled" },
   },
   reason,
 );
@@ -32,5 +34,47 @@ describe.skipIf(reason !== undefined)("SLURM normal mode", () => {
     expect(r.stdout).toContain(`experimaestro status ${ws} grid`);
     await waitUntil("normal mode's jobs", () => status(ws, "grid").every((s) => s.state === "done"));
     rmSync(ws, { recursive: true, force: true });
+  });
+});
+
+limitScenarios({ name: "SLURM", launchers: "slurm", driver: "submit-slurm.sh", user: undefined, cancel: { command: "scancel", reason: "cancelled" } }, reason, (id) => void spawnSync("scancel", [id]));
+
+describe.skipIf(reason !== undefined)("SLURM: what its drivers must get right", () => {
+  it("D9: with kill_on_invalid_dep false, one re-run after the fix runs the whole failed subtree", async () => {
+    const dir = tmp("xpm-slurm-nokill-");
+    const ws = join(dir, "ws");
+    const log = join(dir, "chain.log");
+    writeFileSync(log, "");
+    prepare(ws, fixture("projects/chain/normal"), "slurm-nokill", ["-c", "fail_b=true", "-c", `log=${log}`]);
+    expect(driver(join(ws, "experiments/chain/submit-slurm.sh")).status).toBe(0);
+    // c and e wait forever on the failed b (DependencyNeverSatisfied): blocked, not queued.
+    await waitUntil("b to fail and its dependents to be blocked", () => status(ws, "chain").filter((r) => r.state === "blocked").length === 2);
+    expect(status(ws, "chain").map((r) => r.state).sort()).toEqual(["blocked", "blocked", "done", "done", "failed"]);
+    const stuck = status(ws, "chain").filter((r) => r.state === "blocked").map((r) => r.schedulerId!);
+    prepare(ws, fixture("projects/chain/normal"), "slurm-nokill", ["-c", "fail_b=false", "-c", `log=${log}`]);
+    const rerun = driver(join(ws, "experiments/chain/submit-slurm.sh"));
+    expect(rerun.stdout).toContain("5 jobs: 3 submitted, 0 already queued or running, 2 done");
+    expect(rerun.stdout).toContain(`cancelling 2 old submissions: ${stuck.join(" ")}`);
+    await waitUntil("the fixed chain to finish", () => status(ws, "chain").every((r) => r.state === "done"));
+    // Nothing of this experiment is left pending on an id that will never succeed.
+    expect(spawnSync("squeue", ["-h", "-t", "all", "-j", stuck.join(","), "-o", "%T"], { encoding: "utf8" }).stdout.trim().split("\n")).toEqual(["CANCELLED", "CANCELLED"]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("D13: a backslash, quotes and # in a launcher value reach SLURM as written", () => {
+    const dir = tmp("xpm-slurm-quote-");
+    const config = join(dir, "config");
+    const account = "team\\ml #1 it's";
+    mkdirSync(config);
+    writeFileSync(join(config, "launchers.yaml"), `launchers:\n  - id: q\n    type: slurm\n    priority: 1\n    slurm: {partition: debug, account: ${JSON.stringify(account)}}\n`);
+    const ws = join(dir, "ws");
+    const r = cli(["run-experiment", "examples/grid/normal", "--run-mode", "prepare", "--workdir", ws, "--xpm-config-dir", config, "-c", "seeds=[9]", "-c", "lrs=[0.9]"]);
+    expect(r.status).toBe(0);
+    expect(driver(join(ws, "experiments/grid/submit-slurm.sh")).status).toBe(0);
+    const id = status(ws, "grid")[0]!.schedulerId!;
+    expect(spawnSync("scontrol", ["show", "job", "-o", id], { encoding: "utf8" }).stdout).toContain(`Account=${account} `);
+    // Let the jobs finish before the workspace goes.
+    spawnSync("scancel", status(ws, "grid").map((x) => x.schedulerId!));
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -117,6 +117,10 @@ describe("hostile parameter values", () => {
     `it's "quoted" and 'single'`,
     "a\\b $HOME ${HOME} * ? [x] ~ | & ; < > #",
     "",
+    "~/x",
+    "CR LF\r\nand a lone CR\r, a tab\t, an escape \x1b[31m, DEL \x7f",
+    "#OAR -l /nodes=1/core=64\n#SBATCH --time=1",
+    "ends in a backslash \\",
   ];
 
   for (const via of ["runner", "run-local.sh"]) {

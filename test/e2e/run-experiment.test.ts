@@ -197,9 +197,12 @@ describe("the golden check for users' CI", () => {
     writeFileSync(tasks, readFileSync(tasks, "utf8").replace("samples: param(z.int().positive(), { default: 1000, ignoreDefault: true })", "samples: param(z.int().positive(), { default: 500, ignoreDefault: true })"));
     const changed = run();
     expect(changed.status).toBe(1);
-    // 6 evaluate.sh, 6 params.json and the manifest; and, tasks.ts being in the bundle of the
-    // execute task Train, the bundle (3 files gone, 3 new) and the 6 train.sh that name it.
-    expect(changed.stderr).toContain("error XPM150: the emitted files differ from golden in 25 files");
+    // tasks.ts is bundled for the execute task Train: its bundle changes too (a large file, said in a line).
+    expect(changed.stderr).toContain("error XPM150: the emitted files differ from golden in 15 files");
+    // The plan summary comes first: a default that is not hashed keeps the identifiers.
+    expect(changed.stdout).toContain("grid.Train (6 jobs)\n  6 updated: uses changed tasks.mjs\ngrid.Evaluate (6 jobs)\n  6 updated: samples 1000 → 500 (not hashed: done jobs are kept)\n");
+    expect(changed.stdout).toContain("total: 12 updated, 1 unchanged (13 jobs); 2 asset files changed\n");
+    expect(changed.stdout).toMatch(/^\(a large file, not shown: \d+ bytes, now \d+\)$/m);
     expect(changed.stdout).toMatch(/^--- golden\/jobs\/grid\.evaluate\/\w+\/evaluate\.sh\n\+\+\+ emitted\/jobs\/grid\.evaluate\/\w+\/evaluate\.sh\n@@ /m);
     expect(changed.stdout).toMatch(/^- {2}xpm_step node \S+ --model \S+ --samples 1000 --out metrics\.json$/m);
     expect(changed.stdout).toMatch(/^\+ {2}xpm_step node \S+ --model \S+ --samples 500 --out metrics\.json$/m);

@@ -216,15 +216,18 @@ describe("Ctrl-C", () => {
 });
 
 describe("progress", () => {
-  it("on a terminal: one live line (done, running, failed, queued, elapsed, ETA); piped: one line per state change", () => {
+  it("on a terminal: a live view redrawn in place (counts, running jobs named, elapsed, ETA); piped: one line per state change", () => {
     const jobs: JobSpec[] = ["p1", "p2", "p3"].map((label) => ({ label, script: "sleep 0.3" }));
     const ws = prepare(jobs);
     // util-linux script(1) gives the runner a real pseudo-terminal.
     const command = [process.execPath, CLI, "run", ws, "runner"].map((w) => `'${w}'`).join(" ");
     const tty = spawnSync("script", ["-qefc", command, "/dev/null"], { encoding: "utf8", env: { ...process.env, CI: "", XPM_CONFIG_DIR: LOCAL4 } });
     expect(tty.status).toBe(0);
-    expect(tty.stdout).toMatch(/\r\x1b\[K\d done, \d running, 0 failed, \d queued — \d+:\d\d/);
+    expect(tty.stdout).toMatch(/run — 3 jobs — \d+:\d\d/);
+    expect(tty.stdout).toMatch(/running \(\d\)\r?\n {2}runner\.Job\/[0-9a-f]{8} /);
+    expect(tty.stdout).toMatch(/(done \d · )?running \d( · queued \d)?/);
     expect(tty.stdout).toMatch(/ETA \d+:\d\d/);
+    expect(tty.stdout).toMatch(/\x1b\[\d+F\x1b\[J/);
     expect(tty.stdout).not.toContain("started  runner.Job");
 
     const piped = prepare(jobs);

@@ -1,13 +1,14 @@
 /** launchers.yaml and matching: priority, alternatives, durations, GPU type and memory, refusals. */
 import { describe, expect, it } from "vitest";
-import { loadLaunchers } from "../../src/load/launchers.ts";
+import { backends } from "../../src/backends/index.ts";
+import { loadLaunchers, localLauncher } from "../../src/load/launchers.ts";
 import { XpmError } from "../../src/model/diagnostics.ts";
 import { explainRefusals } from "../../src/resolve/index.ts";
-import { findLauncher } from "../../src/resolve/match.ts";
+import { findLauncher, refusal } from "../../src/resolve/match.ts";
 import { parseRequirement } from "../../src/resolve/requirements.ts";
 import { cli, fixture, errorsIn } from "../helpers.ts";
 
-const { launchers } = loadLaunchers(fixture("launchers/cluster"));
+const { launchers } = loadLaunchers(fixture("launchers/cluster"), backends);
 
 function pick(spec: string): string {
   const r = parseRequirement(spec);
@@ -27,7 +28,7 @@ describe("launchers.yaml", () => {
   });
 
   it("without a file, one local launcher describes this machine", () => {
-    const none = loadLaunchers(fixture("launchers/does-not-exist"));
+    const none = loadLaunchers(fixture("launchers/does-not-exist"), backends);
     expect(none.file).toBeUndefined();
     expect(none.launchers).toHaveLength(1);
     expect(none.launchers[0]).toMatchObject({ id: "local", type: "local" });
@@ -45,7 +46,7 @@ describe("launchers.yaml", () => {
     it(`invalid: ${name}`, () => {
       let error: XpmError | undefined;
       try {
-        loadLaunchers(fixture("launchers/bad", name));
+        loadLaunchers(fixture("launchers/bad", name), backends);
       } catch (e) {
         error = e as XpmError;
       }
@@ -86,15 +87,21 @@ describe("matching", () => {
     expect(out).toContain("oar-v100: asks 3 GPUs with 40GiB, offers 4 with at most 32GiB");
     expect(out).toContain("laptop: asks 3 GPUs, offers 1");
   });
+  it("a refusal names every reason: a GPU job asking 4 cores of a 2-core CPU machine hears of both", () => {
+    const cpu2 = { ...localLauncher(), cores: 2, memory: 8 * 1024 ** 3 };
+    const r = parseRequirement("gpu(mem=4G)*1 & cpu(cores=4)");
+    if (!r.ok) throw new Error(r.error.message);
+    expect(refusal(r.value[0]!, cpu2)).toBe("asks 4 cores, offers 2; asks 1 GPU, offers 0");
+  });
   it("nothing matches: every launcher says why", () => {
     const out = pick("duration=10d & cpu(cores=128, mem=1TiB)");
     expect(out).toBe(
       [
         "none:",
-        "gpu-a100: asks 128 cores, offers 32",
-        "cpu-long: asks 128 cores, offers 64",
-        "oar-v100: asks 128 cores, offers 16",
-        "laptop: asks 128 cores, offers 4",
+        "gpu-a100: asks 128 cores, offers 32; asks 1TiB of memory, offers 256GiB; asks 240:00:00, allows at most 48:00:00; takes only jobs with at least 1 GPU, asks 0",
+        "cpu-long: asks 128 cores, offers 64; asks 1TiB of memory, offers 512GiB; asks 240:00:00, allows at most 168:00:00",
+        "oar-v100: asks 128 cores, offers 16; asks 1TiB of memory, offers 128GiB; asks 240:00:00, allows at most 24:00:00",
+        "laptop: asks 128 cores, offers 4; asks 1TiB of memory, offers 16GiB; asks 240:00:00, allows at most 2:00:00",
       ].join("\n"),
     );
     expect(pick("duration=10d & cpu(cores=2)")).toContain("cpu-long: asks 240:00:00, allows at most 168:00:00");
@@ -147,5 +154,13 @@ describe("in the CLI", () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("error XPM402: needs.Work: invalid requirement at column 24: the number 4 needs a unit");
     expect(r.stderr).toContain("   | cpu(cores=2) & gpu(mem=4)\n   |                        ^");
+    // Located at the -c that set it, and the job that received it is named.
+    expect(r.stderr).toMatch(/found '\)' \(the requirements of needs\.Work\/\w{8}\)\n {2}--> -c requirements=cpu\(cores=2\) & gpu\(mem=4\) at requirements\n/);
+  });
+  it("a bad requirement string from the YAML is located at its line and column there", () => {
+    const r = cli(["run-experiment", fixture("projects/needs/bad-requirements"), "--run-mode", "dry-run", "--xpm-config-dir", dir]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("error XPM402: needs.Work: invalid requirement at column 24");
+    expect(r.stderr).toContain("--> test/fixtures/projects/needs/bad-requirements.yaml:4:39 at requirements");
   });
 });

@@ -1,25 +1,23 @@
 /**
  * The pieces of execute tasks that need no job: params.json read back (int64 exactly, values by
  * their declared types), errors as `.err` shows them, the source map trimmed to the project's
- * code, declarations found in their module, and the runner's live line with progress.
+ * code, declarations found in their module, and the progress file.
  */
 import { SourceMap } from "node:module";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { Helper, defineConfig, defineTask, meta, param, pathGen, pathType, z } from "../../src/index.ts";
-import { liveLine, reporter } from "../../src/cli/progress.ts";
-import type { ManifestJob } from "../../src/model/manifest.ts";
 import { paramsJson } from "../../src/evaluate/params-json.ts";
 import { keepSources } from "../../src/load/sourcemap.ts";
 import { describeError } from "../../src/runtime/errors.ts";
 import { parseJson } from "../../src/runtime/json.ts";
 import { Decoder, RuntimeError } from "../../src/runtime/values.ts";
 import { ProgressFile } from "../../src/runtime/context.ts";
-import { readProgress, writeProgress } from "../../src/model/workspace.ts";
+import { readProgress } from "../../src/model/workspace.ts";
 
 describe("params.json read back", () => {
   it("parses as JSON.parse does, with integers beyond 2^53 as exact bigints", () => {
@@ -181,42 +179,6 @@ describe("progress", () => {
       expect(() => p.report(Number.NaN)).toThrow(TypeError);
     } finally {
       rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it("the runner's live line names the running jobs with their progress, within the terminal's width", () => {
-    const counts = "1 done, 2 running, 0 failed, 3 queued — 0:05";
-    const running = [
-      { label: "grid.Train/05b4b186", progress: { fraction: 0.425, message: "epoch 85/200", time: "" } },
-      { label: "grid.Train/095dc9e7", progress: undefined },
-    ];
-    expect(liveLine(counts, running, 200)).toBe(`${counts} | grid.Train/05b4b186 42% epoch 85/200, grid.Train/095dc9e7`);
-    expect(liveLine(counts, [], 200)).toBe(counts);
-    const cut = liveLine(counts, running, 60);
-    expect(cut).toHaveLength(59);
-    expect(cut.endsWith("…")).toBe(true);
-    const many = Array.from({ length: 6 }, (_, i) => ({ label: `t/${i}`, progress: undefined }));
-    expect(liveLine("c", many, 200)).toBe("c | t/0, t/1, t/2, t/3, 2 more");
-  });
-
-  it("on a terminal, the runner's reporter shows the running jobs' progress files, refreshed", async () => {
-    const ws = mkdtempSync(join(tmpdir(), "xpm-live-"));
-    try {
-      const job = { key: "grid.train/05b4b186aa", task: "grid.Train", hash: "05b4b186aa", dir: "jobs/grid.train/05b4b186aa", name: "train" } as ManifestJob;
-      mkdirSync(join(ws, job.dir), { recursive: true });
-      const written: string[] = [];
-      const r = reporter(() => {}, 3, true, { workspace: ws, write: (t) => written.push(t), columns: () => 200, refreshMs: 20 });
-      r.onEvent({ kind: "started", job });
-      expect(written.pop()).toMatch(/^\r\x1b\[K0 done, 1 running, 0 failed, 2 queued — 0:00 \| grid\.Train\/05b4b186$/);
-      writeProgress(join(ws, job.dir), "train", { fraction: 0.5, message: "epoch 100/200", time: new Date().toISOString() });
-      await new Promise((done) => setTimeout(done, 100));
-      expect(written.pop()).toContain("| grid.Train/05b4b186 50% epoch 100/200");
-      r.onEvent({ kind: "done", job });
-      expect(written.pop()).toMatch(/1 done, 0 running, 0 failed, 2 queued — 0:00 ETA 0:00$/);
-      r.close();
-      expect(written.pop()).toBe("\r\x1b[K");
-    } finally {
-      rmSync(ws, { recursive: true, force: true });
     }
   });
 });

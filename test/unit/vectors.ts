@@ -134,6 +134,8 @@ export class VectorLoader {
       t = defineTask(id, params, {
         ...(parent ? { parent } : {}),
         lightweight: kind === "lightweight",
+        // A lightweight task needs code to run (XPM210); the vectors only hash it.
+        ...(kind === "lightweight" ? { command: () => ["true"] } : {}),
         ...(outputs
           ? { outputs: (self: ConfigInstance) => this.build(outputs, new Map(), { self }), outputsDep: spec.outputs_dep ?? true }
           : {}),

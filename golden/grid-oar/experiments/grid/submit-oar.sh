@@ -1,96 +1,476 @@
 #!/usr/bin/env bash
 # experimaestro-ts: submits experiment grid to OAR, in dependency order, with bash
-# and oarsub only. OAR starts a job once its parents have ended (-a, "anterior"), however they
-# ended; the job script then refuses to run unless every parent is done (afterok semantics).
-# Nothing needs to keep running. Idempotent: jobs that are done, waiting or running are left
-# alone; failed ones are submitted again, chained to fresh parent ids.
+# and oarsub only. Each job is submitted with its parents' ids (`-a 1 -a 2`),
+# and its script refuses to run unless every parent is done. Nothing needs to keep running:
+# submit, log out, come back.
+#
+# Run it again at any time: jobs that are done, queued or running are left alone; failed or
+# cancelled ones are submitted again, and so are the jobs that waited on them (their old
+# submissions, chained to ids that will never succeed, are cancelled). Nothing is submitted when
+# OAR cannot say what is already queued, or would refuse one of the scripts to submit; two
+# runs at once never overlap (experiments/grid/submit.lock).
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 xpm_ws=$PWD
 
-xpm_ids=()
-xpm_held=()
-xpm_done=0
-xpm_queued=0
-xpm_submitted=0
-xpm_waiting=0
+# --- Asking the scheduler: rendered from the declarations in src/backends/ -------------------
+# One state table per scheduler, shared by the submit drivers, status.sh and `experimaestro status`.
+declare -A xpm_table=() xpm_blocking=() xpm_state_of=() xpm_reason_of=() xpm_name_of=()
+# The scheduler in use, set by xpm_use_<scheduler>: its name, the extension of its recorded ids,
+# its transient errors, how to cancel jobs and the query (xpm_q_*) that lists their states.
+# shellcheck disable=SC2034 # not every script uses every field
+xpm_use_none() {
+  xpm_key=""
+  xpm_sched=""
+  xpm_ext=""
+  xpm_transient=""
+  xpm_cancel_cmd=()
+  xpm_cancel_ids=()
+  xpm_q_cmd=()
+  xpm_q_ids=()
+  xpm_q_batch=1
+  xpm_q_line=""
+  xpm_q_groups=()
+  xpm_q_none=""
+  xpm_q_unknown=""
+}
+xpm_use_none
 
-# Whether a recorded id is waiting or running.
-xpm_alive() {
-  local line
-  line=$(oarstat -s -j "$1" 2>/dev/null) || return 1
-  case "${line#*: }" in
-    Waiting* | Hold* | toLaunch* | Launching* | Running* | Finishing* | Suspended* | Resuming* | toAckReservation*) return 0 ;;
-  esac
-  return 1
+# OAR (src/backends/oar.ts): the query that lists its jobs, how to cancel them.
+# shellcheck disable=SC2034 # not every script uses every field
+xpm_use_oar() {
+  xpm_key=oar
+  xpm_sched=OAR
+  xpm_ext=oar-id
+  xpm_transient='DB connection error|Resource temporarily unavailable'
+  xpm_cancel_cmd=(oardel)
+  xpm_cancel_ids=('' '' '')
+  xpm_q_cmd=(oarstat -s)
+  xpm_q_ids=(-j '' '')
+  xpm_q_batch=100
+  xpm_q_line=$'^([0-9]+): ([A-Za-z]+)$'
+  xpm_q_groups=(1 2 0 0)
+  xpm_q_none='  '
+  xpm_q_unknown=''
+}
+# OAR 2.5 documentation, Job states: what each state means here.
+xpm_table[oar:Waiting]=queued # the job is waiting OAR scheduler decision.
+xpm_table[oar:Hold]=queued # user or administrator wants to hold the job (oarhold command). So it will not be scheduled by the system.
+xpm_table[oar:toAckReservation]=queued # the OAR scheduler must say "YES" or "NO" to the waiting oarsub command because it requested a reservation.
+xpm_table[oar:Suspended]=queued # the job was in Running state and there was a request (oarhold with "-r" option) to suspend this job. In this state other jobs can be scheduled on the same resources.
+xpm_table[oar:toLaunch]=running # the OAR scheduler has attributed some nodes to the job. So it will be launched.
+xpm_table[oar:Launching]=running # OAR has launched the job and will execute the user command on the first node.
+xpm_table[oar:Running]=running # the user command is executing on the first node.
+xpm_table[oar:Resuming]=running # the job was suspended and is being resumed.
+xpm_table[oar:Finishing]=running # the user command has terminated and OAR is doing work internally.
+xpm_table[oar:Terminated]=ended # the job has terminated normally.
+xpm_table[oar:toError]=failed # something wrong occurred and the job is going into the error state.
+xpm_table[oar:Error]=failed # a problem has occurred.
+
+# Scheduler commands write their stderr here, apart from their output.
+xpm_errfile=$(mktemp "${TMPDIR:-/tmp}/xpm-stderr.XXXXXX") || exit 1
+trap 'rm -f "$xpm_errfile"' EXIT
+
+# Runs a scheduler command: its stdout in xpm_out, its stderr in xpm_err, its exit status in
+# xpm_rc. An error the scheduler declares transient is retried, with a doubling delay.
+xpm_call() {
+  local attempt=1 delay=${XPM_RETRY_DELAY:-2} tries=${XPM_RETRIES:-5}
+  while :; do
+    xpm_out=$("$@" 2>"$xpm_errfile" 8>&-)
+    xpm_rc=$?
+    xpm_err=""
+    if [ -s "$xpm_errfile" ]; then
+      IFS= read -r -d '' xpm_err <"$xpm_errfile"
+      xpm_err=${xpm_err%$'\n'}
+    fi
+    if [ "$xpm_rc" -eq 0 ] || [ "$attempt" -ge "$tries" ] || [[ ! $xpm_err =~ $xpm_transient ]]; then
+      return 0
+    fi
+    echo "warning: $1: ${xpm_err//$'\n'/ } (attempt $attempt of $tries, again in ${delay}s)" >&2
+    sleep "$delay"
+    attempt=$((attempt + 1))
+    delay=$((delay * 2))
+  done
 }
 
-# A job of this driver. $1: index, $2: job directory, $3: job name, then the indices of its parents.
-xpm_submit() {
-  local i=$1 dir=$2 name=$3 p out id parents=""
-  local after=()
+# Ids as the scheduler takes them: $1 a flag ('' none), $2 a prefix, $3 a separator ('': one
+# word per id, each after the flag), then the ids. Sets xpm_words.
+xpm_idwords() {
+  local flag=$1 prefix=$2 sep=$3 id joined=""
   shift 3
-  if [ -e "$dir/$name.done" ]; then
-    echo "done       $dir"
-    xpm_done=$((xpm_done + 1))
+  xpm_words=()
+  [ "$#" -gt 0 ] || return 0
+  if [ -n "$sep" ]; then
+    for id in "$@"; do joined+=${joined:+$sep}$id; done
+    set -- "$joined"
+  fi
+  for id in "$@"; do
+    if [ -n "$flag" ]; then xpm_words+=("$flag"); fi
+    xpm_words+=("$prefix$id")
+  done
+}
+
+# Whether the query's stderr says only that it knows none of the ids (an answer, not a failure).
+xpm_unknown_only() {
+  local line seen=""
+  [ -n "$xpm_q_unknown" ] || return 1
+  while IFS= read -r line; do
+    [ -n "$line" ] || continue
+    [[ $line =~ $xpm_q_unknown ]] || return 1
+    seen=1
+  done <<<"$xpm_err"
+  [ -n "$seen" ]
+}
+
+# Records what each line of the query's output says: state, reason and job name by id.
+xpm_record() {
+  local line id reason
+  while IFS= read -r line; do
+    [[ $line =~ $xpm_q_line ]] || continue
+    id=$xpm_key:${BASH_REMATCH[xpm_q_groups[0]]}
+    xpm_state_of[$id]=${BASH_REMATCH[xpm_q_groups[1]]}
+    if [ "${xpm_q_groups[2]}" -gt 0 ]; then
+      reason=${BASH_REMATCH[xpm_q_groups[2]]}
+      if [[ $xpm_q_none != *" $reason "* ]]; then xpm_reason_of[$id]=$reason; fi
+    fi
+    if [ "${xpm_q_groups[3]}" -gt 0 ]; then xpm_name_of[$id]=${BASH_REMATCH[xpm_q_groups[3]]}; fi
+  done <<<"$xpm_out"
+}
+
+# Asks the scheduler about ids ($@), a batch at a time. Returns 1, with the scheduler's message
+# in xpm_error, when it did not answer.
+xpm_query() {
+  local batch=()
+  while [ "$#" -gt 0 ]; do
+    batch=("${@:1:xpm_q_batch}")
+    shift "${#batch[@]}"
+    xpm_idwords "${xpm_q_ids[@]}" "${batch[@]}"
+    xpm_call "${xpm_q_cmd[@]}" "${xpm_words[@]}"
+    if [ "$xpm_rc" -ne 0 ] && ! xpm_unknown_only; then
+      xpm_error="${xpm_q_cmd[0]} failed (exit $xpm_rc): ${xpm_err:-$xpm_out}"
+      return 1
+    fi
+    xpm_record
+  done
+}
+
+# What the scheduler said of recorded id $2 of scheduler $1, for the job it should know as $3.
+# Sets xpm_cat to a category of the state table, "absent" (not known, or the id is another job's
+# now) or "unknown" (a state missing from the table); xpm_raw and xpm_reason to its words.
+xpm_classify() {
+  local id=$1:$2
+  xpm_raw=${xpm_state_of[$id]:-}
+  xpm_reason=${xpm_reason_of[$id]:-}
+  if [ -z "$xpm_raw" ] || [ "${xpm_name_of[$id]:-$3}" != "$3" ]; then
+    xpm_cat=absent
     return 0
   fi
-  for p in "$@"; do
-    if [ -n "${xpm_held[p]:-}" ]; then
-      echo "waiting    $dir (a parent job is not done and runs elsewhere)"
-      xpm_held[i]=1
-      xpm_waiting=$((xpm_waiting + 1))
-      return 0
+  xpm_cat=${xpm_table[$1:$xpm_raw]:-unknown}
+  if [ -n "$xpm_reason" ] && [ -n "${xpm_blocking[$1:$xpm_reason]:-}" ] && [ "$xpm_cat" != running ] && [ "$xpm_cat" != completed ]; then
+    xpm_cat=blocked
+  fi
+}
+# --- end of the scheduler part ----------------------------------------------------------------
+
+# How OAR takes a job (src/backends/oar.ts): the command, how the parents' ids are
+# written, the pattern of the id it prints on stdout.
+xpm_submit_cmd=(oarsub)
+xpm_dep_ids=(-a '' '')
+xpm_id_re=$'^OAR_JOB_ID=([0-9]+)$'
+# A submission that only checks a script, once per set of resources (none: no such command).
+xpm_test_cmd=()
+# The words of one job, submitted from its directory: $1 that directory (absolute), $2 the job's name.
+xpm_job_words() {
+  xpm_words=("-d" "$1" "-S" "./$2.sh")
+}
+
+xpm_dir=()
+xpm_n=()
+xpm_label=()
+xpm_cls=()
+xpm_par=()
+xpm_own=()
+xpm_other=()
+xpm_rec=()
+xpm_cat_of=()
+xpm_do=()
+xpm_id=()
+xpm_by=()
+xpm_count_done=0
+xpm_count_kept=0
+xpm_count_submitted=0
+xpm_count_waiting=0
+xpm_count_blocked=0
+
+# A job of this driver: index, directory, name, label (task/hash8), resources (jobs with the
+# same number ask for the same resources), then its parents' indices.
+xpm_job() {
+  local i=$1
+  xpm_dir[i]=$2
+  xpm_n[i]=$3
+  xpm_label[i]=$4
+  xpm_cls[i]=$5
+  xpm_own+=("$i")
+  shift 5
+  xpm_par[i]="$*"
+}
+
+# A job of another launcher that jobs here wait for: index, directory, name, label.
+xpm_elsewhere() {
+  xpm_dir[$1]=$2
+  xpm_n[$1]=$3
+  xpm_label[$1]=$4
+  xpm_other[$1]=1
+}
+
+# One driver of this experiment at a time: two at once would both submit every job.
+xpm_lock() {
+  local lock=experiments/grid/submit.lock holder=""
+  if ! command -v flock >/dev/null 2>&1; then
+    echo "warning: flock is not installed, so nothing keeps another run of a driver of this experiment from overlapping this one" >&2
+    return 0
+  fi
+  exec 8>>"$lock" || exit 1
+  if ! flock -n 8; then
+    IFS= read -r holder <"$lock"
+    # The holder writes who it is right after taking the lock.
+    if [ -z "$holder" ]; then
+      sleep 1
+      IFS= read -r holder <"$lock"
     fi
-    if [ -n "${xpm_ids[p]:-}" ]; then
-      after+=(-a "${xpm_ids[p]}")
-      parents="$parents:${xpm_ids[p]}"
+    echo "error: another driver of experiment grid is running (${holder:-holder unknown}; it holds $lock); nothing was submitted" >&2
+    exit 75
+  fi
+  printf 'process %s on %s since %s\n' "$$" "${HOSTNAME:-?}" "$(date '+%Y-%m-%d %H:%M:%S')" >"$lock"
+}
+
+# Runs a scheduler command (the arguments) followed by job $1's words, from the job's directory.
+xpm_at() {
+  local i=$1
+  shift
+  xpm_job_words "$xpm_ws/${xpm_dir[i]}" "${xpm_n[i]}"
+  cd "${xpm_dir[i]}" || exit 1
+  xpm_call "$@" "${xpm_words[@]}"
+  cd "$xpm_ws" || exit 1
+}
+
+# The recorded ids of the jobs not done yet, and what OAR says of them: one query for all.
+xpm_ask() {
+  local i ids=()
+  for i in "${xpm_own[@]}"; do
+    if [ ! -e "${xpm_dir[i]}/${xpm_n[i]}.done" ] && [ -f "${xpm_dir[i]}/${xpm_n[i]}.$xpm_ext" ]; then
+      IFS= read -r "xpm_rec[$i]" <"${xpm_dir[i]}/${xpm_n[i]}.$xpm_ext"
+      if [ -n "${xpm_rec[i]}" ]; then ids+=("${xpm_rec[i]}"); fi
     fi
   done
-  if [ -f "$dir/$name.oar-id" ]; then
-    id=$(cat "$dir/$name.oar-id")
-    if xpm_alive "$id"; then
-      echo "queued     $dir ($id)"
-      xpm_ids[i]=$id
-      xpm_queued=$((xpm_queued + 1))
-      return 0
+  [ "${#ids[@]}" -gt 0 ] || return 0
+  if ! xpm_query "${ids[@]}"; then
+    echo "error: cannot tell which of the ${#ids[@]} jobs submitted before are still queued or running: $xpm_error" >&2
+    echo "nothing was submitted; run this again when $xpm_sched answers" >&2
+    exit 1
+  fi
+  for i in "${xpm_own[@]}"; do
+    if [ -n "${xpm_rec[i]:-}" ]; then
+      xpm_classify "$xpm_key" "${xpm_rec[i]}" "${xpm_label[i]/\//-}"
+      xpm_cat_of[i]=$xpm_cat
     fi
-  fi
-  rm -f "$dir/$name.failed"
-  if ! out=$(cd "$xpm_ws/$dir" && oarsub "${after[@]}" -d "$xpm_ws/$dir" -S "./$name.sh" 2>&1); then
-    echo "error: oarsub refused $dir ($name): $out" >&2
-    echo "ids already submitted are recorded; fix the cause and run this script again" >&2
-    exit 1
-  fi
-  id=$(printf '%s\n' "$out" | sed -n 's/^OAR_JOB_ID=\([0-9][0-9]*\).*/\1/p')
-  if [ -z "$id" ]; then
-    echo "error: no OAR_JOB_ID in the output of oarsub for $dir: $out" >&2
-    exit 1
-  fi
-  printf '%s\n' "$id" > "$dir/$name.oar-id"
-  xpm_ids[i]=$id
-  xpm_submitted=$((xpm_submitted + 1))
-  echo "submitted  $dir ($id${parents:+, after ${parents#:}})"
+  done
 }
 
-# A job of another launcher: its dependents here wait until it is done. $1: index, $2: dir, $3: name.
-xpm_elsewhere() {
-  if [ -e "$2/$3.done" ]; then return 0; fi
-  xpm_held[$1]=1
+# What to do with each job, in dependency order, before doing anything: done, waiting (for a
+# job elsewhere), blocked (by a failed one), keep (its submission still stands) or submit.
+xpm_plan() {
+  local i p d fresh wait
+  for i in "${!xpm_dir[@]}"; do
+    d=${xpm_dir[i]}/${xpm_n[i]}
+    if [ -e "$d.done" ]; then
+      xpm_do[i]="done"
+    elif [ -n "${xpm_other[i]:-}" ]; then
+      if [ -e "$d.failed" ]; then xpm_do[i]=failed; else xpm_do[i]=elsewhere; fi
+    else
+      xpm_do[i]=submit
+      fresh=""
+      wait=""
+      for p in ${xpm_par[i]}; do
+        case ${xpm_do[p]} in
+          failed) xpm_do[i]=blocked xpm_by[i]=${xpm_label[p]} ;;
+          blocked) xpm_do[i]=blocked xpm_by[i]=${xpm_by[p]} ;;
+          elsewhere | waiting) wait=1 ;;
+          submit) fresh=1 ;;
+        esac
+      done
+      if [ "${xpm_do[i]}" = blocked ]; then continue; fi
+      if [ -n "$wait" ]; then
+        xpm_do[i]=waiting
+        continue
+      fi
+      # A submission chained to a parent submitted again can never run as it should.
+      case ${xpm_cat_of[i]:-absent} in
+        queued | running | unknown) if [ -z "$fresh" ]; then xpm_do[i]=keep xpm_id[i]=${xpm_rec[i]}; fi ;;
+      esac
+    fi
+  done
 }
 
-xpm_submit 0 jobs/grid.train/05b4b186de797f1cf140893718381d36a8bc9be01f191910782a47708e41e816 train
-xpm_submit 1 jobs/grid.evaluate/d87c2cca2f0956ccaa605c50029167da8f64f5d6a1aefbad472fc053bfd9a6e1 evaluate 0
-xpm_submit 2 jobs/grid.train/095dc9e78e1a89e95ce8e30bc728f379a49c27ffa66bebc04e793fcb010e2b99 train
-xpm_submit 3 jobs/grid.evaluate/93c5c22ce4693b79cdb9f64b5479f0bd74bb2970f8a93eec25b7b7dcaa174758 evaluate 2
-xpm_submit 4 jobs/grid.train/3a8de950c3e1a0880369ad9931dbb74051523016c11350f4acd8cf610f0c5a5a train
-xpm_submit 5 jobs/grid.evaluate/591f77be0cdc9a688ff77baddcc635375c04c846929c552e47e6b86e5a6acbc9 evaluate 4
-xpm_submit 6 jobs/grid.train/85f779cbc2ecfbc5be92f33ae7db4ee2a7e7a733c379a43fe7ee14664a12043c train
-xpm_submit 7 jobs/grid.evaluate/90bd2caa0d1b47f62064aa07801e2c80d266829f617154beeb8a821a553806c8 evaluate 6
-xpm_submit 8 jobs/grid.train/b8caf085d673c8774dc1115c30deec951a2bea05cb74cf507fef0e053be9bd12 train
-xpm_submit 9 jobs/grid.evaluate/ee1e0012238858404dd846c10cab2a28ba5cfbdc520df7acc9e7e3144d781e25 evaluate 8
-xpm_submit 10 jobs/grid.train/ed150993bc5791b0568cba72fc5ae149cadbbea9d8704ff34893fefc4e5fa041 train
-xpm_submit 11 jobs/grid.evaluate/6f3cfb89ae5e2c256d4cc22ee32b3e504d847bc3d2ec3e138d722d011405b9d4 evaluate 10
-xpm_submit 12 jobs/grid.report/06b1a52fee59328071289c2236fec26cc1fb8448f34645d2543cd8d05204914e report 5 11 7 3 1 9
+# Before anything is submitted or cancelled: every script to submit is one the scheduler takes
+# (a refusal halfway would leave part of the experiment submitted): a #! line, no DOS line
+# breaks, and the scheduler's own check, once per set of resources.
+xpm_preflight() {
+  local i s first f problems=() scripts=() tested=() at=0
+  for i in "${xpm_own[@]}"; do
+    [ "${xpm_do[i]}" = submit ] || continue
+    s=${xpm_dir[i]}/${xpm_n[i]}.sh
+    first=""
+    if [ -f "$s" ]; then IFS= read -r first <"$s"; fi
+    if [[ $first != '#!'* ]]; then
+      problems+=("$s (${xpm_label[i]}): not a batch script (its first line is not #!)")
+      continue
+    fi
+    scripts+=("$s")
+    if [ "${#xpm_test_cmd[@]}" -gt 0 ] && [ -z "${tested[xpm_cls[i]]:-}" ]; then
+      tested[xpm_cls[i]]=1
+      xpm_at "$i" "${xpm_test_cmd[@]}"
+      if [ "$xpm_rc" -ne 0 ]; then problems+=("$s (${xpm_label[i]}): $xpm_sched refuses it: ${xpm_err:-$xpm_out}"); fi
+    fi
+  done
+  while [ "$at" -lt "${#scripts[@]}" ]; do
+    while IFS= read -r f; do
+      problems+=("$f: it has DOS line breaks (\r\n), which $xpm_sched refuses")
+    done < <(grep -l $'\r' -- "${scripts[@]:at:200}" 2>/dev/null)
+    at=$((at + 200))
+  done
+  [ "${#problems[@]}" -gt 0 ] || return 0
+  printf 'error: %s\n' "${problems[@]}" >&2
+  echo "nothing was submitted: fix these scripts (prepare the experiment again) and run this again" >&2
+  exit 1
+}
 
-echo "13 jobs: $xpm_submitted submitted, $xpm_queued already queued or running, $xpm_done done, $xpm_waiting waiting for jobs elsewhere"
+# Cancels the old submissions of the jobs submitted again or blocked, while the scheduler holds them.
+xpm_cancel_old() {
+  local i ids=()
+  for i in "${xpm_own[@]}"; do
+    case ${xpm_do[i]}:${xpm_cat_of[i]:-absent} in
+      submit:queued | submit:running | submit:unknown | submit:blocked | blocked:queued | blocked:running | blocked:unknown | blocked:blocked)
+        ids+=("${xpm_rec[i]}")
+        ;;
+    esac
+  done
+  [ "${#ids[@]}" -gt 0 ] || return 0
+  echo "cancelling ${#ids[@]} old submissions: ${ids[*]}"
+  xpm_idwords "${xpm_cancel_ids[@]}" "${ids[@]}"
+  xpm_call "${xpm_cancel_cmd[@]}" "${xpm_words[@]}"
+  if [ "$xpm_rc" -ne 0 ]; then echo "warning: ${xpm_cancel_cmd[0]} (exit $xpm_rc): $xpm_err" >&2; fi
+}
+
+# Marks job $1 blocked by the failed job $2: .failed with reason dependency, never submitted.
+xpm_block() {
+  local d=${xpm_dir[$1]}/${xpm_n[$1]}
+  xpm_do[$1]=blocked
+  xpm_by[$1]=$2
+  printf '{"code": 1, "reason": "dependency"}\n' >"$d.failed.tmp" && mv -f "$d.failed.tmp" "$d.failed"
+  echo "blocked    ${xpm_dir[$1]} (by $2)"
+  xpm_count_blocked=$((xpm_count_blocked + 1))
+}
+
+# Submits job $1 after its parents: those done are left out, the others by their ids.
+xpm_submit() {
+  local i=$1 p pd deps=() dep_words=() after="" d=${xpm_dir[$1]} n=${xpm_n[$1]}
+  for p in ${xpm_par[i]}; do
+    pd=${xpm_dir[p]}/${xpm_n[p]}
+    case ${xpm_do[p]} in
+      submitted | keep)
+        # A parent done meanwhile is left out; one that was running and has failed since would
+        # chain this job to a failure (an id never goes into a dependency unchecked).
+        if [ -e "$pd.done" ]; then continue; fi
+        if [ "${xpm_cat_of[p]:-}" = running ] && [ "$pd.failed" -nt "$pd.$xpm_ext" ]; then
+          xpm_block "$i" "${xpm_label[p]}"
+          return 0
+        fi
+        deps+=("${xpm_id[p]}")
+        ;;
+      blocked)
+        xpm_block "$i" "${xpm_by[p]}"
+        return 0
+        ;;
+    esac
+  done
+  if [ "${#deps[@]}" -gt 0 ]; then
+    xpm_idwords "${xpm_dep_ids[@]}" "${deps[@]}"
+    dep_words=("${xpm_words[@]}")
+    printf -v after '%s:' "${deps[@]}"
+    after=", after ${after%:}"
+  fi
+  rm -f "$d/$n.failed"
+  xpm_at "$i" "${xpm_submit_cmd[@]}" ${dep_words[@]+"${dep_words[@]}"}
+  if [ "$xpm_rc" -ne 0 ]; then
+    echo "error: ${xpm_submit_cmd[0]} refused $d (${xpm_label[i]}), exit $xpm_rc: ${xpm_err:-$xpm_out}" >&2
+    echo "the $xpm_count_submitted jobs submitted before it are recorded; fix the cause and run this again" >&2
+    exit 1
+  fi
+  xpm_new=""
+  while IFS= read -r p; do
+    if [[ $p =~ $xpm_id_re ]]; then
+      xpm_new=${BASH_REMATCH[1]}
+      break
+    fi
+  done <<<"$xpm_out"
+  if [ -z "$xpm_new" ]; then
+    echo "error: no job id in what ${xpm_submit_cmd[0]} printed for $d (${xpm_label[i]}); it may have been submitted all the same" >&2
+    echo "stdout: $xpm_out" >&2
+    echo "stderr: $xpm_err" >&2
+    exit 1
+  fi
+  if [ -n "$xpm_err" ]; then echo "warning: ${xpm_submit_cmd[0]} said, for $d: $xpm_err" >&2; fi
+  printf '%s\n' "$xpm_new" >"$d/$n.$xpm_ext"
+  xpm_do[i]=submitted
+  xpm_id[i]=$xpm_new
+  xpm_count_submitted=$((xpm_count_submitted + 1))
+  echo "submitted  $d ($xpm_new$after)"
+}
+
+# Does what xpm_plan decided, job by job.
+xpm_run() {
+  local i
+  for i in "${xpm_own[@]}"; do
+    case ${xpm_do[i]} in
+      done)
+        echo "done       ${xpm_dir[i]}"
+        xpm_count_done=$((xpm_count_done + 1))
+        ;;
+      waiting)
+        echo "waiting    ${xpm_dir[i]} (a parent job is not done and runs elsewhere)"
+        xpm_count_waiting=$((xpm_count_waiting + 1))
+        ;;
+      blocked) xpm_block "$i" "${xpm_by[i]}" ;;
+      keep)
+        printf '%-10s %s (%s)\n' "${xpm_cat_of[i]/unknown/queued}" "${xpm_dir[i]}" "${xpm_id[i]}"
+        xpm_count_kept=$((xpm_count_kept + 1))
+        ;;
+      submit) xpm_submit "$i" ;;
+    esac
+  done
+}
+
+# The jobs, in dependency order.
+xpm_job 0 jobs/grid.train/05b4b186de797f1cf140893718381d36a8bc9be01f191910782a47708e41e816 train grid.Train/05b4b186 0
+xpm_job 1 jobs/grid.evaluate/d87c2cca2f0956ccaa605c50029167da8f64f5d6a1aefbad472fc053bfd9a6e1 evaluate grid.Evaluate/d87c2cca 1 0
+xpm_job 2 jobs/grid.train/095dc9e78e1a89e95ce8e30bc728f379a49c27ffa66bebc04e793fcb010e2b99 train grid.Train/095dc9e7 0
+xpm_job 3 jobs/grid.evaluate/93c5c22ce4693b79cdb9f64b5479f0bd74bb2970f8a93eec25b7b7dcaa174758 evaluate grid.Evaluate/93c5c22c 1 2
+xpm_job 4 jobs/grid.train/3a8de950c3e1a0880369ad9931dbb74051523016c11350f4acd8cf610f0c5a5a train grid.Train/3a8de950 0
+xpm_job 5 jobs/grid.evaluate/591f77be0cdc9a688ff77baddcc635375c04c846929c552e47e6b86e5a6acbc9 evaluate grid.Evaluate/591f77be 1 4
+xpm_job 6 jobs/grid.train/85f779cbc2ecfbc5be92f33ae7db4ee2a7e7a733c379a43fe7ee14664a12043c train grid.Train/85f779cb 0
+xpm_job 7 jobs/grid.evaluate/90bd2caa0d1b47f62064aa07801e2c80d266829f617154beeb8a821a553806c8 evaluate grid.Evaluate/90bd2caa 1 6
+xpm_job 8 jobs/grid.train/b8caf085d673c8774dc1115c30deec951a2bea05cb74cf507fef0e053be9bd12 train grid.Train/b8caf085 0
+xpm_job 9 jobs/grid.evaluate/ee1e0012238858404dd846c10cab2a28ba5cfbdc520df7acc9e7e3144d781e25 evaluate grid.Evaluate/ee1e0012 1 8
+xpm_job 10 jobs/grid.train/ed150993bc5791b0568cba72fc5ae149cadbbea9d8704ff34893fefc4e5fa041 train grid.Train/ed150993 0
+xpm_job 11 jobs/grid.evaluate/6f3cfb89ae5e2c256d4cc22ee32b3e504d847bc3d2ec3e138d722d011405b9d4 evaluate grid.Evaluate/6f3cfb89 1 10
+xpm_job 12 jobs/grid.report/06b1a52fee59328071289c2236fec26cc1fb8448f34645d2543cd8d05204914e report grid.Report/06b1a52f 1 5 11 7 3 1 9
+
+xpm_lock
+xpm_use_oar
+xpm_ask
+xpm_plan
+xpm_preflight
+xpm_cancel_old
+xpm_run
+echo "13 jobs: $xpm_count_submitted submitted, $xpm_count_kept already queued or running, $xpm_count_done done, $xpm_count_waiting waiting for jobs elsewhere, $xpm_count_blocked blocked"

@@ -3,6 +3,15 @@
 # dependency order, with bash only. Jobs already done are skipped; after a failure, fix the
 # cause and run this again: only the failed jobs and their dependents run.
 set -u
+# --report: also write experiments/<id>/report.html at the end (through the experimaestro command).
+xpm_report=""
+for xpm_arg in "$@"; do
+  case $xpm_arg in
+    --report) xpm_report=1 ;;
+    *) echo "usage: bash $0 [--report]" >&2; exit 2 ;;
+  esac
+done
+xpm_id=$(basename "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)")
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 
 xpm_done=0
@@ -30,6 +39,17 @@ xpm_job() {
   esac
 }
 
+# The HTML report is made by experimaestro-ts itself (Node): one renderer, the one tested in a
+# browser. Where it is not installed, say how to make the report elsewhere.
+xpm_make_report() {
+  if command -v experimaestro >/dev/null 2>&1; then
+    experimaestro report "$PWD" "$xpm_id"
+  else
+    echo "experimaestro: --report needs the experimaestro command (Node and experimaestro-ts) on PATH; or copy the workspace where it is and run: experimaestro report <workspace> $xpm_id" >&2
+    return 1
+  fi
+}
+
 xpm_job jobs/grid.train/05b4b186de797f1cf140893718381d36a8bc9be01f191910782a47708e41e816 train
 xpm_job jobs/grid.evaluate/d87c2cca2f0956ccaa605c50029167da8f64f5d6a1aefbad472fc053bfd9a6e1 evaluate
 xpm_job jobs/grid.train/095dc9e78e1a89e95ce8e30bc728f379a49c27ffa66bebc04e793fcb010e2b99 train
@@ -45,4 +65,5 @@ xpm_job jobs/grid.evaluate/6f3cfb89ae5e2c256d4cc22ee32b3e504d847bc3d2ec3e138d722
 xpm_job jobs/grid.report/06b1a52fee59328071289c2236fec26cc1fb8448f34645d2543cd8d05204914e report
 
 echo "13 jobs: $xpm_done already done, $xpm_ran ran, $xpm_failed failed, blocked or busy"
+if [ -n "$xpm_report" ]; then xpm_make_report || exit 1; fi
 [ "$xpm_failed" -eq 0 ]

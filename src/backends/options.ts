@@ -1,0 +1,14 @@
+/**
+ * Building blocks of the backends' launchers.yaml schemas. Option values become scheduler
+ * directive lines of the job script, so each must fit on one line.
+ */
+import { z } from "zod";
+
+/** A non-empty value without line breaks (a line break would add a line to the job script). */
+export const oneLine = z.string().min(1).regex(/^[^\n\r]*$/, "must fit on one line");
+
+/** An optional directive value. */
+export const optionalValue = oneLine.optional();
+
+/** Extra directives, written verbatim after the ones made from resources. */
+export const extraDirectives = z.array(oneLine).default([]);

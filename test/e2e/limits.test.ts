@@ -1,0 +1,194 @@
+/**
+ * Time limits, cancellations and process groups, with the runner and with bash alone
+ * (run-local.sh, or a job script run by hand): a job within its limit is never touched, a job
+ * over it ends `timeout` at the limit, and a stopped job leaves no process behind, even when
+ * its command forks. Each test's sleeps have their own duration, the marker pgrep looks for.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { describe, expect, it } from "vitest";
+import { CLI, cli, fixture, scratchFolders, tree } from "../helpers.ts";
+
+const scratch = scratchFolders("xpm-limits-");
+const LOCAL4 = fixture("launchers/local4");
+
+interface JobSpec {
+  label: string;
+  script: string;
+  requirements?: string;
+}
+
+function prepare(jobs: JobSpec[]): string {
+  const dir = scratch();
+  const yaml = join(dir, "xp.yaml");
+  writeFileSync(yaml, stringify({ id: "runner", file: fixture("projects/runner/experiment.ts"), log: "../../../run.log", jobs }));
+  const ws = join(dir, "ws");
+  const r = cli(["run-experiment", yaml, "--run-mode", "prepare", "--workdir", ws], { env: { XPM_CONFIG_DIR: LOCAL4 } });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return ws;
+}
+
+function jobDir(ws: string, label: string): string {
+  const base = join(ws, "jobs/runner.job");
+  const dir = readdirSync(base).find((h) => JSON.parse(readFileSync(join(base, h, "params.json"), "utf8")).params.label === label);
+  return join(base, dir!);
+}
+
+function marker(dir: string): { reason: string; code: number } | "done" | undefined {
+  if (existsSync(join(dir, "job.done"))) return "done";
+  return existsSync(join(dir, "job.failed")) ? JSON.parse(readFileSync(join(dir, "job.failed"), "utf8")) : undefined;
+}
+
+/** Processes whose command line holds `needle` (pgrep -f), as "pid args" lines. */
+function processes(needle: string): string {
+  return spawnSync("pgrep", ["-af", needle], { encoding: "utf8" }).stdout.trim();
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string, check: () => boolean, ms = 20_000): Promise<void> {
+  for (const start = Date.now(); Date.now() - start < ms; await sleep(100)) if (check()) return;
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Runs `bash <script>` and resolves with its exit status and the seconds it took. */
+function bashRun(script: string): { done: Promise<{ status: number | null; seconds: number }>; pid: number } {
+  const started = Date.now();
+  const child = spawn("bash", [script], { stdio: "ignore" });
+  const done = new Promise<{ status: number | null; seconds: number }>((r) => child.on("exit", (status) => r({ status, seconds: (Date.now() - started) / 1000 })));
+  return { done, pid: child.pid! };
+}
+
+describe("time limits with the runner", () => {
+  it("a job within its limit completes untouched; a job over it ends timeout at the limit, its forked children gone", () => {
+    const ws = prepare([
+      { label: "within", script: "trap 'echo TERM >> signalled' TERM; sleep 1.5 & wait", requirements: "duration=4s" },
+      { label: "over", script: "bash -c 'sleep 301.1 & wait'", requirements: "duration=2s" },
+    ]);
+    const started = Date.now();
+    const r = cli(["run", ws, "runner", "-j", "2"], { env: { XPM_CONFIG_DIR: LOCAL4 } });
+    const seconds = (Date.now() - started) / 1000;
+    expect(r.status).toBe(1);
+    expect(marker(jobDir(ws, "within"))).toBe("done");
+    expect(existsSync(join(jobDir(ws, "within"), "signalled"))).toBe(false);
+    expect(marker(jobDir(ws, "over"))).toEqual({ code: 143, reason: "timeout" });
+    expect(seconds).toBeLessThan(15);
+    expect(processes("sleep 301.1")).toBe("");
+    expect(existsSync(join(jobDir(ws, "over"), "job.pid"))).toBe(false);
+  });
+
+  it("a command that ignores SIGTERM is killed after the grace period, with its whole group", () => {
+    const ws = prepare([{ label: "stubborn", script: "trap '' TERM; sleep 302.2 & wait", requirements: "duration=2s" }]);
+    const r = cli(["run", ws, "runner"], { env: { XPM_CONFIG_DIR: LOCAL4 } });
+    expect(r.status).toBe(1);
+    expect(marker(jobDir(ws, "stubborn"))).toEqual({ code: 143, reason: "timeout" });
+    expect(processes("sleep 302.2")).toBe("");
+  });
+
+  it("Ctrl-C cancels a forked command's whole process group", async () => {
+    const ws = prepare([{ label: "forks", script: "bash -c 'sleep 303.3 & wait'" }]);
+    const runner = spawn(process.execPath, [CLI, "run", ws, "runner"], { env: { ...process.env, XPM_CONFIG_DIR: LOCAL4 }, stdio: "ignore" });
+    const exited = new Promise<number | null>((r) => runner.on("exit", r));
+    await until("the command to start", () => processes("sleep 303.3") !== "");
+    runner.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(marker(jobDir(ws, "forks"))).toEqual({ code: 143, reason: "cancelled" });
+    expect(processes("sleep 303.3")).toBe("");
+  });
+});
+
+describe("time limits and signals with bash alone", () => {
+  it("run-local.sh: a job within its limit completes; a job over it ends timeout at the limit, leaving no process", () => {
+    const ws = prepare([
+      { label: "within", script: "sleep 1; echo ok", requirements: "duration=3s" },
+      { label: "over", script: "bash -c 'sleep 304.4 & wait'", requirements: "duration=2s" },
+    ]);
+    const started = Date.now();
+    const r = spawnSync("bash", [join(ws, "experiments/runner/run-local.sh")], { encoding: "utf8" });
+    const seconds = (Date.now() - started) / 1000;
+    expect(r.stdout).toContain("2 jobs: 0 already done, 1 ran, 1 failed");
+    expect(r.stdout).toContain('{"code": 143, "reason": "timeout"}');
+    expect(r.stderr).toBe("");
+    expect(marker(jobDir(ws, "within"))).toBe("done");
+    expect(marker(jobDir(ws, "over"))).toEqual({ code: 143, reason: "timeout" });
+    expect(seconds).toBeGreaterThanOrEqual(3);
+    expect(seconds).toBeLessThan(10);
+    expect(processes("sleep 304.4")).toBe("");
+  });
+
+  it("<name>.pid holds the command's process group while it runs; a kill of that group is a cancellation", async () => {
+    const ws = prepare([{ label: "forks", script: "bash -c 'sleep 305.5 & wait'" }]);
+    const dir = jobDir(ws, "forks");
+    const job = bashRun(join(dir, "job.sh"));
+    await until("the pid file", () => existsSync(join(dir, "job.pid")));
+    const pgid = readFileSync(join(dir, "job.pid"), "utf8");
+    expect(pgid).toMatch(/^\d+\n$/);
+    await until("the command to start", () => processes("sleep 305.5") !== "");
+    // Every process of the command, and only those, is in that group.
+    const group = spawnSync("pgrep", ["-g", pgid.trim()], { encoding: "utf8" }).stdout.trim().split("\n");
+    expect(group).toHaveLength(2);
+    expect(group).not.toContain(String(job.pid));
+    process.kill(-Number(pgid), "SIGTERM");
+    expect((await job.done).status).toBe(143);
+    expect(marker(dir)).toEqual({ code: 143, reason: "cancelled" });
+    expect(existsSync(join(dir, "job.pid"))).toBe(false);
+    expect(processes("sleep 305.5")).toBe("");
+  });
+
+  it("SIGTERM to the job script cancels it; SIGUSR1 (the early warning) only reaches a command that handles it", async () => {
+    const handler = `node -e "const fs = require('fs'); process.on('SIGUSR1', () => fs.writeFileSync('got-usr1', '')); fs.writeFileSync('ready', ''); setTimeout(() => {}, 2500)"`;
+    const ws = prepare([
+      { label: "cancelled", script: "bash -c 'sleep 306.6 & wait'" },
+      { label: "warned", script: `sleep 2.5 & ${handler} & wait` },
+    ]);
+    const cancelled = bashRun(join(jobDir(ws, "cancelled"), "job.sh"));
+    const warnedDir = jobDir(ws, "warned");
+    const warned = bashRun(join(warnedDir, "job.sh"));
+    await until("both commands to start", () => processes("sleep 306.6") !== "" && existsSync(join(warnedDir, "ready")));
+    process.kill(cancelled.pid, "SIGTERM");
+    process.kill(warned.pid, "SIGUSR1");
+    expect((await cancelled.done).status).toBe(143);
+    expect(marker(jobDir(ws, "cancelled"))).toEqual({ code: 143, reason: "cancelled" });
+    expect(processes("sleep 306.6")).toBe("");
+    // Not stopped by the warning: the plain sleep ran its 2.5 s, the handler got the signal.
+    const w = await warned.done;
+    expect(w.status).toBe(0);
+    expect(w.seconds).toBeGreaterThanOrEqual(2.4);
+    expect(marker(warnedDir)).toBe("done");
+    expect(existsSync(join(warnedDir, "got-usr1"))).toBe(true);
+  });
+});
+
+describe("a SIGKILL, which no script can trap (OAR's oardel and walltime, kill -9)", () => {
+  it("still leaves a marker: the watcher writes it once every process of the job has ended", async () => {
+    const ws = prepare([{ label: "killed", script: "bash -c 'sleep 307.7 & wait'", requirements: "duration=1h" }]);
+    const dir = jobDir(ws, "killed");
+    const job = bashRun(join(dir, "job.sh"));
+    await until("the command to start", () => processes("sleep 307.7") !== "" && existsSync(join(dir, "job.pid")));
+    const pgid = Number(readFileSync(join(dir, "job.pid"), "utf8"));
+    process.kill(job.pid, "SIGKILL");
+    await job.done;
+    // The command still runs (and holds the job's lock): nothing is marked yet.
+    await sleep(1000);
+    expect(marker(dir)).toBeUndefined();
+    process.kill(-pgid, "SIGKILL");
+    await until("the watcher's marker", () => marker(dir) !== undefined);
+    expect(marker(dir)).toEqual({ code: 137, reason: "cancelled" });
+    expect(readFileSync(join(dir, "job.err"), "utf8")).toMatch(/experimaestro: killed after \d+s, no signal to trap: cancelled\n$/);
+    expect(existsSync(join(dir, "job.pid"))).toBe(false);
+    expect(processes("sleep 307.7")).toBe("");
+  });
+});
+
+describe("values that no script line may hold raw", () => {
+  it("a CR LF value is written as an escape: no emitted script holds a CR or a raw control byte", () => {
+    const ws = join(scratch(), "ws");
+    expect(cli(["run-experiment", fixture("projects/inject/normal"), "--run-mode", "prepare", "--workdir", ws]).status).toBe(0);
+    const scripts = [...tree(ws)].filter(([p]) => p.endsWith(".sh"));
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [path, bytes] of scripts) expect(/[\x00-\x08\x0b-\x1f\x7f]/.test(bytes.toString("utf8")), path).toBe(false);
+    expect(scripts.some(([, b]) => b.toString("utf8").includes("$'CR LF\\r\\nand a lone CR\\r"))).toBe(true);
+  });
+});
