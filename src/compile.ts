@@ -5,13 +5,16 @@
 import { backends } from "./backends/index.ts";
 import { emit, type EmittedFiles } from "./emit/index.ts";
 import { evaluate } from "./evaluate/index.ts";
+import { resolve as resolvePath } from "node:path";
+import { fileURLToPath } from "node:url";
 import { loadAssets } from "./load/assets.ts";
+import { bundleTasks } from "./load/bundle.ts";
 import { loadExperiment, type LoadOptions } from "./load/index.ts";
 import type { LoadedExperiment } from "./model/experiment.ts";
 import { configDir, loadLaunchers } from "./load/launchers.ts";
 import { loadSettings, type Settings } from "./load/settings.ts";
 import type { Launcher } from "./model/launchers.ts";
-import type { ResolvedPlan } from "./model/plan.ts";
+import { TASKS_BUNDLE, type Evaluated, type LoadedAsset, type ResolvedPlan } from "./model/plan.ts";
 import { plan } from "./plan/index.ts";
 import { resolve } from "./resolve/index.ts";
 
@@ -36,6 +39,20 @@ export interface Compiled {
   files: EmittedFiles | undefined;
 }
 
+/** The job runtime of execute tasks, bundled with their modules. */
+const RUNTIME_ENTRY = fileURLToPath(new URL("./runtime/main.ts", import.meta.url));
+
+/** The project files commands use and, when there are execute tasks, their bundle. */
+async function assetsOf(loaded: Loaded, evaluated: Evaluated): Promise<Map<string, LoadedAsset>> {
+  const assets = loadAssets(evaluated);
+  const modules = evaluated.executeModules ?? [];
+  if (modules.length) {
+    const experimentYaml = resolvePath(loaded.experiment.yamlFile);
+    assets.set(TASKS_BUNDLE, await bundleTasks({ modules, experimentYaml, runtimeEntry: RUNTIME_ENTRY }));
+  }
+  return assets;
+}
+
 /** evaluate -> plan -> resolve (-> emit) over a loaded experiment; `env` is the job environment after the launcher's. */
 export async function compileLoaded(loaded: Loaded, env: readonly [string, string][], opts: { emit?: boolean } = {}): Promise<Compiled> {
   const evaluated = await evaluate(loaded.experiment, { params: opts.emit !== false });
@@ -43,7 +60,7 @@ export async function compileLoaded(loaded: Loaded, env: readonly [string, strin
   // Actions and services go from evaluate to the manifest untouched by plan and resolve.
   if (evaluated.actions) resolved.actions = evaluated.actions;
   if (evaluated.services) resolved.services = evaluated.services;
-  const files = opts.emit === false ? undefined : emit(resolved, loadAssets(evaluated), backends);
+  const files = opts.emit === false ? undefined : emit(resolved, await assetsOf(loaded, evaluated), backends);
   return { plan: resolved, files };
 }
 

@@ -1,6 +1,7 @@
 /** Public API of experimaestro-ts: what experiment modules import. */
 export { defineConfig, defineTask, asset, Asset } from "./model/config.ts";
-export type { ConfigType, TypedConfigType, TaskOptions, ConfigOptions, CommandToken, ValuesOf, CreateArgs } from "./model/config.ts";
+export type { ConfigType, TypedConfigType, TypedTaskType, TaskConfig, Submitted, SelfOutputs, TaskOptions, TaskDeclaration, ConfigOptions, CommandToken, ValuesOf, CreateArgs } from "./model/config.ts";
+export type { TaskContext, TaskLogger, StopKind, ExecuteFunction, Resolved, ResolvedConfig, ResolvedValues } from "./model/execute.ts";
 export { param, meta, constant, pathGen } from "./model/params.ts";
 export type { ParamDecl, ParamOptions } from "./model/params.ts";
 export { defineEnum, pathType } from "./model/types.ts";

@@ -19,6 +19,8 @@ const SHARED: Record<string, string[]> = {
   util: ["util", "model", "grammars"],
   view: ["view", "model", "util"],
   plandiff: ["plandiff", "model", "util"],
+  /** The job runtime of execute tasks, bundled into workspaces. */
+  runtime: ["runtime", "model", "util"],
 };
 /** The wiring: may import any folder. */
 const WIRING = ["cli", "cli.ts", "compile.ts", "prepare.ts", "index.ts"];

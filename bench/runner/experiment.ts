@@ -7,5 +7,5 @@ export const B = defineTask("benchrun.B", { a: param(pathType()) }, { command: (
 export const Configuration = z.object({ jobs: z.int().positive() });
 
 export function run(helper: Helper, cfg: z.infer<typeof Configuration>) {
-  for (let i = 0; i < cfg.jobs / 2; i++) helper.submit(B.create({ a: helper.submit(A.create({ i })) as string }));
+  for (let i = 0; i < cfg.jobs / 2; i++) helper.submit(B.create({ a: helper.submit(A.create({ i })) }));
 }

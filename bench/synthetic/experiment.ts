@@ -31,7 +31,7 @@ export function run(helper: Helper, cfg: z.infer<typeof Configuration>) {
     const model = models[i % hiddens.length]!;
     const lr = lrs[Math.floor(i / hiddens.length) % lrs.length]!;
     const seed = Math.floor(i / (hiddens.length * lrs.length));
-    const { checkpoint } = helper.submit(Learn.create({ model, lr, seed })) as { checkpoint: string };
+    const { checkpoint } = helper.submit(Learn.create({ model, lr, seed }));
     helper.submit(Evaluate.create({ checkpoint }));
   }
 }

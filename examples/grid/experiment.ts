@@ -3,7 +3,7 @@
  * Evaluate job; one Report job gathers every evaluation.
  */
 import { z, type Helper } from "experimaestro-ts";
-import { Evaluate, Metrics, Model, Report, Train } from "./tasks.ts";
+import { Evaluate, Report, Train } from "./tasks.ts";
 
 export const Configuration = z.object({
   table_title: z.string().default("Learning-rate sweep"),
@@ -17,9 +17,10 @@ export async function run(helper: Helper, cfg: z.infer<typeof Configuration>) {
   for (const lr of cfg.lrs) {
     for (const seed of cfg.seeds) {
       const train = Train.create({ lr, seed, epochs: cfg.epochs }).tag("lr", lr).tag("seed", seed);
-      const { model } = helper.submit(train) as { model: ReturnType<typeof Model.create> };
+      // submit() returns what the task's `outputs` returns, typed: here a Model config.
+      const { model } = helper.submit(train);
       const evaluation = Evaluate.create({ model }).tag("lr", lr).tag("seed", seed);
-      metrics.push((helper.submit(evaluation) as { metrics: ReturnType<typeof Metrics.create> }).metrics);
+      metrics.push(helper.submit(evaluation).metrics);
     }
   }
   helper.submit(Report.create({ title: cfg.table_title, metrics }));

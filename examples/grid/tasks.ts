@@ -1,9 +1,13 @@
 /**
  * Tasks of the example: fit a tiny linear model on generated data (train), measure it on
  * held-out data (evaluate), and gather every evaluation into one table (report).
- * Each task is a command: the job script shows the real `node script.mjs ...` line.
+ * Train is an `execute` task: its TypeScript runs in the job, from the bundle that prepare
+ * writes under assets/. Evaluate and Report are commands: their job scripts show the real
+ * `node script.mjs ...` line.
  */
+import { writeFileSync } from "node:fs";
 import { asset, defineConfig, defineTask, meta, param, pathGen, pathType, z } from "experimaestro-ts";
+import { data, random } from "./scripts/common.mjs";
 
 // The scripts folder is shipped into the workspace (content-addressed), so jobs need nothing outside it.
 const scripts = asset(new URL("./scripts/", import.meta.url));
@@ -24,7 +28,30 @@ export const Train = defineTask(
     model: pathGen("model.json"),
   },
   {
-    command: (p) => ["node", script("train.mjs"), "--lr", p.lr, "--seed", p.seed, "--epochs", p.epochs, "--samples", p.samples, "--out", p.model],
+    // Fits y = w x + b by gradient descent on generated data and writes the model as JSON.
+    execute: async (p, ctx) => {
+      const points = data(p.seed, p.samples);
+      const rand = random(p.seed + 1000);
+      let w = rand() - 0.5;
+      let b = rand() - 0.5;
+      for (let epoch = 0; epoch < p.epochs; epoch++) {
+        ctx.signal.throwIfAborted();
+        let gw = 0;
+        let gb = 0;
+        for (const [x, y] of points) {
+          const err = w * x + b - y;
+          gw += (2 * err * x) / points.length;
+          gb += (2 * err) / points.length;
+        }
+        w -= p.lr * gw;
+        b -= p.lr * gb;
+        if (!Number.isFinite(w) || !Number.isFinite(b)) throw new Error(`diverged at epoch ${epoch} with lr=${p.lr}: try a smaller learning rate`);
+        if (epoch % 50 === 0) ctx.log.info(`epoch ${epoch}: w=${w.toFixed(4)} b=${b.toFixed(4)}`);
+        ctx.progress((epoch + 1) / p.epochs, `epoch ${epoch + 1}/${p.epochs}`);
+      }
+      writeFileSync(p.model, JSON.stringify({ lr: p.lr, seed: p.seed, epochs: p.epochs, w, b }, null, 2) + "\n");
+      ctx.log.info(`model written to ${p.model}`);
+    },
     requirements: "duration=10m & cpu(cores=1, mem=1GiB)",
     outputs: (self) => ({ model: Model.create({ path: self.values.model }) }),
   },

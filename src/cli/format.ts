@@ -1,7 +1,7 @@
 /** How plans and states are shown: the dry-run listing, the status table, a launcher's host. Pure. */
 import type { ResolvedJob } from "../model/plan.ts";
 import { stateLabel, type JobState } from "../model/state.ts";
-import { jobLabel } from "../model/workspace.ts";
+import { jobLabel, type JobProgress } from "../model/workspace.ts";
 import { formatBytes, formatDuration } from "../util/format.ts";
 import type { JobStatus } from "../submit/status.ts";
 
@@ -43,9 +43,14 @@ export function formatPlan(jobs: readonly ResolvedJob[], stateOf: (job: Resolved
   return lines.join("\n");
 }
 
-/** The table printed by `experimaestro status`. */
+/** A job's progress as shown after its state: `42% epoch 3/10`. */
+export function formatProgress(p: JobProgress): string {
+  return `${Math.floor(p.fraction * 100)}%${p.message ? ` ${p.message}` : ""}`;
+}
+
+/** The table printed by `experimaestro status` (a running job's progress after its state). */
 export function formatStatus(rows: readonly JobStatus[]): string {
-  const lines = rows.map((r) => [jobLabel(r), stateLabel(r), r.schedulerId ? `${r.backend} ${r.schedulerId}` : ""]);
+  const lines = rows.map((r) => [jobLabel(r), `${stateLabel(r)}${r.progress ? ` ${formatProgress(r.progress)}` : ""}`, r.schedulerId ? `${r.backend} ${r.schedulerId}` : ""]);
   const w0 = Math.max(4, ...lines.map((l) => l[0]!.length));
   const w1 = Math.max(5, ...lines.map((l) => l[1]!.length));
   return [["job", "state", "scheduler id"], ...lines].map(([a, b, c]) => `${a!.padEnd(w0)}  ${b!.padEnd(w1)}  ${c}`.trimEnd()).join("\n");

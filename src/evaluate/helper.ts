@@ -6,10 +6,11 @@
  */
 import { Codes, XpmError, fail } from "../model/diagnostics.ts";
 import { checkSubmission } from "./checks.ts";
-import { collectOutputs, type CommandToken, Asset } from "../model/config.ts";
-import type { CommandWord, TaskInstance } from "../model/plan.ts";
+import { collectOutputs, type CommandToken, Asset, type ConfigType, type Submitted, type TASK_OUTPUTS } from "../model/config.ts";
+import { TASKS_BUNDLE, type CommandWord, type TaskInstance } from "../model/plan.ts";
 import { ConfigInstance, PathRef } from "../model/values.ts";
 import type { ValueType } from "../model/types.ts";
+import { jobName } from "../model/workspace.ts";
 import { identifierHex, jobPath } from "../util/identifier.ts";
 import { unquotable, type Unquotable } from "../util/shell.ts";
 import { Extras, type ActionDecl, type ServiceDecl } from "./extras.ts";
@@ -37,6 +38,8 @@ interface Submission {
 export class Helper {
   private readonly byKey = new Map<string, Submission>();
   private readonly byObject = new Map<ConfigInstance, Submission>();
+  /** The modules that declare the execute tasks and the configs in their params (to bundle). */
+  private readonly modules = new Set<string>();
   private calls = 0;
   /** Actions and services (evaluate/extras.ts). */
   readonly extras = new Extras((t) => this.keyOf(t));
@@ -48,8 +51,9 @@ export class Helper {
     private readonly withParams = true,
   ) {}
 
-  /** Submits a task; returns its outputs (or the task itself when it declares none). */
-  submit<T>(task: ConfigInstance<T & Record<string, unknown>>, opts: SubmitOptions = {}): unknown {
+  /** Submits a task; returns its outputs (or the task itself when it declares none), typed from its declaration. */
+  submit<T extends ConfigInstance & { readonly [TASK_OUTPUTS]: unknown }>(task: T, opts?: SubmitOptions): Submitted<T>;
+  submit(task: ConfigInstance, opts: SubmitOptions = {}): unknown {
     if (!(task instanceof ConfigInstance) || task.type.kind !== "task") {
       const what = task instanceof ConfigInstance ? `a ${task.type.id} config` : typeof task;
       fail(Codes.SUBMIT_NOT_TASK, `helper.submit() takes a task created with defineTask, got ${what}`, {
@@ -95,6 +99,11 @@ export class Helper {
     return [...this.byKey.values()].map((s) => s.record);
   }
 
+  /** The modules to bundle for the execute tasks submitted (absolute paths, sorted). */
+  executeModules(): string[] {
+    return [...this.modules].sort();
+  }
+
   /** The job key of a submitted task, or undefined. */
   keyOf(task: ConfigInstance): string | undefined {
     const s = this.byObject.get(task);
@@ -111,17 +120,16 @@ export class Helper {
     for (const init of task.initTasks) this.collectDeps(init.values, task, deps, new Set(), init);
     const jobPath = `jobs/${key}`;
     const options = task.type.task ?? {};
-    const segments = task.type.id.split(".");
     const tags = task.allTags();
     return {
       key,
       taskId: task.type.id,
-      name: segments[segments.length - 1]!.toLowerCase(),
+      name: jobName(task.type.id),
       hash,
       jobPath,
       deps: [...deps].sort(),
       command: this.commandOf(task, key, deps),
-      initCommands: task.initTasks.map((t) => this.commandOf(t, key, deps)),
+      initCommands: task.initTasks.map((t) => this.commandOf(t, key, deps, true)),
       params: this.withParams ? paramsJson(task, (t) => this.keyOf(t), jobPath) : undefined,
       tags,
       requirements: opts.requirements ?? options.requirements,
@@ -184,7 +192,8 @@ export class Helper {
     });
   }
 
-  private commandOf(task: ConfigInstance, selfKey: string, deps: Set<string>): CommandWord[] {
+  private commandOf(task: ConfigInstance, selfKey: string, deps: Set<string>, init = false): CommandWord[] {
+    if (task.type.task?.execute) return this.executeCommand(task, init);
     const build = task.type.task?.command;
     // A task without a command can still be hashed and planned; the plan stage refuses to emit it.
     if (!build) return [];
@@ -193,6 +202,44 @@ export class Helper {
       fail(Codes.COMMAND_VALUE, `the command of ${task.type.id} must return a non-empty array of words`);
     }
     return tokens.map((t, i) => this.word(t, i, task, selfKey, deps));
+  }
+
+  /**
+   * An execute task runs its code from the bundle: `bash <node.sh> <tasks.mjs> <task id>` (the
+   * launcher finds Node, checks its version, turns source maps on). Its modules are noted for it.
+   */
+  private executeCommand(task: ConfigInstance, init: boolean): CommandWord[] {
+    const id = task.type.id;
+    if (init) {
+      fail(Codes.COMMAND_VALUE, `${id} has an execute function and is used as an init task: init tasks run as commands`, {
+        hint: `give ${id} a \`command\` instead, or make its work part of the task's own execute function`,
+      });
+    }
+    this.noteModules(task, new Set());
+    return ["bash", { asset: TASKS_BUNDLE, member: "node.sh" }, { asset: TASKS_BUNDLE, member: "tasks.mjs" }, id];
+  }
+
+  /** The declaring modules of a config's type (and its parents) and of every config in its values. */
+  private noteModules(value: unknown, seen: Set<unknown>): void {
+    if (value === null || typeof value !== "object" || seen.has(value) || value instanceof PathRef) return;
+    seen.add(value);
+    if (value instanceof ConfigInstance) {
+      for (let t: ConfigType | undefined = value.type; t; t = t.parent) this.noteModule(t);
+      for (const v of Object.values(value.values)) this.noteModules(v, seen);
+      return;
+    }
+    const items = value instanceof Map ? value.values() : Array.isArray(value) || value instanceof Set ? value : Object.values(value);
+    for (const v of items) this.noteModules(v, seen);
+  }
+
+  private noteModule(type: ConfigType): void {
+    if (type.declaredIn) {
+      this.modules.add(type.declaredIn);
+      return;
+    }
+    fail(Codes.BUNDLE_FAILED, `cannot tell which module declares ${type.id}, which an execute task needs in its job`, {
+      hint: `declare ${type.id} at the top level of a module (e.g. tasks.ts): the job imports that module to find it`,
+    });
   }
 
   private word(t: CommandToken, i: number, task: ConfigInstance, selfKey: string, deps: Set<string>): CommandWord {

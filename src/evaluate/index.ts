@@ -39,5 +39,11 @@ export async function evaluate(loaded: LoadedExperiment, opts: { params?: boolea
     });
   }
   const { actions, services } = helper.extras;
-  return { experimentId: loaded.id, tasks: helper.tasks(), ...(actions.length ? { actions } : {}), ...(services.length ? { services } : {}) };
+  return {
+    experimentId: loaded.id,
+    tasks: helper.tasks(),
+    executeModules: helper.executeModules(),
+    ...(actions.length ? { actions } : {}),
+    ...(services.length ? { services } : {}),
+  };
 }

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { Codes, fail } from "../model/diagnostics.ts";
-import type { CommandWord, Evaluated, LoadedAsset } from "../model/plan.ts";
+import { TASKS_BUNDLE, type CommandWord, type Evaluated, type LoadedAsset } from "../model/plan.ts";
 import { assetPath } from "../model/workspace.ts";
 import { didYouMean, displayPath } from "../util/text.ts";
 
@@ -57,7 +57,8 @@ export function loadAssets(evaluated: Evaluated): Map<string, LoadedAsset> {
   const extras = [...(evaluated.actions ?? []), ...(evaluated.services ?? [])].map((x) => ({ taskId: x.name, command: x.command.filter((w) => typeof w === "string" || !("param" in w)) as CommandWord[], initCommands: [] }));
   for (const t of [...evaluated.tasks, ...extras]) {
     for (const word of [...t.command, ...t.initCommands.flat()]) {
-      if (typeof word === "string" || !("asset" in word)) continue;
+      // The bundle of execute tasks is made, not read (bundle.ts).
+      if (typeof word === "string" || !("asset" in word) || word.asset === TASKS_BUNDLE) continue;
       let loaded = out.get(word.asset);
       if (!loaded) {
         try {

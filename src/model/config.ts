@@ -2,9 +2,12 @@
  * `defineConfig` / `defineTask`: typed declarations of configurations and tasks, and the
  * validated construction of their instances.
  */
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { checkLightweight, projectFileInPath } from "./declaration-checks.ts";
 import { Codes, XpmError, type Diagnostic } from "./diagnostics.ts";
+import type { ExecuteFunction } from "./execute.ts";
 import type { ParamDecl } from "./params.ts";
 import { checkValue, describeSchema, markSchema, numbersForBigints, worthChecking, type ValueType } from "./types.ts";
 import { ConfigInstance, PathRef } from "./values.ts";
@@ -42,13 +45,19 @@ export function asset(file: URL | string): Asset {
   return new Asset(path.replace(/\/+$/, ""));
 }
 
-export interface TaskOptions<V> {
+export interface TaskOptions<V, O = unknown> {
   /** The command line (argv); the job script shows it as is and needs only bash at run time. */
   command?: (values: V) => CommandToken[];
+  /**
+   * Or the task's code, run by Node inside the job: the task modules are bundled into the
+   * workspace at prepare (`assets/<digest>/tasks.mjs`). It receives the resolved values (paths
+   * absolute) and a context (folders, progress, cancellation signal, logger).
+   */
+  execute?: ExecuteFunction<V>;
   /** Resource requirements, e.g. `duration=2h & cpu(cores=4, mem=8GiB)`. */
   requirements?: string;
   /** What `helper.submit` returns; configs created here are marked as produced by the task. */
-  outputs?: (self: ConfigInstance<V & Record<string, unknown>>) => unknown;
+  outputs?: (self: ConfigInstance<V & Record<string, unknown>>) => O;
   /** false: outputs are plain configs, not marked by the task (experimaestro `TaskWithOutput`). */
   outputsDep?: boolean;
   /** The local runner reruns a failed or timed-out job up to this many times (default 0). */
@@ -86,6 +95,8 @@ export interface ConfigType<V extends Record<string, unknown> = Record<string, u
   /** A zod schema accepting instances of this type (or of a subtype). */
   readonly schema: z.ZodType<ConfigInstance<V>>;
   readonly task: TaskOptions<never> | undefined;
+  /** The module that declared the type (absolute path), when it could be told from the stack. */
+  readonly declaredIn: string | undefined;
   /** The value type of each param, computed lazily (declarations may refer to each other). */
   paramType(name: string): ValueType;
   create(values: Record<string, unknown>, opts?: CreateOptions): ConfigInstance<V>;
@@ -99,12 +110,96 @@ export interface CreateOptions {
   partial?: boolean;
 }
 
-/** The configuration and task types with their create() typed from the params. */
-export type TypedConfigType<P extends Params> = ConfigType<ValuesOf<P>> & {
+/**
+ * The configuration types with their create() typed from the params (the untyped create of
+ * ConfigType is left out: as a second overload, it would accept any values).
+ */
+export type TypedConfigType<P extends Params> = Omit<ConfigType<ValuesOf<P>>, "create" | "params"> & {
+  /** Own and inherited params, as declared. */
+  readonly params: P;
   create(values: CreateArgs<P>, opts?: CreateOptions): ConfigInstance<ValuesOf<P>>;
   /** experimaestro spelling of create. */
   C(values: CreateArgs<P>): ConfigInstance<ValuesOf<P>>;
 };
+
+/** Type-level only (no such value exists): the key under which a task instance carries what submitting it returns. */
+export declare const TASK_OUTPUTS: unique symbol;
+/** Type-level only: the outputs of a task that declares no `outputs` (submitting it returns the task itself). */
+export declare const SELF_OUTPUTS: unique symbol;
+export type SelfOutputs = typeof SELF_OUTPUTS;
+
+/**
+ * A task instance: a config that `helper.submit` accepts, returning `O`. The property is a
+ * brand for the type checker (it does not exist at run time): a plain config is not a task.
+ */
+export type TaskConfig<V extends Record<string, unknown> = Record<string, unknown>, O = unknown> = ConfigInstance<V> & { readonly [TASK_OUTPUTS]: O };
+
+/** What `helper.submit(task)` returns: the task's outputs, or the task itself when it declares none. */
+export type Submitted<T> = T extends { readonly [TASK_OUTPUTS]: infer O } ? ([O] extends [SelfOutputs] ? T : O) : never;
+
+/** The task types, with create() typed from the params and the instance typed with its outputs. */
+export type TypedTaskType<P extends Params, O = SelfOutputs> = Omit<ConfigType<ValuesOf<P>>, "create" | "params"> & {
+  /** Own and inherited params, as declared. */
+  readonly params: P;
+  create(values: CreateArgs<P>, opts?: CreateOptions): TaskConfig<ValuesOf<P>, O>;
+  /** experimaestro spelling of create. */
+  C(values: CreateArgs<P>): TaskConfig<ValuesOf<P>, O>;
+};
+
+/** What defineTask takes besides the id and params. */
+export type TaskDeclaration<V, O> = TaskOptions<V, O> & { parent?: ConfigType; lightweight?: boolean };
+
+/** Every declared type by id (the last declaration of an id wins), for the job runtime of `execute` tasks. */
+const registry = new Map<string, ConfigType>();
+
+/** The type declared with this id, if any. */
+export function declaredType(id: string): ConfigType | undefined {
+  return registry.get(id);
+}
+
+/** experimaestro-ts's own code (src/, and bin/ that calls it): frames there are not the user's declarations. */
+const OWN_ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
+const OWN_CODE = [`${OWN_ROOT}/src/`, `${OWN_ROOT}/bin/`];
+let trackDeclarations = true;
+
+/** Stops recording where types are declared (the job runtime does not need it, and stacks cost there). */
+export function stopTrackingDeclarations(): void {
+  trackDeclarations = false;
+}
+
+/** The file of one stack frame (`at f (file:///a/b.ts:1:2)`, `at /a/b.js:1:2`), or undefined (node:internal, native). */
+function frameFile(line: string): string | undefined {
+  const m = /^\s*at (?:.*\()?(.+?):\d+:\d+\)?$/.exec(line);
+  const where = m?.[1];
+  if (!where) return undefined;
+  if (where.startsWith("file://")) return fileURLToPath(where);
+  return where.startsWith("/") ? where : undefined;
+}
+
+/**
+ * The module being evaluated when a type is declared: past experimaestro-ts's own frames, the
+ * outermost of the frames that follow, up to Node's own or ours again (the module loader, our
+ * evaluate), or up to a package's frame calling the project's code (a test runner). So a
+ * library helper that wraps defineTask is passed over for the module that calls it.
+ */
+function declaringModule(): string | undefined {
+  if (!trackDeclarations) return undefined;
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 100;
+  const stack = new Error().stack ?? "";
+  Error.stackTraceLimit = limit;
+  const own = (file: string) => OWN_CODE.some((dir) => file.startsWith(dir));
+  let found: string | undefined;
+  for (const line of stack.split("\n").slice(1)) {
+    const file = frameFile(line);
+    // A builtin's frame (`at Array.map (<anonymous>)`) is passed over; Node's own ends the search.
+    if (file === undefined && !line.includes("(node:") && !/ at node:/.test(line)) continue;
+    if (found === undefined && file !== undefined && own(file)) continue;
+    if (file === undefined || own(file) || (found !== undefined && !found.includes("/node_modules/") && file.includes("/node_modules/"))) break;
+    found = file;
+  }
+  return found;
+}
 
 /** While a task's `outputs` runs, configs created there are marked with that task. */
 let currentProducer: ConfigInstance | undefined;
@@ -141,6 +236,7 @@ class ConfigTypeImpl implements ConfigType {
   private readonly types = new Map<string, ValueType>();
   /** Per param: whether its values need checkValue (they can hold ints, `any` or nested paths). */
   private readonly checked = new Map<string, boolean>();
+  readonly declaredIn: string | undefined = declaringModule();
 
   constructor(
     readonly id: string,
@@ -156,9 +252,11 @@ class ConfigTypeImpl implements ConfigType {
         hint: "use a dotted identifier such as my_project.learn.Learn (letters, digits, '_' and '.')",
       });
     }
+    checkTaskOptions(id, task);
     checkLightweight(id, kind, task);
     this.hashId = id.toLowerCase();
     this.params = { ...(parent?.params ?? {}), ...ownParams };
+    registry.set(id, this);
     this.schema = markSchema(
       z.custom<ConfigInstance>((v) => v instanceof ConfigInstance && v.type.isSubtypeOf(this), {
         message: `expected a ${id} config`,
@@ -305,6 +403,23 @@ class ConfigTypeImpl implements ConfigType {
   }
 }
 
+/** A task has a command or an execute function, not both. */
+function checkTaskOptions(id: string, task: TaskOptions<never> | undefined): void {
+  if (!task) return;
+  for (const key of ["command", "execute", "outputs"] as const) {
+    if (task[key] !== undefined && typeof task[key] !== "function") {
+      throw new XpmError({ code: Codes.DECLARATION, message: `${id}: '${key}' must be a function, got ${typeof task[key]}`, hint: `${key}: (p) => ...` });
+    }
+  }
+  if (task.command && task.execute) {
+    throw new XpmError({
+      code: Codes.DECLARATION,
+      message: `${id} has both a command and an execute function`,
+      hint: "keep one: `command` (argv, reviewable in the job script, needs only bash) or `execute` (TypeScript run by Node in the job)",
+    });
+  }
+}
+
 /** A string, boolean or plain number is fine as is: only containers, bigints and integers past 2^53 need checkValue. */
 function mayHoldProblems(v: unknown): boolean {
   switch (typeof v) {
@@ -335,12 +450,12 @@ export function defineConfig<P extends Params>(id: string, params: P, opts: Conf
   return new ConfigTypeImpl(id, params, opts.kind ?? "config", opts.parent, undefined) as unknown as TypedConfigType<P>;
 }
 
-/** Declares a task type (experimaestro `Task`): a config that becomes a job when submitted. */
-export function defineTask<P extends Params>(
-  id: string,
-  params: P,
-  opts: TaskOptions<ValuesOf<P>> & { parent?: ConfigType; lightweight?: boolean } = {},
-): TypedConfigType<P> {
+/**
+ * Declares a task type (experimaestro `Task`): a config that becomes a job when submitted. The
+ * job runs `command` (an argv) or `execute` (TypeScript); `helper.submit` returns what
+ * `outputs` returns, typed (the task itself when there is no `outputs`).
+ */
+export function defineTask<P extends Params, O = SelfOutputs>(id: string, params: P, opts: TaskDeclaration<ValuesOf<P>, O> = {}): TypedTaskType<P, O> {
   const { parent, lightweight, ...task } = opts;
-  return new ConfigTypeImpl(id, params, lightweight ? "lightweight" : "task", parent, task as TaskOptions<never>) as unknown as TypedConfigType<P>;
+  return new ConfigTypeImpl(id, params, lightweight ? "lightweight" : "task", parent, task as TaskOptions<never>) as unknown as TypedTaskType<P, O>;
 }

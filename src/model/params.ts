@@ -25,8 +25,20 @@ export interface ParamDecl<T = unknown, D extends boolean = boolean> {
   readonly __optional?: D;
 }
 
+/**
+ * A value as a `const` type parameter infers it (arrays as readonly tuples): `{ default: [] }`
+ * must still count as a default of a list param.
+ */
+type ReadonlyDeep<T> = T extends readonly (infer X)[]
+  ? readonly ReadonlyDeep<X>[]
+  : T extends Map<unknown, unknown> | Set<unknown> | ConfigInstance | PathRef
+    ? T
+    : T extends object
+      ? { readonly [K in keyof T]: ReadonlyDeep<T[K]> }
+      : T;
+
 export interface ParamOptions<T> {
-  default?: T;
+  default?: T | ReadonlyDeep<T>;
   defaultFactory?: () => T;
   ignoreDefault?: boolean;
   help?: string;

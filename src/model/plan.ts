@@ -18,6 +18,13 @@ export type CommandWord =
   /** A project file or folder copied into the workspace under `assets/` (source is absolute at compile time). */
   | { asset: string; member?: string };
 
+/**
+ * The asset key of the bundle of an experiment's `execute` tasks (made at prepare by the load
+ * stage, not read from a project file): its members are `tasks.mjs`, its source map and the
+ * `node.sh` launcher. An execute task's command is `bash <node.sh> <tasks.mjs> <task id>`.
+ */
+export const TASKS_BUNDLE = "experimaestro:tasks-bundle";
+
 /** A project file (content) or folder (files) to ship in the workspace, and where it goes (`assets/...`). */
 export interface LoadedAsset {
   rel: string;
@@ -88,6 +95,8 @@ export function resolvedJob(j: PlannedJob, resources: ResolvedResources): Resolv
 export interface Evaluated {
   experimentId: string;
   tasks: TaskInstance[];
+  /** The modules to bundle for the `execute` tasks (absolute paths, sorted); none when there are no such tasks. */
+  executeModules?: string[];
   /** `helper.addAction` / `helper.addService` (model/actions.ts), when there are some. */
   actions?: ActionRecord[];
   services?: ServiceRecord[];

@@ -18,7 +18,8 @@ export type ValueType =
   | { kind: "enum"; name: string; values: readonly string[] }
   | { kind: "list"; item: ValueType }
   | { kind: "set"; item: ValueType }
-  | { kind: "dict"; key: "str" | "int"; value: ValueType }
+  /** `map`: declared with z.map (a Map at run time), else a record (a plain object). */
+  | { kind: "dict"; key: "str" | "int"; value: ValueType; map?: true }
   | { kind: "optional"; inner: ValueType }
   | { kind: "config"; type: () => ConfigType };
 
@@ -89,7 +90,8 @@ export function describeSchema(schema: z.ZodType): ValueType {
     case "record":
     case "map": {
       const key = describeSchema(def.keyType!);
-      return { kind: "dict", key: key.kind === "int" ? "int" : "str", value: describeSchema(def.valueType!) };
+      const dict = { kind: "dict", key: key.kind === "int" ? "int" : "str", value: describeSchema(def.valueType!) } as const;
+      return def.type === "map" ? { ...dict, map: true } : dict;
     }
     case "optional":
     case "nullable":

@@ -4,7 +4,7 @@
  * workspace back go through here, so the layout is written down once (see design.md §6).
  *
  * ```
- * <ws>/jobs/<task-id>/<hash>/   params.json, <name>.sh, .done, .failed, .out, .err, .lock, .<scheduler>-id
+ * <ws>/jobs/<task-id>/<hash>/   params.json, <name>.sh, .done, .failed, .out, .err, .lock, .progress, .<scheduler>-id
  * <ws>/experiments/<xp-id>/     manifest.json, run-local.sh, submit-*.sh, status.sh, lock
  * <ws>/assets/<digest16>/<name> project files used by commands
  * ```
@@ -49,6 +49,11 @@ export function experimentFile(experimentId: string, file: string): string {
   return `${experimentDir(experimentId)}/${file}`;
 }
 
+/** The name of a job's files: the last component of the lower-cased task id (`grid.Train` -> `train`), as experimaestro names them. */
+export function jobName(taskId: string): string {
+  return taskId.slice(taskId.lastIndexOf(".") + 1).toLowerCase();
+}
+
 /** The prepare record of an experiment, workspace-relative (emit/record.ts writes it at every prepare). */
 export function preparedRecord(experimentId: string): string {
   return `.xpm/prepared/${experimentId}`;
@@ -62,6 +67,11 @@ export function jobFile(job: { jobPath: string; name: string }, ext: string): st
 /** Where a project file is copied: content-addressed, so versions never clash. */
 export function assetPath(digest: string, basename: string): string {
   return `assets/${digest.slice(0, 16)}/${basename}`;
+}
+
+/** Where a bundle of `execute` tasks goes: `assets/<digest16>` (a folder: tasks.mjs, its map, node.sh). */
+export function bundlePath(digest: string): string {
+  return `assets/${digest.slice(0, 16)}`;
 }
 
 /**
@@ -113,6 +123,35 @@ export function writeFailed(workspace: string, job: JobLocation, code: number, r
   const path = markerPath(workspace, job, "failed");
   writeFileSync(`${path}.tmp`, `{"code": ${code}, "reason": "${reason}"}\n`);
   renameSync(`${path}.tmp`, path);
+}
+
+/** What `<name>.progress` holds: written by an `execute` task's `ctx.progress()` while its job runs. */
+export interface JobProgress {
+  /** From 0 to 1. */
+  fraction: number;
+  message?: string;
+  /** When it was written (ISO 8601, UTC); a file written by hand (a command task's) may leave it out. */
+  time?: string;
+}
+
+/** Writes `<name>.progress` atomically (in the job folder `dir`, absolute). */
+export function writeProgress(dir: string, name: string, progress: JobProgress): void {
+  const path = join(dir, `${name}.progress`);
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(progress)}\n`);
+  renameSync(`${path}.tmp`, path);
+}
+
+/** A job's last recorded progress, or undefined (none, or unreadable). */
+export function readProgress(workspace: string, job: JobLocation): JobProgress | undefined {
+  const path = markerPath(workspace, job, "progress");
+  if (!existsSync(path)) return undefined;
+  try {
+    const raw = JSON.parse(readFileSync(path, "utf8")) as Partial<JobProgress>;
+    if (typeof raw.fraction !== "number") return undefined;
+    return { fraction: raw.fraction, ...(typeof raw.message === "string" ? { message: raw.message } : {}), ...(typeof raw.time === "string" ? { time: raw.time } : {}) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The scheduler id recorded by a driver in `<name>.<ext>` (e.g. `.slurm-id`), if any. */

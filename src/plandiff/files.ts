@@ -74,9 +74,13 @@ function renamedTree(before: Tree, renamer: Renamer, scripts: ReadonlyMap<string
   return out;
 }
 
-/** A whole file as added or removed (a unified diff against nothing). */
+/** Files larger than this (the bundle of execute tasks, ~800 KB) are not printed whole. */
+const LARGE = 64 * 1024;
+
+/** A whole file as added or removed (a unified diff against nothing; a line for a binary or large one). */
 function wholeFile(content: string | Buffer, oldName: string, newName: string, added: boolean): string {
   if (isBinary(content)) return `Binary file ${added ? newName : oldName} ${added ? "added" : "removed"}`;
+  if (content.length > LARGE) return `Large file ${added ? newName : oldName} ${added ? "added" : "removed"} (${Buffer.byteLength(content)} bytes, not shown)`;
   const body = added ? unifiedDiff("", text(content), oldName, newName) : unifiedDiff(text(content), "", oldName, newName);
   return body;
 }
@@ -142,6 +146,9 @@ class Collector {
     }
     this.changedFiles++;
     if (isBinary(renamedOld) || isBinary(now)) return void this.diffs.push(`Binary files golden/${oldPath} and emitted/${newPath} differ`);
+    if (old.length > LARGE || now.length > LARGE) {
+      return void this.diffs.push(`--- golden/${oldPath}\n+++ emitted/${newPath}\n(a large file, not shown: ${Buffer.byteLength(old)} bytes, now ${Buffer.byteLength(now)})`);
+    }
     const entries = /^experiments\/[^/]+\/manifest\.json$/.test(newPath) ? manifestEntries(text(renamedOld), text(now)) : undefined;
     if (entries === 0) {
       this.changedFiles--;

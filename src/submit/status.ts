@@ -8,7 +8,7 @@
 import { categorize, type Backends, type Scheduler, type SchedulerCategory, type StateLine } from "../model/backend.ts";
 import type { Manifest, ManifestJob } from "../model/manifest.ts";
 import { isFailure, markerState, type JobState } from "../model/state.ts";
-import { isDone, jobLabel, lockHeld, readRecordedId } from "../model/workspace.ts";
+import { isDone, jobLabel, lockHeld, readProgress, readRecordedId, type JobProgress } from "../model/workspace.ts";
 import { hasCommand } from "./index.ts";
 import { ask, type Runner } from "./query.ts";
 
@@ -18,6 +18,8 @@ export interface JobStatus extends JobState {
   hash: string;
   backend: string;
   schedulerId: string | undefined;
+  /** A running job's last `<name>.progress` (written by execute tasks), if any. */
+  progress?: JobProgress;
 }
 
 /** What one scheduler said of its recorded ids; `error` when it could not be asked. */
@@ -85,7 +87,8 @@ export function experimentStatus(workspace: string, manifest: Manifest, backends
     const view = views.get(j.backend);
     const failedParent = j.deps.map((d) => rows.get(d)!).find(isFailure);
     const state = stateOf(workspace, j, id ? view?.lines.get(id) : undefined, view, failedParent, backends.of(j.backend).scheduler, id);
-    rows.set(j.key, { key: j.key, task: j.task, hash: j.hash, ...state, detail: state.detail, backend: j.backend, schedulerId: id });
+    const progress = state.state === "running" ? readProgress(workspace, j) : undefined;
+    rows.set(j.key, { key: j.key, task: j.task, hash: j.hash, ...state, detail: state.detail, backend: j.backend, schedulerId: id, ...(progress ? { progress } : {}) });
   }
   return [...rows.values()];
 }

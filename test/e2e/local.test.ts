@@ -49,7 +49,7 @@ describe("the grid example on the local runner", () => {
     expect(readFileSync(join(ws, "jobs/grid.report", report, "results.md"))).toEqual(readFileSync(join(viaCli, "jobs/grid.report", report, "results.md")));
     const again = spawnSync("bash", [join(ws, "experiments/grid/run-local.sh")], { encoding: "utf8" });
     expect(again.stdout).toContain("13 jobs: 13 already done, 0 ran");
-  });
+  }, 180_000);
 
   it("status.sh reports each job's state from its markers", () => {
     const ws = scratch();

@@ -191,20 +191,23 @@ describe("the golden check for users' CI", () => {
     const run = (...extra: string[]) => cli(["run-experiment", "grid/normal", "--golden", "golden", ...extra], { cwd: dir });
     const same = run();
     expect(same.status).toBe(0);
-    expect(same.stdout).toContain("golden: 33 files match golden");
+    expect(same.stdout).toContain("golden: 36 files match golden");
 
     const tasks = join(dir, "grid/tasks.ts");
     writeFileSync(tasks, readFileSync(tasks, "utf8").replace("samples: param(z.int().positive(), { default: 1000, ignoreDefault: true })", "samples: param(z.int().positive(), { default: 500, ignoreDefault: true })"));
     const changed = run();
     expect(changed.status).toBe(1);
-    expect(changed.stderr).toContain("error XPM150: the emitted files differ from golden in 13 files");
+    // tasks.ts is bundled for the execute task Train: its bundle changes too (a large file, said in a line).
+    expect(changed.stderr).toContain("error XPM150: the emitted files differ from golden in 15 files");
     // The plan summary comes first: a default that is not hashed keeps the identifiers.
-    expect(changed.stdout).toContain("grid.Evaluate (6 jobs)\n  6 updated: samples 1000 → 500 (not hashed: done jobs are kept)\ntotal: 6 updated, 7 unchanged (13 jobs)\n");
+    expect(changed.stdout).toContain("grid.Train (6 jobs)\n  6 updated: uses changed tasks.mjs\ngrid.Evaluate (6 jobs)\n  6 updated: samples 1000 → 500 (not hashed: done jobs are kept)\n");
+    expect(changed.stdout).toContain("total: 12 updated, 1 unchanged (13 jobs); 2 asset files changed\n");
+    expect(changed.stdout).toMatch(/^\(a large file, not shown: \d+ bytes, now \d+\)$/m);
     expect(changed.stdout).toMatch(/^--- golden\/jobs\/grid\.evaluate\/\w+\/evaluate\.sh\n\+\+\+ emitted\/jobs\/grid\.evaluate\/\w+\/evaluate\.sh\n@@ /m);
     expect(changed.stdout).toMatch(/^- {2}xpm_step node \S+ --model \S+ --samples 1000 --out metrics\.json$/m);
     expect(changed.stdout).toMatch(/^\+ {2}xpm_step node \S+ --model \S+ --samples 500 --out metrics\.json$/m);
 
-    expect(run("--update-golden").stdout).toContain("golden: golden updated (33 files)");
+    expect(run("--update-golden").stdout).toContain("golden: golden updated (36 files)");
     expect(run().status).toBe(0);
   });
 

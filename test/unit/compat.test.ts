@@ -13,7 +13,7 @@
  *   not checked here.
  */
 import { describe, expect, it } from "vitest";
-import { Codes, Helper, PathRef, XpmError, identifierHex, jobPath, type ConfigInstance } from "../../src/index.ts";
+import { Codes, Helper, PathRef, XpmError, identifierHex, jobPath, type ConfigInstance, type TaskConfig } from "../../src/index.ts";
 import { VectorLoader } from "./vectors.ts";
 
 const loader = new VectorLoader("compat.json");
@@ -63,7 +63,7 @@ describe("compat.json: experimaestro 2.7.0b2 vectors (through the public API)", 
       let result: unknown = value;
       if (c.submit) {
         const initTasks = (c.init_tasks ?? []).map((v) => loader.build(v, anchors) as ConfigInstance);
-        result = helper.submit(value, { initTasks });
+        result = helper.submit(value as TaskConfig, { initTasks });
       }
       loader.results.set(c.name, result);
       if (c.expected !== undefined) expect(identifierHex(result as ConfigInstance)).toBe(c.expected);
@@ -84,7 +84,7 @@ describe("compat.json: experimaestro 2.7.0b2 vectors (through the public API)", 
   it("submitting read_export_20 after read_export_10 is refused: same job, another table", () => {
     const value = loader.build({ $type: "ReadTable", table: { $ref: "export_rows_20" }, limit: 5 }, new Map()) as ConfigInstance;
     expect(identifierHex(value)).toBe(identifierHex(loader.results.get("read_export_10") as ConfigInstance));
-    const e = creationError(() => helper.submit(value));
+    const e = creationError(() => helper.submit(value as TaskConfig));
     expect(e.diagnostics[0]!.code).toBe(Codes.JOB_COLLISION);
     expect(e.diagnostics[0]!.message).toContain("'table'");
   });

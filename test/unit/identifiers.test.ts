@@ -4,7 +4,7 @@
  * types) and creates each case's values, then compares identifiers and job paths.
  */
 import { describe, expect, it } from "vitest";
-import { Helper, identifierHex, jobPath, type ConfigInstance } from "../../src/index.ts";
+import { Helper, identifierHex, jobPath, type ConfigInstance, type TaskConfig } from "../../src/index.ts";
 import { paramsJson } from "../../src/evaluate/params-json.ts";
 import { paramsDocument, paramsText } from "./params-reference.ts";
 import { VectorLoader } from "./vectors.ts";
@@ -27,7 +27,7 @@ describe("experimaestro identifier vectors (through the public API)", () => {
       let result: unknown = value;
       if (c.submit) {
         const initTasks = (c.init_tasks ?? []).map((v) => loader.build(v, anchors) as ConfigInstance);
-        result = helper.submit(value, { initTasks });
+        result = helper.submit(value as TaskConfig, { initTasks });
       }
       loader.results.set(c.name, result);
       if (c.expected !== undefined) expect(identifierHex(result as ConfigInstance)).toBe(c.expected);

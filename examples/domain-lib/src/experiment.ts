@@ -4,8 +4,8 @@
  * `run(helper, cfg)`: indexes, tuning when asked, one evaluation per retriever and collection,
  * and one results table (as xpmir's experiment helper adds its evaluations and reports).
  */
-import { ExperimentConfig, z, type ConfigInstance, type Helper } from "experimaestro-ts";
-import { BM25, DATASETS, Dataset, Evaluate, Index, Metrics, Report, Tune } from "./tasks.ts";
+import { ExperimentConfig, z, type Helper } from "experimaestro-ts";
+import { BM25, DATASETS, Dataset, Evaluate, Index, IndexFile, Report, Tune } from "./tasks.ts";
 
 /** The YAML keys of every IR experiment (a downstream `Configuration` extends it). */
 export const IRConfiguration = ExperimentConfig.extend({
@@ -14,7 +14,7 @@ export const IRConfiguration = ExperimentConfig.extend({
 export type IRConfig = z.infer<typeof IRConfiguration>;
 
 type Retriever = ReturnType<typeof BM25.create>;
-type IndexFile = ConfigInstance<{ path: unknown }>;
+type IndexFileConfig = ReturnType<typeof IndexFile.create>;
 
 export interface EvaluateOptions {
   /** Tune the retriever on each collection's dev queries first; the evaluation loads what was learnt (an init task). */
@@ -36,22 +36,22 @@ export class IRHelper {
   }
 
   /** The index of a collection (one job per collection, however often it is asked for). */
-  index(name: (typeof DATASETS)[number]): IndexFile {
-    return (this.helper.submit(Index.create({ dataset: Dataset.create({ name }) })) as { index: IndexFile }).index;
+  index(name: (typeof DATASETS)[number]): IndexFileConfig {
+    return this.helper.submit(Index.create({ dataset: Dataset.create({ name }) })).index;
   }
 
   /** Submits every evaluation, then the results table. */
   submitAll(): void {
     const labels: string[] = [];
     const datasets: string[] = [];
-    const metrics: ReturnType<typeof Metrics.create>[] = [];
+    const metrics = [];
     for (const name of this.cfg.datasets) {
       const dataset = Dataset.create({ name });
       const index = this.index(name);
       for (const { label, retriever, tune } of this.evaluations) {
-        const initTasks = tune ? [this.helper.submit(Tune.create({ dataset, index, retriever })) as ConfigInstance] : [];
+        const initTasks = tune ? [this.helper.submit(Tune.create({ dataset, index, retriever }))] : [];
         const evaluation = Evaluate.create({ dataset, index, retriever }).tag("run", label).tag("dataset", name);
-        metrics.push((this.helper.submit(evaluation, { initTasks }) as { metrics: ReturnType<typeof Metrics.create> }).metrics);
+        metrics.push(this.helper.submit(evaluation, { initTasks }).metrics);
         labels.push(label);
         datasets.push(name);
       }

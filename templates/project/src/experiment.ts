@@ -3,7 +3,7 @@
  * a static plan of jobs (`npm run plan` lists them, `npm run experiment` runs them).
  */
 import { ExperimentConfig, gridOf, z, type Helper } from "experimaestro-ts";
-import { Evaluate, Model, Train } from "./tasks.ts";
+import { Evaluate, Train } from "./tasks.ts";
 
 /** The keys of normal.yaml (with the experiment's own: id, file, title...). */
 export const Configuration = ExperimentConfig.extend({
@@ -16,7 +16,7 @@ export function run(helper: Helper, cfg: z.infer<typeof Configuration>) {
   for (const lr of cfg.lrs) {
     for (const seed of cfg.seeds) {
       const train = Train.create({ lr, seed, epochs: cfg.epochs }).tag("lr", lr).tag("seed", seed);
-      const { model } = helper.submit(train) as { model: ReturnType<typeof Model.create> };
+      const { model } = helper.submit(train); // typed: what Train's `outputs` returns
       helper.submit(Evaluate.create({ model }));
     }
   }

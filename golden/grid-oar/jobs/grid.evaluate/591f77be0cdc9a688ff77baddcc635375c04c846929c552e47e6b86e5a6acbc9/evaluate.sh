@@ -169,7 +169,7 @@ xpm_require_done ../../grid.train/3a8de950c3e1a0880369ad9931dbb74051523016c11350
 
 # The command, one xpm_step per line. Values are quoted: $, backticks and quotes stay literal.
 xpm_run() {
-  xpm_step node ../../../assets/a86bb0859bc0fdea/scripts/evaluate.mjs --model ../../grid.train/3a8de950c3e1a0880369ad9931dbb74051523016c11350f4acd8cf610f0c5a5a/model.json --samples 1000 --out metrics.json
+  xpm_step node ../../../assets/acf2fdbf140a7a4b/scripts/evaluate.mjs --model ../../grid.train/3a8de950c3e1a0880369ad9931dbb74051523016c11350f4acd8cf610f0c5a5a/model.json --samples 1000 --out metrics.json
 }
 xpm_run
 xpm_code=$?

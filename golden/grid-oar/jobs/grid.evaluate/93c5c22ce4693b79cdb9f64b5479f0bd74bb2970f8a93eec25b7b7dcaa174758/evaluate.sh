@@ -169,7 +169,7 @@ xpm_require_done ../../grid.train/095dc9e78e1a89e95ce8e30bc728f379a49c27ffa66beb
 
 # The command, one xpm_step per line. Values are quoted: $, backticks and quotes stay literal.
 xpm_run() {
-  xpm_step node ../../../assets/a86bb0859bc0fdea/scripts/evaluate.mjs --model ../../grid.train/095dc9e78e1a89e95ce8e30bc728f379a49c27ffa66bebc04e793fcb010e2b99/model.json --samples 1000 --out metrics.json
+  xpm_step node ../../../assets/acf2fdbf140a7a4b/scripts/evaluate.mjs --model ../../grid.train/095dc9e78e1a89e95ce8e30bc728f379a49c27ffa66bebc04e793fcb010e2b99/model.json --samples 1000 --out metrics.json
 }
 xpm_run
 xpm_code=$?

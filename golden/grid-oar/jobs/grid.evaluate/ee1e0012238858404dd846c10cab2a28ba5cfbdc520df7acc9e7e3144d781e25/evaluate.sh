@@ -169,7 +169,7 @@ xpm_require_done ../../grid.train/b8caf085d673c8774dc1115c30deec951a2bea05cb74cf
 
 # The command, one xpm_step per line. Values are quoted: $, backticks and quotes stay literal.
 xpm_run() {
-  xpm_step node ../../../assets/a86bb0859bc0fdea/scripts/evaluate.mjs --model ../../grid.train/b8caf085d673c8774dc1115c30deec951a2bea05cb74cf507fef0e053be9bd12/model.json --samples 1000 --out metrics.json
+  xpm_step node ../../../assets/acf2fdbf140a7a4b/scripts/evaluate.mjs --model ../../grid.train/b8caf085d673c8774dc1115c30deec951a2bea05cb74cf507fef0e053be9bd12/model.json --samples 1000 --out metrics.json
 }
 xpm_run
 xpm_code=$?

@@ -156,7 +156,7 @@ fi
 
 # The command, one xpm_step per line. Values are quoted: $, backticks and quotes stay literal.
 xpm_run() {
-  xpm_step node ../../../assets/a86bb0859bc0fdea/scripts/train.mjs --lr 0.1 --seed 1 --epochs 200 --samples 256 --out model.json
+  xpm_step bash ../../../assets/fe598dbda2d9a132/node.sh ../../../assets/fe598dbda2d9a132/tasks.mjs grid.Train
 }
 xpm_run
 xpm_code=$?

@@ -173,7 +173,7 @@ xpm_require_done ../../grid.train/ed150993bc5791b0568cba72fc5ae149cadbbea9d8704f
 
 # The command, one xpm_step per line. Values are quoted: $, backticks and quotes stay literal.
 xpm_run() {
-  xpm_step node ../../../assets/a86bb0859bc0fdea/scripts/evaluate.mjs --model ../../grid.train/ed150993bc5791b0568cba72fc5ae149cadbbea9d8704ff34893fefc4e5fa041/model.json --samples 1000 --out metrics.json
+  xpm_step node ../../../assets/acf2fdbf140a7a4b/scripts/evaluate.mjs --model ../../grid.train/ed150993bc5791b0568cba72fc5ae149cadbbea9d8704ff34893fefc4e5fa041/model.json --samples 1000 --out metrics.json
 }
 xpm_run
 xpm_code=$?

@@ -173,7 +173,7 @@ xpm_require_done ../../grid.train/85f779cbc2ecfbc5be92f33ae7db4ee2a7e7a733c379a4
 
 # The command, one xpm_step per line. Values are quoted: $, backticks and quotes stay literal.
 xpm_run() {
-  xpm_step node ../../../assets/a86bb0859bc0fdea/scripts/evaluate.mjs --model ../../grid.train/85f779cbc2ecfbc5be92f33ae7db4ee2a7e7a733c379a43fe7ee14664a12043c/model.json --samples 1000 --out metrics.json
+  xpm_step node ../../../assets/acf2fdbf140a7a4b/scripts/evaluate.mjs --model ../../grid.train/85f779cbc2ecfbc5be92f33ae7db4ee2a7e7a733c379a43fe7ee14664a12043c/model.json --samples 1000 --out metrics.json
 }
 xpm_run
 xpm_code=$?

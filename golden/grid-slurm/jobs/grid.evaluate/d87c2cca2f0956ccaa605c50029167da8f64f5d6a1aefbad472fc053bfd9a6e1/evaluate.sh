@@ -173,7 +173,7 @@ xpm_require_done ../../grid.train/05b4b186de797f1cf140893718381d36a8bc9be01f1919
 
 # The command, one xpm_step per line. Values are quoted: $, backticks and quotes stay literal.
 xpm_run() {
-  xpm_step node ../../../assets/a86bb0859bc0fdea/scripts/evaluate.mjs --model ../../grid.train/05b4b186de797f1cf140893718381d36a8bc9be01f191910782a47708e41e816/model.json --samples 1000 --out metrics.json
+  xpm_step node ../../../assets/acf2fdbf140a7a4b/scripts/evaluate.mjs --model ../../grid.train/05b4b186de797f1cf140893718381d36a8bc9be01f191910782a47708e41e816/model.json --samples 1000 --out metrics.json
 }
 xpm_run
 xpm_code=$?

@@ -178,7 +178,7 @@ xpm_require_done ../../grid.evaluate/591f77be0cdc9a688ff77baddcc635375c04c846929
 
 # The command, one xpm_step per line. Values are quoted: $, backticks and quotes stay literal.
 xpm_run() {
-  xpm_step node ../../../assets/a86bb0859bc0fdea/scripts/report.mjs --title 'Learning-rate sweep on a noisy line' --out results.md ../../grid.evaluate/d87c2cca2f0956ccaa605c50029167da8f64f5d6a1aefbad472fc053bfd9a6e1/metrics.json ../../grid.evaluate/ee1e0012238858404dd846c10cab2a28ba5cfbdc520df7acc9e7e3144d781e25/metrics.json ../../grid.evaluate/591f77be0cdc9a688ff77baddcc635375c04c846929c552e47e6b86e5a6acbc9/metrics.json ../../grid.evaluate/6f3cfb89ae5e2c256d4cc22ee32b3e504d847bc3d2ec3e138d722d011405b9d4/metrics.json ../../grid.evaluate/93c5c22ce4693b79cdb9f64b5479f0bd74bb2970f8a93eec25b7b7dcaa174758/metrics.json ../../grid.evaluate/90bd2caa0d1b47f62064aa07801e2c80d266829f617154beeb8a821a553806c8/metrics.json
+  xpm_step node ../../../assets/acf2fdbf140a7a4b/scripts/report.mjs --title 'Learning-rate sweep on a noisy line' --out results.md ../../grid.evaluate/d87c2cca2f0956ccaa605c50029167da8f64f5d6a1aefbad472fc053bfd9a6e1/metrics.json ../../grid.evaluate/ee1e0012238858404dd846c10cab2a28ba5cfbdc520df7acc9e7e3144d781e25/metrics.json ../../grid.evaluate/591f77be0cdc9a688ff77baddcc635375c04c846929c552e47e6b86e5a6acbc9/metrics.json ../../grid.evaluate/6f3cfb89ae5e2c256d4cc22ee32b3e504d847bc3d2ec3e138d722d011405b9d4/metrics.json ../../grid.evaluate/93c5c22ce4693b79cdb9f64b5479f0bd74bb2970f8a93eec25b7b7dcaa174758/metrics.json ../../grid.evaluate/90bd2caa0d1b47f62064aa07801e2c80d266829f617154beeb8a821a553806c8/metrics.json
 }
 xpm_run
 xpm_code=$?
