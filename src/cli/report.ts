@@ -13,6 +13,9 @@ import { experimentFile, jobLabel, markerPath, readFailed } from "../model/works
 import { experimentStatus, type JobStatus } from "../submit/status.ts";
 import { formatBytes, formatDuration } from "../util/format.ts";
 import { displayPath } from "../util/text.ts";
+import { resultsTable } from "../inspect/results.ts";
+import { xpInfo } from "../inspect/xpinfo.ts";
+import { statesOf } from "./jobs.ts";
 import { renderReport, type ReportJob, type ReportResults } from "../view/report.ts";
 import { last, type Parsed } from "./args.ts";
 import type { Out } from "./shared.ts";
@@ -126,7 +129,11 @@ export function reportCommand(p: Parsed, out: Out): number {
   const [ws, id, ...extra] = p.positional;
   if (!ws || !id || extra.length) fail(Codes.USAGE, "report takes a workspace and an experiment id", { hint: "experimaestro report ./workspace my-experiment -o report.html" });
   const output = last(p, "--output");
-  const written = writeReport(resolvePath(ws), id, output === undefined ? {} : { output: resolvePath(output) });
+  const workspace = resolvePath(ws);
+  // The results section is the `results` command's table, when some job has written its results.
+  const table = resultsTable(xpInfo(workspace, id, statesOf(workspace)));
+  const results = table.rows.length > 0 ? { columns: table.columns, rows: table.rows } : undefined;
+  const written = writeReport(workspace, id, { ...(output === undefined ? {} : { output: resolvePath(output) }), ...(results ? { results } : {}) });
   out(`report written to ${displayPath(written)} (one file: open it in a browser, from the workspace or a copy of it)`);
   return 0;
 }

@@ -57,6 +57,17 @@ describe("results of the example", () => {
     expect(md).toHaveLength(2 + 6);
   });
 
+  it("the HTML report has a results section: the results command's table, every row", async () => {
+    const json = JSON.parse((await inProcess(["results", ws, "grid", "--format", "json"])).stdout) as Record<string, unknown>[];
+    expect(cli(["report", ws, "grid"]).status).toBe(0);
+    const html = readFileSync(join(ws, "experiments/grid/report.html"), "utf8");
+    const section = /<section id="results">[\s\S]*?<\/section>/.exec(html)?.[0] ?? "";
+    expect([...section.matchAll(/<th data-col="([^"]*)"/g)].map((m) => m[1])).toEqual(Object.keys(json[0]!));
+    const body = section.slice(section.indexOf("<tbody>"));
+    const cells = [...body.matchAll(/<tr>(.*?)<\/tr>/g)].map((m) => [...m[1]!.matchAll(/<td data-v="([^"]*)"/g)].map((c) => c[1]));
+    expect(cells).toEqual(json.map((r) => Object.values(r).map(String)));
+  });
+
   it("loadXpInfo: every job with task, identifier, state, folder, tags, params, outputs and results", () => {
     const xp = loadXpInfo(ws, "grid");
     const count = (task: string) => xp.jobs.filter((j) => j.task === task).length;
