@@ -131,8 +131,9 @@ export function reportCommand(p: Parsed, out: Out): number {
   const output = last(p, "--output");
   const workspace = resolvePath(ws);
   // The results section is the `results` command's table, when some job has written its results.
-  const table = resultsTable(xpInfo(workspace, id, statesOf(workspace)));
-  const results = table.rows.length > 0 ? { columns: table.columns, rows: table.rows } : undefined;
+  const info = xpInfo(workspace, id, statesOf(workspace));
+  const table = info.jobs.some((j) => j.resultsFile !== undefined) ? resultsTable(info) : undefined;
+  const results = table && table.rows.length > 0 ? { columns: table.columns, rows: table.rows } : undefined;
   const written = writeReport(workspace, id, { ...(output === undefined ? {} : { output: resolvePath(output) }), ...(results ? { results } : {}) });
   out(`report written to ${displayPath(written)} (one file: open it in a browser, from the workspace or a copy of it)`);
   return 0;
