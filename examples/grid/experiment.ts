@@ -19,8 +19,8 @@ export async function run(helper: Helper, cfg: z.infer<typeof Configuration>) {
       const train = Train.create({ lr, seed, epochs: cfg.epochs }).tag("lr", lr).tag("seed", seed);
       // submit() returns what the task's `outputs` returns, typed: here a Model config.
       const { model } = helper.submit(train);
-      const evaluation = Evaluate.create({ model }).tag("lr", lr).tag("seed", seed);
-      metrics.push(helper.submit(evaluation).metrics);
+      // Evaluate gets Train's tags (lr, seed) through the model config Train produced.
+      metrics.push(helper.submit(Evaluate.create({ model })).metrics);
     }
   }
   helper.submit(Report.create({ title: cfg.table_title, metrics }));

@@ -90,17 +90,38 @@ export class ConfigInstance<V extends Record<string, unknown> = Record<string, u
   }
 }
 
+/** A tag that children give different values: it is left out (see `collectTags`). */
+const CONFLICT = Symbol("conflicting tag");
+type Collected = Map<string, Tags[string] | typeof CONFLICT>;
+
 /**
- * Tags of `v` and everything below it into `out` (a config's own tags over its children's).
- * A module function, not a closure per call: allTags runs once per submitted job.
+ * Tags of `v` and everything below it into `out`: a config's own tags win over those below it
+ * (its params' configs and, for an output config, the task that produced it, as experimaestro's
+ * tag walk enters the task). Values below that disagree (a report over every run of a grid)
+ * leave the tag out, where experimaestro keeps the last with a warning. A module function, not a
+ * closure per call: allTags runs once per submitted job.
  */
 function collectTags(v: unknown, seen: Set<unknown>, out: Tags): void {
+  const got: Collected = new Map();
+  gather(v, seen, got);
+  for (const [name, value] of got) if (value !== CONFLICT) out[name] = value;
+}
+
+function gather(v: unknown, seen: Set<unknown>, into: Collected): void {
   if (v === null || typeof v !== "object" || seen.has(v)) return;
   seen.add(v);
   if (v instanceof ConfigInstance) {
-    for (const child of Object.values(v.values)) collectTags(child, seen, out);
-    Object.assign(out, v.tags);
-  } else if (Array.isArray(v) || v instanceof Set) for (const x of v) collectTags(x, seen, out);
-  else if (v instanceof Map) for (const x of v.values()) collectTags(x, seen, out);
-  else if (!(v instanceof PathRef)) for (const x of Object.values(v)) collectTags(x, seen, out);
+    const below: Collected = new Map();
+    if (v.producer) gather(v.producer, seen, below);
+    for (const child of Object.values(v.values)) gather(child, seen, below);
+    for (const [name, value] of Object.entries(v.tags)) below.set(name, value);
+    for (const [name, value] of below) merge(into, name, value);
+  } else if (Array.isArray(v) || v instanceof Set) for (const x of v) gather(x, seen, into);
+  else if (v instanceof Map) for (const x of v.values()) gather(x, seen, into);
+  else if (!(v instanceof PathRef)) for (const x of Object.values(v)) gather(x, seen, into);
+}
+
+function merge(into: Collected, name: string, value: Tags[string] | typeof CONFLICT): void {
+  const had = into.get(name);
+  into.set(name, had === undefined || had === value ? value : CONFLICT);
 }

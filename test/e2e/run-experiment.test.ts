@@ -145,7 +145,8 @@ describe("run modes and the experiment lock", () => {
     expect(existsSync(join(dir, "lock.holder"))).toBe(false);
 
     // Another process holds the flock, as a running experimaestro does.
-    const holder = spawn("flock", [lock, "sleep", "60"], { stdio: "ignore", detached: true });
+    // (Killed below: its sleep only has to outlast the calls, however loaded the machine.)
+    const holder = spawn("flock", [lock, "sleep", "600"], { stdio: "ignore", detached: true });
     try {
       await waitFor(() => spawnSync("flock", ["-n", lock, "true"]).status !== 0);
       const refused = cli(["run-experiment", layers("normal"), "--workdir", ws]);
@@ -161,7 +162,7 @@ describe("run modes and the experiment lock", () => {
     }
     await waitFor(() => spawnSync("flock", ["-n", lock, "true"]).status === 0);
     expect(cli(["run-experiment", layers("normal"), "--workdir", ws]).status).toBe(0);
-  });
+   }, 240_000);
 });
 
 async function waitFor(ok: () => boolean): Promise<void> {

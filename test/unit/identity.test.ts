@@ -179,6 +179,28 @@ describe("two submissions that differ only by a path", () => {
     expect(jobs[3]!.deps).toEqual([jobs[2]!.key]);
   });
 
+  it("carry the producer's tags to the jobs that use them (experimaestro's tag walk enters the task)", () => {
+    const Checkpoint = defineConfig("id.Checkpoint", { path: meta(pathType()), lr: param(z.number()) });
+    const Train = defineTask(
+      "id.Train",
+      { lr: param(z.number()), model: pathGen("model.bin") },
+      { command: (p) => ["train", p.model], outputs: (self) => Checkpoint.create({ path: self.values.model, lr: self.values.lr }) },
+    );
+    const Score = defineTask("id.Score", { checkpoint: param(Checkpoint) }, { command: () => ["score"] });
+    const helper = new Helper("xp");
+    const checkpoint = helper.submit(Train.create({ lr: 0.1 }).tag("lr", 0.1).tag("run", "a"));
+    helper.submit(Score.create({ checkpoint }).tag("run", "b"));
+    const [train, score] = helper.tasks();
+    expect(train!.tags).toEqual({ lr: 0.1, run: "a" });
+    // The consumer's own tag wins over the producer's.
+    expect(score!.tags).toEqual({ lr: 0.1, run: "b" });
+    // A job over several runs gets the tags they agree on, not the last run's.
+    const Compare = defineTask("id.Compare", { checkpoints: param(z.array(Checkpoint.schema)) }, { command: () => ["compare"] });
+    const other = helper.submit(Train.create({ lr: 0.2 }).tag("lr", 0.2).tag("run", "a"));
+    helper.submit(Compare.create({ checkpoints: [checkpoint, other] }));
+    expect(helper.tasks().find((j) => j.taskId === "id.Compare")!.tags).toEqual({ run: "a" });
+  });
+
   it("meta values may differ: the first submission's are kept", () => {
     const Run = defineTask("id.Run", { n: param(z.int()), device: meta(z.string(), { default: "cpu" }) }, { command: () => ["run"] });
     const helper = new Helper("xp");

@@ -5153,7 +5153,7 @@ function isRecursive(inst, stack, resolve3) {
     }
     return answer;
   };
-  const merge2 = (answer) => {
+  const merge3 = (answer) => {
     if (answer > result)
       result = answer;
   };
@@ -5162,7 +5162,7 @@ function isRecursive(inst, stack, resolve3) {
   switch (kind) {
     case "object": {
       const raw = rawShape(def);
-      merge2(raw ? shape(raw, true) : ASSUMED);
+      merge3(raw ? shape(raw, true) : ASSUMED);
       check2(def.catchall);
       break;
     }
@@ -5212,7 +5212,7 @@ function isRecursive(inst, stack, resolve3) {
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
       const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
-      merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
+      merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
     // a leaf by choice: `parts` are regex fragments, not data positions
@@ -20004,15 +20004,28 @@ var ConfigInstance = class {
     this.values[name] = value;
   }
 };
+var CONFLICT = /* @__PURE__ */ Symbol("conflicting tag");
 function collectTags(v, seen, out) {
+  const got = /* @__PURE__ */ new Map();
+  gather(v, seen, got);
+  for (const [name, value] of got) if (value !== CONFLICT) out[name] = value;
+}
+function gather(v, seen, into) {
   if (v === null || typeof v !== "object" || seen.has(v)) return;
   seen.add(v);
   if (v instanceof ConfigInstance) {
-    for (const child of Object.values(v.values)) collectTags(child, seen, out);
-    Object.assign(out, v.tags);
-  } else if (Array.isArray(v) || v instanceof Set) for (const x of v) collectTags(x, seen, out);
-  else if (v instanceof Map) for (const x of v.values()) collectTags(x, seen, out);
-  else if (!(v instanceof PathRef)) for (const x of Object.values(v)) collectTags(x, seen, out);
+    const below = /* @__PURE__ */ new Map();
+    if (v.producer) gather(v.producer, seen, below);
+    for (const child of Object.values(v.values)) gather(child, seen, below);
+    for (const [name, value] of Object.entries(v.tags)) below.set(name, value);
+    for (const [name, value] of below) merge2(into, name, value);
+  } else if (Array.isArray(v) || v instanceof Set) for (const x of v) gather(x, seen, into);
+  else if (v instanceof Map) for (const x of v.values()) gather(x, seen, into);
+  else if (!(v instanceof PathRef)) for (const x of Object.values(v)) gather(x, seen, into);
+}
+function merge2(into, name, value) {
+  const had = into.get(name);
+  into.set(name, had === void 0 || had === value ? value : CONFLICT);
 }
 
 // experimaestro-ts/src/model/types.ts
