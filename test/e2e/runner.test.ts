@@ -96,7 +96,7 @@ describe("crash safety and exclusion", () => {
     const lines = logLines(ws);
     expect(lines).toHaveLength(30);
     expect(new Set(lines).size).toBe(30);
-  });
+  }, 180_000);
 });
 
 describe("capacity", () => {
