@@ -41,6 +41,9 @@ function marker(dir: string): { reason: string; code: number } | "done" | undefi
   return existsSync(join(dir, "job.failed")) ? JSON.parse(readFileSync(join(dir, "job.failed"), "utf8")) : undefined;
 }
 
+/** This run's sleeps end in its pid (a fraction of a second more), so parallel runs stay apart. */
+const TAG = process.pid;
+
 /** Processes whose command line holds `needle` (pgrep -f), as "pid args" lines. */
 function processes(needle: string): string {
   return spawnSync("pgrep", ["-af", needle], { encoding: "utf8" }).stdout.trim();
@@ -65,7 +68,7 @@ describe("time limits with the runner", () => {
   it("a job within its limit completes untouched; a job over it ends timeout at the limit, its forked children gone", () => {
     const ws = prepare([
       { label: "within", script: "trap 'echo TERM >> signalled' TERM; sleep 1.5 & wait", requirements: "duration=4s" },
-      { label: "over", script: "bash -c 'sleep 301.1 & wait'", requirements: "duration=2s" },
+      { label: "over", script: `bash -c 'sleep 301.1${TAG} & wait'`, requirements: "duration=2s" },
     ]);
     const started = Date.now();
     const r = cli(["run", ws, "runner", "-j", "2"], { env: { XPM_CONFIG_DIR: LOCAL4 } });
@@ -75,27 +78,27 @@ describe("time limits with the runner", () => {
     expect(existsSync(join(jobDir(ws, "within"), "signalled"))).toBe(false);
     expect(marker(jobDir(ws, "over"))).toEqual({ code: 143, reason: "timeout" });
     expect(seconds).toBeLessThan(15);
-    expect(processes("sleep 301.1")).toBe("");
+    expect(processes(`sleep 301.1${TAG}`)).toBe("");
     expect(existsSync(join(jobDir(ws, "over"), "job.pid"))).toBe(false);
   });
 
   it("a command that ignores SIGTERM is killed after the grace period, with its whole group", () => {
-    const ws = prepare([{ label: "stubborn", script: "trap '' TERM; sleep 302.2 & wait", requirements: "duration=2s" }]);
+    const ws = prepare([{ label: "stubborn", script: `trap '' TERM; sleep 302.2${TAG} & wait`, requirements: "duration=2s" }]);
     const r = cli(["run", ws, "runner"], { env: { XPM_CONFIG_DIR: LOCAL4 } });
     expect(r.status).toBe(1);
     expect(marker(jobDir(ws, "stubborn"))).toEqual({ code: 143, reason: "timeout" });
-    expect(processes("sleep 302.2")).toBe("");
+    expect(processes(`sleep 302.2${TAG}`)).toBe("");
   });
 
   it("Ctrl-C cancels a forked command's whole process group", async () => {
-    const ws = prepare([{ label: "forks", script: "bash -c 'sleep 303.3 & wait'" }]);
+    const ws = prepare([{ label: "forks", script: `bash -c 'sleep 303.3${TAG} & wait'` }]);
     const runner = spawn(process.execPath, [CLI, "run", ws, "runner"], { env: { ...process.env, XPM_CONFIG_DIR: LOCAL4 }, stdio: "ignore" });
     const exited = new Promise<number | null>((r) => runner.on("exit", r));
-    await until("the command to start", () => processes("sleep 303.3") !== "");
+    await until("the command to start", () => processes(`sleep 303.3${TAG}`) !== "");
     runner.kill("SIGINT");
     expect(await exited).toBe(130);
     expect(marker(jobDir(ws, "forks"))).toEqual({ code: 143, reason: "cancelled" });
-    expect(processes("sleep 303.3")).toBe("");
+    expect(processes(`sleep 303.3${TAG}`)).toBe("");
   });
 });
 
@@ -103,7 +106,7 @@ describe("time limits and signals with bash alone", () => {
   it("run-local.sh: a job within its limit completes; a job over it ends timeout at the limit, leaving no process", () => {
     const ws = prepare([
       { label: "within", script: "sleep 1; echo ok", requirements: "duration=3s" },
-      { label: "over", script: "bash -c 'sleep 304.4 & wait'", requirements: "duration=2s" },
+      { label: "over", script: `bash -c 'sleep 304.4${TAG} & wait'`, requirements: "duration=2s" },
     ]);
     const started = Date.now();
     const r = spawnSync("bash", [join(ws, "experiments/runner/run-local.sh")], { encoding: "utf8" });
@@ -115,17 +118,17 @@ describe("time limits and signals with bash alone", () => {
     expect(marker(jobDir(ws, "over"))).toEqual({ code: 143, reason: "timeout" });
     expect(seconds).toBeGreaterThanOrEqual(3);
     expect(seconds).toBeLessThan(10);
-    expect(processes("sleep 304.4")).toBe("");
+    expect(processes(`sleep 304.4${TAG}`)).toBe("");
   });
 
   it("<name>.pid holds the command's process group while it runs; a kill of that group is a cancellation", async () => {
-    const ws = prepare([{ label: "forks", script: "bash -c 'sleep 305.5 & wait'" }]);
+    const ws = prepare([{ label: "forks", script: `bash -c 'sleep 305.5${TAG} & wait'` }]);
     const dir = jobDir(ws, "forks");
     const job = bashRun(join(dir, "job.sh"));
     await until("the pid file", () => existsSync(join(dir, "job.pid")));
     const pgid = readFileSync(join(dir, "job.pid"), "utf8");
     expect(pgid).toMatch(/^\d+\n$/);
-    await until("the command to start", () => processes("sleep 305.5") !== "");
+    await until("the command to start", () => processes(`sleep 305.5${TAG}`) !== "");
     // Every process of the command, and only those, is in that group.
     const group = spawnSync("pgrep", ["-g", pgid.trim()], { encoding: "utf8" }).stdout.trim().split("\n");
     expect(group).toHaveLength(2);
@@ -134,24 +137,24 @@ describe("time limits and signals with bash alone", () => {
     expect((await job.done).status).toBe(143);
     expect(marker(dir)).toEqual({ code: 143, reason: "cancelled" });
     expect(existsSync(join(dir, "job.pid"))).toBe(false);
-    expect(processes("sleep 305.5")).toBe("");
+    expect(processes(`sleep 305.5${TAG}`)).toBe("");
   });
 
   it("SIGTERM to the job script cancels it; SIGUSR1 (the early warning) only reaches a command that handles it", async () => {
     const handler = `node -e "const fs = require('fs'); process.on('SIGUSR1', () => fs.writeFileSync('got-usr1', '')); fs.writeFileSync('ready', ''); setTimeout(() => {}, 2500)"`;
     const ws = prepare([
-      { label: "cancelled", script: "bash -c 'sleep 306.6 & wait'" },
+      { label: "cancelled", script: `bash -c 'sleep 306.6${TAG} & wait'` },
       { label: "warned", script: `sleep 2.5 & ${handler} & wait` },
     ]);
     const cancelled = bashRun(join(jobDir(ws, "cancelled"), "job.sh"));
     const warnedDir = jobDir(ws, "warned");
     const warned = bashRun(join(warnedDir, "job.sh"));
-    await until("both commands to start", () => processes("sleep 306.6") !== "" && existsSync(join(warnedDir, "ready")));
+    await until("both commands to start", () => processes(`sleep 306.6${TAG}`) !== "" && existsSync(join(warnedDir, "ready")));
     process.kill(cancelled.pid, "SIGTERM");
     process.kill(warned.pid, "SIGUSR1");
     expect((await cancelled.done).status).toBe(143);
     expect(marker(jobDir(ws, "cancelled"))).toEqual({ code: 143, reason: "cancelled" });
-    expect(processes("sleep 306.6")).toBe("");
+    expect(processes(`sleep 306.6${TAG}`)).toBe("");
     // Not stopped by the warning: the plain sleep ran its 2.5 s, the handler got the signal.
     const w = await warned.done;
     expect(w.status).toBe(0);
@@ -163,10 +166,10 @@ describe("time limits and signals with bash alone", () => {
 
 describe("a SIGKILL, which no script can trap (OAR's oardel and walltime, kill -9)", () => {
   it("still leaves a marker: the watcher writes it once every process of the job has ended", async () => {
-    const ws = prepare([{ label: "killed", script: "bash -c 'sleep 307.7 & wait'", requirements: "duration=1h" }]);
+    const ws = prepare([{ label: "killed", script: `bash -c 'sleep 307.7${TAG} & wait'`, requirements: "duration=1h" }]);
     const dir = jobDir(ws, "killed");
     const job = bashRun(join(dir, "job.sh"));
-    await until("the command to start", () => processes("sleep 307.7") !== "" && existsSync(join(dir, "job.pid")));
+    await until("the command to start", () => processes(`sleep 307.7${TAG}`) !== "" && existsSync(join(dir, "job.pid")));
     const pgid = Number(readFileSync(join(dir, "job.pid"), "utf8"));
     process.kill(job.pid, "SIGKILL");
     await job.done;
@@ -178,7 +181,7 @@ describe("a SIGKILL, which no script can trap (OAR's oardel and walltime, kill -
     expect(marker(dir)).toEqual({ code: 137, reason: "cancelled" });
     expect(readFileSync(join(dir, "job.err"), "utf8")).toMatch(/experimaestro: killed after \d+s, no signal to trap: cancelled\n$/);
     expect(existsSync(join(dir, "job.pid"))).toBe(false);
-    expect(processes("sleep 307.7")).toBe("");
+    expect(processes(`sleep 307.7${TAG}`)).toBe("");
   });
 });
 

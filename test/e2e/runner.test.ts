@@ -199,7 +199,7 @@ describe("time limits, retries, failures", () => {
 describe("Ctrl-C", () => {
   it("stops starting jobs, cancels running ones (marked cancelled), exits 130, and a re-run finishes", async () => {
     const jobs: JobSpec[] = [
-      ...["s1", "s2", "s3", "s4"].map((label) => ({ label, script: 'echo "$1" >> "$2"; sleep 30' })),
+      ...["s1", "s2", "s3", "s4"].map((label) => ({ label, script: `echo "$1" >> "$2"; sleep 30.${process.pid}` })),
       { label: "later", script: 'echo "$1" >> "$2"', after: ["s1"] },
     ];
     const ws = prepare(jobs);
@@ -211,7 +211,8 @@ describe("Ctrl-C", () => {
     expect(await exited).toBe(130);
     for (const l of ["s1", "s2", "s3", "s4"]) expect(marker(byLabel(ws, l), "job")).toEqual({ code: 143, reason: "cancelled" });
     expect(marker(byLabel(ws, "later"), "job")).toBeUndefined();
-    expect(spawnSync("pgrep", ["-f", "sleep 30"]).stdout.toString().trim()).toBe("");
+    // (This run's sleeps only: the pid in their duration keeps other test runs out.)
+    expect(spawnSync("pgrep", ["-f", `sleep 30.${process.pid}`]).stdout.toString().trim()).toBe("");
   });
 });
 
