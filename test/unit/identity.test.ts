@@ -163,7 +163,8 @@ describe("two submissions that differ only by a path", () => {
     expect(d!.message).toContain("'data.root'");
   });
 
-  it("are distinct jobs when the producer returns a config holding the path", () => {
+  /** A Train task whose output is a Checkpoint config holding its model path, and a Score over it. */
+  function checkpointTasks() {
     const Checkpoint = defineConfig("id.Checkpoint", { path: meta(pathType()), lr: param(z.number()) });
     const Train = defineTask(
       "id.Train",
@@ -171,6 +172,11 @@ describe("two submissions that differ only by a path", () => {
       { command: (p) => ["train", p.model], outputs: (self) => Checkpoint.create({ path: self.values.model, lr: self.values.lr }) },
     );
     const Score = defineTask("id.Score", { checkpoint: param(Checkpoint) }, { command: () => ["score"] });
+    return { Checkpoint, Train, Score };
+  }
+
+  it("are distinct jobs when the producer returns a config holding the path", () => {
+    const { Train, Score } = checkpointTasks();
     const helper = new Helper("xp");
     for (const lr of [0.1, 0.2]) helper.submit(Score.create({ checkpoint: helper.submit(Train.create({ lr })) as never }));
     const jobs = helper.tasks();
@@ -180,13 +186,7 @@ describe("two submissions that differ only by a path", () => {
   });
 
   it("carry the producer's tags to the jobs that use them (experimaestro's tag walk enters the task)", () => {
-    const Checkpoint = defineConfig("id.Checkpoint", { path: meta(pathType()), lr: param(z.number()) });
-    const Train = defineTask(
-      "id.Train",
-      { lr: param(z.number()), model: pathGen("model.bin") },
-      { command: (p) => ["train", p.model], outputs: (self) => Checkpoint.create({ path: self.values.model, lr: self.values.lr }) },
-    );
-    const Score = defineTask("id.Score", { checkpoint: param(Checkpoint) }, { command: () => ["score"] });
+    const { Checkpoint, Train, Score } = checkpointTasks();
     const helper = new Helper("xp");
     const checkpoint = helper.submit(Train.create({ lr: 0.1 }).tag("lr", 0.1).tag("run", "a"));
     helper.submit(Score.create({ checkpoint }).tag("run", "b"));
