@@ -205,5 +205,5 @@ rmSync(scratch, { recursive: true, force: true });
 rmSync(config, { recursive: true, force: true });
 const header = { section: "", what: "what", seconds: "median s", mb: "peak MB", ratio: "median pairwise ratio", target: "target", verdict: "", runs: "runs (s)" };
 const widths = Object.keys(header).map((k) => Math.max(...[header, ...rows].map((r) => String(r[k]).length)));
-console.log(`experimaestro-ts bench: ${ROUNDS} rounds, ${cores} cores, node ${process.version}${quick ? " (--quick)" : ""}`);
+console.log(`experimaestro-ts bench: ${ROUNDS} rounds, sizes ${N.join(" ")} (default 1000 10000 100000: the targets are the 100,000-job figures), ${RUNNER_JOBS} runner jobs, ${cores} cores, node ${process.version}${quick ? " (--quick)" : ""}`);
 for (const r of [header, ...rows]) console.log(Object.keys(header).map((k, i) => String(r[k]).padEnd(widths[i])).join("  ").trimEnd());
