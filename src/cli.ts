@@ -3,20 +3,13 @@
  * maps outcomes to exit statuses: 0 success, 1 a job failed or did not run (or a golden
  * mismatch, or plans that differ), 2 a user error, 130 interrupted.
  */
-import { parseArgs } from "./cli/args.ts";
-import { actionsCommand } from "./cli/actions.ts";
-import { servicesCommand } from "./cli/services.ts";
-import { findLauncherCommand, runCommand, schemaCommand, statusCommand } from "./cli/commands.ts";
-import { diffCommand } from "./cli/diff.ts";
-import { experimentsCommand, resultsCommand } from "./cli/experiments.ts";
-import { jobsCommand } from "./cli/jobs.ts";
-import { graphCommand } from "./cli/graph.ts";
-import { reportCommand } from "./cli/report.ts";
-import { initCommand } from "./cli/init.ts";
-import { runExperimentCommand } from "./cli/run-experiment.ts";
-import { watchCommand } from "./cli/watch.ts";
+// Each command's module is imported when it runs: `--version` and `status` load neither zod,
+// chevrotain, handlebars nor esbuild (the CLI runs compiled, one chunk per command).
+import { parseArgs, type Parsed } from "./cli/args.ts";
 import type { Out } from "./cli/shared.ts";
 import { Codes, XpmError, fail, formatDiagnostics } from "./model/diagnostics.ts";
+
+export { setTypeScriptLoader } from "./util/ts-import.ts";
 
 const VERSION = "0.1.0";
 
@@ -132,45 +125,49 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
       out(HELP);
       return command || p.flags.has("--help") ? 0 : 2;
     }
-    const sub = { ...p, positional: rest };
-    switch (command) {
-      case "run-experiment":
-        return await runExperimentCommand(sub, out, err);
-      case "run":
-        return await runCommand(sub, out, err);
-      case "status":
-        return sub.flags.has("--watch") ? await watchCommand(sub, out) : statusCommand(sub, out);
-      case "graph":
-        return await graphCommand(sub, out, err);
-      case "report":
-        return reportCommand(sub, out);
-      case "actions":
-        return await actionsCommand(sub, out);
-      case "services":
-        return await servicesCommand(sub, out, err);
-      case "find-launcher":
-      case "find-launchers": // experimaestro's spelling
-        return findLauncherCommand(sub, out);
-      case "schema":
-        return await schemaCommand(sub, out);
-      case "diff":
-        return await diffCommand(sub, out, err);
-      case "jobs":
-        return await jobsCommand(sub, out, err);
-      case "experiments":
-        return experimentsCommand(sub, out, err);
-      case "results":
-        return resultsCommand(sub, out, err);
-      case "init":
-        return initCommand(sub, out);
-      default:
-        return fail(Codes.USAGE, `unknown command '${command}'`, { hint: "commands: run-experiment, run, status, find-launcher, schema, init, diff, jobs, experiments, results, graph, report, actions, services (see --help)" });
-    }
+    return await dispatch(command, { ...p, positional: rest }, out, err);
   } catch (e) {
     if (e instanceof XpmError) {
       err(formatDiagnostics(e.diagnostics));
       return 2;
     }
     throw e;
+  }
+}
+
+/** Runs one command, importing its module first. */
+async function dispatch(command: string, sub: Parsed, out: Out, err: Out): Promise<number> {
+  switch (command) {
+    case "run-experiment":
+      return (await import("./cli/run-experiment.ts")).runExperimentCommand(sub, out, err);
+    case "run":
+      return (await import("./cli/commands.ts")).runCommand(sub, out, err);
+    case "status":
+      return sub.flags.has("--watch") ? (await import("./cli/watch.ts")).watchCommand(sub, out) : (await import("./cli/status.ts")).statusCommand(sub, out);
+    case "graph":
+      return (await import("./cli/graph.ts")).graphCommand(sub, out, err);
+    case "report":
+      return (await import("./cli/report.ts")).reportCommand(sub, out);
+    case "actions":
+      return (await import("./cli/actions.ts")).actionsCommand(sub, out);
+    case "services":
+      return (await import("./cli/services.ts")).servicesCommand(sub, out, err);
+    case "find-launcher":
+    case "find-launchers": // experimaestro's spelling
+      return (await import("./cli/commands.ts")).findLauncherCommand(sub, out);
+    case "schema":
+      return (await import("./cli/commands.ts")).schemaCommand(sub, out);
+    case "diff":
+      return (await import("./cli/diff.ts")).diffCommand(sub, out, err);
+    case "jobs":
+      return (await import("./cli/jobs.ts")).jobsCommand(sub, out, err);
+    case "experiments":
+      return (await import("./cli/experiments.ts")).experimentsCommand(sub, out, err);
+    case "results":
+      return (await import("./cli/experiments.ts")).resultsCommand(sub, out, err);
+    case "init":
+      return (await import("./cli/init.ts")).initCommand(sub, out);
+    default:
+      return fail(Codes.USAGE, `unknown command '${command}'`, { hint: "commands: run-experiment, run, status, find-launcher, schema, init, diff, jobs, experiments, results, graph, report, actions, services (see --help)" });
   }
 }

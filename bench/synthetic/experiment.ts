@@ -1,8 +1,12 @@
 // The benchmark experiment: N/2 Learn tasks over lr x seed x model (a sub-config), each
 // followed by an Evaluate that depends on it: N jobs in all.
-import { Helper, defineConfig, defineTask, param, pathGen, pathType, z } from "experimaestro-ts";
+import { Helper, defineConfig, defineTask, meta, param, pathGen, pathType, z } from "experimaestro-ts";
 
 export const Model = defineConfig("bench.Model", { hidden: param(z.int()), layers: param(z.int(), { default: 2 }) });
+
+// What Learn returns: a config holding the checkpoint's path. Created in `outputs`, it carries its
+// producer in its identifier, so two Evaluate jobs never differ only by a path (XPM306).
+export const Checkpoint = defineConfig("bench.Checkpoint", { path: meta(pathType()) });
 
 export const Learn = defineTask(
   "bench.learn.Learn",
@@ -10,14 +14,14 @@ export const Learn = defineTask(
   {
     command: (p) => ["python", "-m", "bench.learn", "--lr", p.lr, "--seed", p.seed, "--hidden", p.model.values.hidden, "--out", p.checkpoint],
     requirements: "duration=2h & cpu(cores=1, mem=2GiB)",
-    outputs: (self) => ({ checkpoint: self.values.checkpoint }),
+    outputs: (self) => ({ checkpoint: Checkpoint.create({ path: self.values.checkpoint }) }),
   },
 );
 
 export const Evaluate = defineTask(
   "bench.Evaluate",
-  { checkpoint: param(pathType()), metrics: pathGen("metrics.json") },
-  { command: (p) => ["python", "-m", "bench.evaluate", "--checkpoint", p.checkpoint, "--out", p.metrics], requirements: "duration=30m & cpu(cores=1)" },
+  { checkpoint: param(Checkpoint), metrics: pathGen("metrics.json") },
+  { command: (p) => ["python", "-m", "bench.evaluate", "--checkpoint", p.checkpoint.values.path, "--out", p.metrics], requirements: "duration=30m & cpu(cores=1)" },
 );
 
 export const Configuration = z.object({ jobs: z.int().positive() });

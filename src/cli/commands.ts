@@ -15,26 +15,13 @@ import { runPrepared } from "../prepare.ts";
 import { experimentStatus } from "../submit/status.ts";
 import { displayPath } from "../util/text.ts";
 import { last, type Parsed } from "./args.ts";
-import { formatHost, formatStatus } from "./format.ts";
+import { formatHost } from "./format.ts";
+import { workspaceAndId } from "./status.ts";
 import { configOpt, host, printRun, runRequest, type Out } from "./shared.ts";
-
-function workspaceAndId(p: Parsed, command: string): [string, string] {
-  const [ws, id, ...extra] = p.positional;
-  if (!ws || !id || extra.length) fail(Codes.USAGE, `${command} takes a workspace and an experiment id`, { hint: `experimaestro ${command} ./workspace my-experiment` });
-  return [resolvePath(ws), id];
-}
 
 export async function runCommand(p: Parsed, out: Out, err: Out): Promise<number> {
   const [workspace, id] = workspaceAndId(p, "run");
   return printRun(await runPrepared(workspace, id, runRequest(p), host(out, err)), workspace, id, out);
-}
-
-/** Exit status: 0 all done, 1 something failed or is blocked, 3 still in progress or not run. */
-export function statusCommand(p: Parsed, out: Out): number {
-  const [workspace, id] = workspaceAndId(p, "status");
-  const rows = experimentStatus(workspace, readManifest(workspace, id), backends);
-  out(p.flags.has("--json") ? JSON.stringify(rows, null, 2) : formatStatus(rows));
-  return rows.every((r) => r.state === "done") ? 0 : rows.some((r) => r.state === "failed" || r.state === "blocked") ? 1 : 3;
 }
 
 export function findLauncherCommand(p: Parsed, out: Out): number {

@@ -11,6 +11,7 @@ import { z } from "zod";
 import { Codes, XpmError, fail, type Diagnostic } from "../model/diagnostics.ts";
 import { ExperimentConfig, EXPERIMENT_KEYS, type ExperimentKeys, type LoadedExperiment, type RunFunction } from "../model/experiment.ts";
 import { didYouMean, displayPath } from "../util/text.ts";
+import { prepareTypeScript } from "../util/ts-import.ts";
 import { layerYaml, locateLayered, valueLocator, type Layered } from "./layers.ts";
 import { keysAt, zodDiagnostics, type Locator } from "./yaml.ts";
 
@@ -84,21 +85,23 @@ function resolveModule(layered: Layered, key: "file" | "module" | "pre_experimen
   }
 }
 
-/** experimaestro-ts's own sources: stack frames there are not the user's. */
-const OWN_SOURCES = `${dirname(dirname(fileURLToPath(import.meta.url)))}/`;
+/** experimaestro-ts's own sources and their build (dist/): stack frames there are not the user's. */
+const OWN_ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
+const OWN_SOURCES = [`${OWN_ROOT}/src/`, `${OWN_ROOT}/dist/`];
 
 /** The first stack frame outside experimaestro-ts and node_modules, as `file:line:col`: where a refused declaration was written. */
 function userFrame(err: Error): string | undefined {
   for (const line of (err.stack ?? "").split("\n")) {
     const m = /\(?((?:file:\/\/)?\/[^()]+?):(\d+):(\d+)\)?$/.exec(line.trim());
     const file = m && (m[1]!.startsWith("file://") ? fileURLToPath(m[1]!) : m[1]!);
-    if (file && !file.startsWith(OWN_SOURCES) && !file.includes("/node_modules/")) return `${relative(process.cwd(), file)}:${m[2]}:${m[3]}`;
+    if (file && !OWN_SOURCES.some((own) => file.startsWith(own)) && !file.includes("/node_modules/")) return `${relative(process.cwd(), file)}:${m[2]}:${m[3]}`;
   }
   return undefined;
 }
 
 async function importModule(layered: Layered, path: string, key: string): Promise<Record<string, unknown>> {
   try {
+    await prepareTypeScript();
     return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (e) {
     // A declaration refused at import time (e.g. a lightweight task without a command): its own code, at its line.
@@ -153,6 +156,7 @@ export async function loadExperimentModule(path: string, isModule: boolean): Pro
   let mod: Record<string, unknown>;
   if (isModule) {
     try {
+      await prepareTypeScript();
       mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
     } catch (e) {
       return fail(Codes.MODULE_LOAD_FAILED, `cannot load ${displayPath(path)}: ${(e as Error).message.split("\n")[0]}`, { where: { file: displayPath(path) }, hint: "fix the module, or give the experiment YAML instead" });

@@ -18,6 +18,7 @@ import { readManifest, type ManifestJob } from "../model/manifest.ts";
 import type { JobStateName } from "../model/state.ts";
 import { isDone, isForeign, lockHeld, markerPath, readFailed, readRecordedId, writeFailed, type FailedMarker, type FailReason } from "../model/workspace.ts";
 import { checkFits, Pool, type Allocation, type Capacity } from "./capacity.ts";
+import { ReadyQueue } from "./queue.ts";
 
 /** What the runner reports as it goes (rendered by the CLI: lines, or one live line on a terminal). */
 export type RunEvent =
@@ -106,6 +107,11 @@ class Run {
   private readonly jobs: ManifestJob[];
   private readonly byKey: Map<string, ManifestJob>;
   private readonly state = new Map<string, RunState>();
+  /** Each job's position in the manifest (its stable order) and the jobs that depend on it. */
+  private readonly position = new Map<string, number>();
+  private readonly dependents = new Map<string, ManifestJob[]>();
+  /** Positions of the jobs that can start: todo, every dependency done (no scan of all jobs per event). */
+  private readonly ready = new ReadyQueue();
   /** Jobs whose lock another process holds (a runner killed earlier, a second runner): polled. */
   private readonly held = new Set<string>();
   private readonly attempts = new Map<string, number>();
@@ -121,6 +127,14 @@ class Run {
   constructor(private readonly opts: RunOptions) {
     this.jobs = readManifest(opts.workspace, opts.experimentId).jobs;
     this.byKey = new Map(this.jobs.map((j) => [j.key, j]));
+    this.jobs.forEach((j, i) => {
+      this.position.set(j.key, i);
+      for (const d of j.deps) {
+        const list = this.dependents.get(d);
+        if (list) list.push(j);
+        else this.dependents.set(d, [j]);
+      }
+    });
     this.emit = opts.onEvent ?? (() => {});
     this.grace = opts.graceMs ?? 10_000;
     this.limit = opts.parallel ?? Number.POSITIVE_INFINITY;
@@ -134,6 +148,7 @@ class Run {
       else if (j.backend !== "local") this.summary.elsewhere.push(j.key);
       else if (!ours) this.summary.foreign.push(j.key);
     }
+    for (const j of this.jobs) this.readyIfTodo(j);
     const capacity = opts.capacity ?? detectedCapacity();
     checkFits(this.pending(), capacity);
     this.pool = new Pool(capacity);
@@ -143,16 +158,27 @@ class Run {
     return this.jobs.filter((j) => this.state.get(j.key) === "todo");
   }
 
+  /** A job back to (or still) todo: ready when its dependencies are done. */
+  private setTodo(j: ManifestJob): void {
+    this.state.set(j.key, "todo");
+    this.readyIfTodo(j);
+  }
+
+  private readyIfTodo(j: ManifestJob): void {
+    if (this.state.get(j.key) === "todo" && j.deps.every((d) => this.state.get(d) === "done")) this.ready.add(this.position.get(j.key)!);
+  }
+
   private markDone(j: ManifestJob): void {
     this.state.set(j.key, "done");
     this.summary.done.push(j.key);
     this.emit({ kind: "done", job: j });
+    for (const d of this.dependents.get(j.key) ?? []) this.readyIfTodo(d);
   }
 
   /** Marks the pending dependents of a failed job (transitively) `.failed` with reason `dependency`. */
   private block(failedKey: string): void {
-    for (const j of this.jobs) {
-      if (this.state.get(j.key) !== "todo" || !j.deps.includes(failedKey)) continue;
+    for (const j of this.dependents.get(failedKey) ?? []) {
+      if (this.state.get(j.key) !== "todo") continue;
       this.state.set(j.key, "blocked");
       writeFailed(this.opts.workspace, j, 1, "dependency");
       this.summary.blocked.push(j.key);
@@ -167,7 +193,7 @@ class Run {
     if (this.stopping || attempt >= j.retry.max || (marker.reason !== "failed" && marker.reason !== "timeout")) return false;
     this.attempts.set(j.key, attempt + 1);
     keepLogs(this.opts.workspace, j, attempt + 1);
-    this.state.set(j.key, "todo");
+    this.setTodo(j);
     this.emit({ kind: "retry", job: j, detail: `attempt ${attempt + 2} of ${j.retry.max + 1} after ${marker.reason}` });
     return true;
   }
@@ -258,7 +284,7 @@ class Run {
         this.markDone(j);
       } else if (readFailed(ws, j) || !lockHeld(ws, j)) {
         this.held.delete(key);
-        this.state.set(key, "todo");
+        this.setTodo(j);
       }
     }
   }
@@ -267,12 +293,18 @@ class Run {
   private step(): boolean {
     this.pollHeld();
     if (!this.stopping) {
-      for (const j of this.jobs) {
-        if (this.running.size >= this.limit) break;
-        if (this.state.get(j.key) !== "todo" || !j.deps.every((d) => this.state.get(d) === "done")) continue;
+      // In manifest order, as a scan of every job would start them; what does not fit waits.
+      const wait: number[] = [];
+      while (this.running.size < this.limit) {
+        const i = this.ready.pop();
+        if (i === undefined) break;
+        const j = this.jobs[i]!;
+        if (this.state.get(j.key) !== "todo") continue;
         const alloc = this.pool.take(j);
         if (alloc) this.start(j, alloc);
+        else wait.push(i);
       }
+      for (const i of wait) this.ready.add(i);
     }
     return this.running.size > 0 || (this.held.size > 0 && !this.stopping);
   }

@@ -5,8 +5,12 @@
 set -u
 
 # Run from the job directory: this script's folder. SLURM runs a spooled copy instead, from
-# the working directory given at submission (--chdir), which is the job directory.
-xpm_self=$(dirname "${BASH_SOURCE[0]}")
+# the working directory given at submission (--chdir), which is the job directory. (Paths are
+# cut with parameter expansions, not dirname or a subshell: a job pays no fork for them.)
+case ${BASH_SOURCE[0]} in
+  */*) xpm_self=${BASH_SOURCE[0]%/*} ;;
+  *) xpm_self=. ;;
+esac
 if [ -f "$xpm_self/params.json" ]; then
   cd "$xpm_self" || exit 1
 fi
@@ -15,7 +19,8 @@ if [ ! -f params.json ] || [ ! -f train.sh ]; then
   exit 1
 fi
 XPM_JOB_DIR=$PWD
-XPM_WORKSPACE=$(cd ../../.. && pwd)
+XPM_WORKSPACE=${PWD%/*/*/*}
+XPM_WORKSPACE=${XPM_WORKSPACE:-/}
 export XPM_JOB_DIR XPM_WORKSPACE
 
 # One run at a time: the job holds train.lock while it runs, so two runners (or a runner and
@@ -140,13 +145,17 @@ if [ -n "$xpm_limit" ]; then
   set +m
 fi
 
-rm -f train.done train.failed train.pid
+# What an earlier run left (rm only when there is something to remove: usually nothing is).
+if [ -e train.done ] || [ -e train.failed ] || [ -e train.pid ]; then
+  rm -f train.done train.failed train.pid
+fi
 : > train.out
 : > train.err
 # A SIGKILL leaves this script no chance to write a marker, and OAR's oardel and walltime kill
 # a job's whole process tree at once (oarexec, OAR 2.5), as kill -9 does. A watcher outside
-# that tree waits for the job's lock, that is for every process of the job to end, and writes
-# the marker the job could not (reason by the rule above, code 137).
+# that tree (started by a subshell that exits at once: it is no child of this script) waits
+# for the job's lock, that is for every process of the job to end, and writes the marker the
+# job could not (reason by the rule above, code 137).
 if command -v flock >/dev/null 2>&1; then
   xpm_watcher() {
     exec 9>&- 8>> train.lock

@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// The compiled JavaScript of this package's own sources, so that the CLI does not transpile them
+// at every start: `node scripts/build.mjs` (npm's `prepare`, run by `npm install` and `npm ci`)
+// bundles src/cli.ts and src/index.ts with esbuild into dist/<stamp>/, one ES module per entry
+// and shared chunks (so the CLI and the experiment modules that import "experimaestro-ts" share
+// one copy of every module), each command's code in its own chunk, loaded when it runs.
+// Dependencies stay in node_modules. Every `import.meta.url` keeps naming the source file, so
+// templates, worker scripts and the runtime's sources are found where they are.
+//
+// The stamp digests the sources' names, sizes and times: the CLI (bin/experimaestro.mjs) runs
+// dist/<stamp>/ only when it matches the sources, and builds it first otherwise (a source
+// edited since `npm install`), or falls back to running the sources through tsx.
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const DIST = join(ROOT, "dist");
+const SOURCES = ["src", "grammars"];
+/** Files whose change changes the build too. */
+const INPUTS = ["package.json", "scripts/build.mjs"];
+
+/** The digest of the sources (names, sizes, modification times): the folder name of their build. */
+export function stamp() {
+  const h = createHash("sha1");
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else add(p);
+    }
+  };
+  const add = (p) => {
+    const st = statSync(p);
+    h.update(`${relative(ROOT, p)}\0${st.size}\0${st.mtimeMs}\n`);
+  };
+  for (const s of SOURCES) walk(join(ROOT, s));
+  for (const f of INPUTS) add(join(ROOT, f));
+  return h.digest("hex").slice(0, 16);
+}
+
+/** The folder of the current build (built now if missing), or undefined when it cannot be built here. */
+export async function currentBuild() {
+  const dir = join(DIST, stamp());
+  try {
+    statSync(join(dir, "cli.js"));
+    return dir;
+  } catch {
+    try {
+      return await build(dir);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** esbuild's plugin: each source's `import.meta.url` is its own file's URL, as when run unbundled. */
+function ownUrls(esbuild, outdir) {
+  return {
+    name: "own-import-meta-url",
+    setup(b) {
+      b.onLoad({ filter: /\.ts$/ }, (args) => {
+        const source = readFileSync(args.path, "utf8");
+        if (!source.includes("import.meta.url")) return { contents: source, loader: "ts" };
+        const code = esbuild.transformSync(source, { loader: "ts", format: "esm", define: { "import.meta.url": "__xpm_own_url" }, sourcefile: args.path }).code;
+        const rel = relative(outdir, args.path).split("\\").join("/");
+        return { contents: `const __xpm_own_url = new URL(${JSON.stringify(rel)}, import.meta.url).href;\n${code}`, loader: "js", resolveDir: dirname(args.path) };
+      });
+    },
+  };
+}
+
+/** Builds into `dir` (through a temporary folder renamed at the end: concurrent builds are safe). */
+async function build(dir) {
+  const esbuild = await import("esbuild");
+  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  await esbuild.build({
+    entryPoints: { cli: join(ROOT, "src/cli.ts"), index: join(ROOT, "src/index.ts") },
+    outdir: tmp,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    logLevel: "silent",
+    plugins: [ownUrls(esbuild, dir)],
+  });
+  try {
+    renameSync(tmp, dir);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (!readdirSync(dir).includes("cli.js")) throw e;
+  }
+  prune(dir);
+  return dir;
+}
+
+/** Removes older builds (after an hour: a running CLI may still load chunks from its own). */
+function prune(keep) {
+  for (const name of readdirSync(DIST)) {
+    const p = join(DIST, name);
+    if (p !== keep && Date.now() - statSync(p).mtimeMs > 3600_000) rmSync(p, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
+  mkdirSync(DIST, { recursive: true });
+  const dir = join(DIST, stamp());
+  rmSync(dir, { recursive: true, force: true });
+  await build(dir);
+  console.log(`built ${relative(ROOT, dir)}/`);
+}
