@@ -579,7 +579,9 @@ xpm_submit() {
   local i=$1 p deps=() dep_words=() after="" d=${xpm_dir[$1]} n=${xpm_n[$1]}
   for p in ${xpm_par[i]}; do
     xpm_parent "$i" "$p" || return 0
-    if [ -n "$xpm_pid" ]; then deps+=("$xpm_pid"); fi
+    # A parent in an array this run submitted: the whole array.
+    if [ -n "$xpm_pid" ] && [ -n "${xpm_fresh[p]:-}" ]; then xpm_pid=${xpm_fresh[p]}; fi
+    if [ -n "$xpm_pid" ] && [[ " ${deps[*]} " != *" $xpm_pid "* ]]; then deps+=("$xpm_pid"); fi
   done
   if [ "$xpm_left" -eq 0 ]; then
     xpm_defer "$i"
