@@ -149,3 +149,87 @@ export function leastOption(plan: ResolvedPlan, backend: string, option: string)
   }
   return least;
 }
+
+/** A group as the manifest and dry-run show it: an array (two jobs or more) or a job submitted alone. */
+export interface SubmissionUnit {
+  /** The array's name, or the label of the job submitted alone. */
+  name: string;
+  jobs: number;
+}
+
+/** What a scheduler driver will submit, with no job done or queued yet. */
+export interface SubmissionPlan {
+  backend: string;
+  /** Arrays of at most this many jobs (a larger group is cut into slices). */
+  maxArraySize: number;
+  /** Jobs of the user at most queued or running; undefined: no limit declared. */
+  maxSubmit: number | undefined;
+  /** How many submissions (arrays and single jobs) without a limit on what is queued. */
+  submissions: number;
+  /** With max_submit: what each wave submits (one place is kept for the continuation job). */
+  waves: SubmissionUnit[][] | undefined;
+}
+
+const unitName = (g: ArrayGroup) => (g.jobs.length > 1 ? g.name : `${g.jobs[0]!.taskId}/${g.jobs[0]!.hash.slice(0, 8)}`);
+
+/** The waves a driver submits with an empty queue: each job after its parents, budget jobs at a time. */
+function waves(groups: readonly ArrayGroup[], size: number, budget: number): SubmissionUnit[][] {
+  const submitted = new Set<string>();
+  const inGroups = new Set(groups.flatMap((g) => g.jobs.map((j) => j.key)));
+  const out: SubmissionUnit[][] = [];
+  const total = groups.reduce((n, g) => n + g.jobs.length, 0);
+  while (submitted.size < total && out.length < total + 1) {
+    const wave: SubmissionUnit[] = [];
+    let left = budget;
+    for (const g of groups) {
+      const counts = new Map<number, number>();
+      for (let k = 0; k < g.jobs.length && left > 0; k++) {
+        const j = g.jobs[k]!;
+        if (submitted.has(j.key) || !j.deps.every((d) => submitted.has(d) || !inGroups.has(d))) continue;
+        submitted.add(j.key);
+        left--;
+        counts.set(Math.floor(k / size), (counts.get(Math.floor(k / size)) ?? 0) + 1);
+      }
+      for (const [, n] of [...counts].sort(([a], [b]) => a - b)) wave.push({ name: unitName(g), jobs: n });
+    }
+    out.push(wave);
+  }
+  return out;
+}
+
+/** The submission plan of each scheduler backend that has arrays. */
+export function submissionPlans(plan: ResolvedPlan, backends: Backends, groups: readonly ArrayGroup[]): SubmissionPlan[] {
+  const out: SubmissionPlan[] = [];
+  for (const b of backends.schedulers()) {
+    const mine = groups.filter((g) => g.backend === b.key);
+    if (!b.scheduler?.arrays || mine.length === 0) continue;
+    const size = leastOption(plan, b.key, "max_array_size") ?? b.scheduler.arrays.maxSize;
+    const maxSubmit = leastOption(plan, b.key, "max_submit");
+    const submissions = mine.reduce((n, g) => n + (g.jobs.length > 1 ? Math.ceil(g.jobs.length / size) : 1), 0);
+    out.push({ backend: b.key, maxArraySize: size, maxSubmit, submissions, waves: maxSubmit === undefined ? undefined : waves(mine, size, Math.max(1, maxSubmit - 1)) });
+  }
+  return out;
+}
+
+/** The dry-run's lines about arrays and waves: what each scheduler driver will submit. */
+export function describeSubmission(plan: ResolvedPlan, backends: Backends): string[] {
+  if (!backends.schedulers().some((b) => b.scheduler!.arrays)) return [];
+  const groups = arrayGroups(plan, backends);
+  const name = (g: ArrayGroup) => (g.jobs.length > 1 ? g.name : `${g.jobs[0]!.taskId}/${g.jobs[0]!.hash.slice(0, 8)}`);
+  const lines: string[] = [];
+  for (const p of submissionPlans(plan, backends, groups)) {
+    const driver = backends.of(p.backend).scheduler!.driver;
+    const arrays = groups.filter((g) => g.backend === p.backend && g.jobs.length > 1);
+    lines.push(`${driver}: ${p.submissions} submissions (arrays of at most ${p.maxArraySize}; --no-arrays: one per job)`);
+    for (const g of arrays) {
+      const deps = [...g.correlated.map((c) => `element by element after ${name(groups[c]!)}`), ...g.after.map((c) => `after all of ${name(groups[c]!)}`)];
+      const throttle = g.throttle === undefined ? "" : `, ${g.throttle} at once`;
+      lines.push(`  array ${g.name}: ${g.jobs.length} jobs of ${g.task} (launcher ${g.launcher}${throttle})${deps.length ? `, ${deps.join(", ")}` : ""}`);
+    }
+    if (p.waves) {
+      lines.push(`  at most ${p.maxSubmit} jobs queued: ${p.waves.length} wave${p.waves.length === 1 ? "" : "s"}, each after the previous one by a continuation job`);
+      p.waves.forEach((w, k) => lines.push(`  wave ${k + 1}: ${w.map((u) => `${u.name} (${u.jobs})`).join(", ")}`));
+    }
+  }
+  return lines;
+}

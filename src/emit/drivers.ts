@@ -9,18 +9,17 @@ import { idWords, type Backend, type Backends, type IdList, type StateQuery } fr
 import type { ResolvedJob, ResolvedPlan } from "../model/plan.ts";
 import { experimentDir, jobLabel } from "../model/workspace.ts";
 import { shellJoin, shellQuote } from "../util/shell.ts";
-import { arrayGroups, leastOption, type ArrayGroup } from "./arrays.ts";
+import { leastOption, type ArrayGroup } from "./arrays.ts";
 import { render } from "./templates.ts";
 
 /** Driver file name -> how to make its content, for `experiments/<id>/` (made only if needed). */
-export function drivers(plan: ResolvedPlan, backends: Backends): Map<string, () => string> {
+export function drivers(plan: ResolvedPlan, backends: Backends, groups: readonly ArrayGroup[]): Map<string, () => string> {
   const out = new Map<string, () => string>();
   const schedulers = backends.schedulers().filter((b) => plan.jobs.some((j) => j.resources.backend === b.key));
   out.set("run-local.sh", () =>
     render("run-local.sh", { experimentId: plan.experimentId, total: plan.jobs.length, jobs: plan.jobs.map((j) => ({ dir: shellQuote(j.jobPath), name: shellQuote(j.name) })) }),
   );
-  out.set("status.sh", () => statusScript(plan, backends, schedulers));
-  const groups = schedulers.some((b) => b.scheduler!.arrays) ? arrayGroups(plan, backends) : [];
+  out.set("status.sh", () => statusScript(plan, backends, schedulers, groups));
   for (const backend of schedulers) {
     const mine = groups.filter((g) => g.backend === backend.key);
     out.set(backend.scheduler!.driver, () => schedulerDriver(plan, backend, mine));
@@ -71,7 +70,6 @@ function arrayView(plan: ResolvedPlan, backend: Backend) {
     arrays: a ? 1 : 0,
     arrayWords: (a?.words ?? []).map((w) => placeWord(w, { "{indices}": "$1", "{throttle}": "$2" })).join(" "),
     throttleForm: shellQuote(a?.throttle ?? ""),
-    elementPattern: shellQuote(a?.elementPattern ?? "^$"),
     elementForm: placeWord(a?.element ?? "", { "{array}": "${1}", "{index}": "${2}" }),
     dependencyForm: arrayWords(d ? [d.prefix, d.all, d.correlated, d.ended, d.idJoin, d.kindJoin] : ["", "", "", "", "", ""]),
     arrayJobWords: (a?.job ?? []).map(jobWord).join(" "),
@@ -90,13 +88,14 @@ const label = (j: ResolvedJob) => jobLabel({ task: j.taskId, hash: j.hash });
 const LOCK = "submit.lock";
 
 /** status.sh: every job, with its scheduler's key ("-" for none) and its parents. */
-function statusScript(plan: ResolvedPlan, backends: Backends, schedulers: readonly Backend[]): string {
+function statusScript(plan: ResolvedPlan, backends: Backends, schedulers: readonly Backend[], groups: readonly ArrayGroup[]): string {
   const indexOf = new Map(plan.jobs.map((j) => [j.key, j.index]));
   const jobs = plan.jobs.map((j) => {
     const key = backends.of(j.resources.backend).scheduler ? j.resources.backend : "-";
     return `xpm_job ${shellJoin([String(j.index), j.jobPath, j.name, label(j), key, ...j.deps.map((d) => String(indexOf.get(d)))])}`;
   });
-  return render("status.sh", { experimentId: plan.experimentId, library: library(schedulers), schedulers: schedulers.map((b) => b.key).join(" "), jobs });
+  const arrays = groups.filter((g) => g.jobs.length > 1).map((g) => `xpm_array ${shellJoin([g.name, ...g.jobs.map((j) => String(j.index))])}`);
+  return render("status.sh", { experimentId: plan.experimentId, library: library(schedulers), schedulers: schedulers.map((b) => b.key).join(" "), jobs, arrays });
 }
 
 /** submit-<scheduler>.sh: the jobs of one scheduler, and the jobs elsewhere they wait for. */
@@ -173,6 +172,7 @@ function library(schedulers: readonly Backend[]): string {
         accounting: s.accounting ? queryView(s.accounting) : null,
         states: Object.entries(s.states).map(([raw, [category, meaning]]) => ({ key: shellQuote(`${b.key}:${raw}`), category, meaning })),
         blocking: s.blockedReasons.map((r) => shellQuote(`${b.key}:${r}`)),
+        elementPattern: s.arrays ? shellQuote(s.arrays.elementPattern) : null,
       };
     }),
   }).trimEnd();

@@ -69,6 +69,18 @@ class Grid {
 const arrayOf = (call: string) => /--array=(\S+)/.exec(call)?.[1];
 
 describe("submit-slurm.sh with arrays (fake SLURM)", () => {
+  it("dry-run and the manifest show the arrays and the waves", () => {
+    const dir = scratch();
+    const r = cli(["run-experiment", join(ROOT, "examples/grid/normal"), "--run-mode", "dry-run", "--workdir", join(dir, "ws"), "--xpm-config-dir", join(ROOT, "examples/grid/launchers/slurm-limits"), "-c", "dirty_git=ignore", "-c", "seeds=[1,2,3,4,5]"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/submit-slurm\.sh: \d+ submissions \(arrays of at most 4; --no-arrays: one per job\)/);
+    expect(r.stdout).toMatch(/array evaluate-array-\w+: \d+ jobs of grid\.Evaluate \(launcher cpu, 2 at once\), element by element after train-array-\w+/);
+    expect(r.stdout).toMatch(/at most 50 jobs queued: \d+ waves?/);
+    const manifest = JSON.parse(readFileSync(join(ROOT, "golden/grid-slurm-limits/experiments/grid/manifest.json"), "utf8"));
+    expect(manifest.arrays.map((a: { task: string; jobs: string[]; throttle: number }) => [a.task, a.jobs.length, a.throttle])).toEqual([["grid.Train", 6, 2], ["grid.Evaluate", 6, 2]]);
+    expect(manifest.submission[0]).toMatchObject({ backend: "slurm", maxArraySize: 4, maxSubmit: 50, submissions: 5 });
+  });
+
   it("submits the grid in three calls: train, evaluate aftercorr onto train, report afterok on the evaluate array; each job records its element", () => {
     const g = new Grid(", array_parallelism: 2");
     const r = g.run();
@@ -92,6 +104,12 @@ describe("submit-slurm.sh with arrays (fake SLURM)", () => {
     // The list file maps an index to its job folder; the array script runs that job's own script.
     const list = readFileSync(join(g.ws, "experiments/grid/arrays", `${/--job-name=(\S+)/.exec(calls[0]!)![1]}.list`), "utf8").trim().split("\n");
     expect(list).toEqual(g.of("grid.Train").map((j) => j.dir).sort((a, b) => Number(g.id(g.jobs.find((x) => x.dir === a)!)!.split("_")[1]) - Number(g.id(g.jobs.find((x) => x.dir === b)!)!.split("_")[1])));
+    // status.sh and `experimaestro status` show each element as its job, queued under its element id.
+    const status = JSON.parse(cli(["status", g.ws, "grid", "--json"], { env: g.fake.env() }).stdout) as { key: string; state: string; schedulerId?: string }[];
+    expect(status.every((row) => row.state === "queued")).toBe(true);
+    expect(status.find((row) => row.key === g.of("grid.Evaluate")[0]!.key)!.schedulerId).toMatch(new RegExp(`^${evaluate}_[0-5]$`));
+    const sh = g.run([], { script: join(g.ws, "experiments/grid/status.sh") });
+    expect(sh.stdout.trim().split("\n").filter((l) => /queued/.test(l))).toHaveLength(13);
     // A second run leaves every queued element alone, known by its array's name.
     g.fake.forgetCalls();
     const again = g.run();

@@ -45,7 +45,7 @@ xpm_xp=experiments/grid
 
 # --- Asking the scheduler: rendered from the declarations in src/backends/ -------------------
 # One state table per scheduler, shared by the submit drivers, status.sh and `experimaestro status`.
-declare -A xpm_table=() xpm_blocking=() xpm_state_of=() xpm_reason_of=() xpm_name_of=()
+declare -A xpm_table=() xpm_blocking=() xpm_state_of=() xpm_reason_of=() xpm_name_of=() xpm_element_form=()
 # The scheduler in use, set by xpm_use_<scheduler>: its name, the extension of its recorded ids,
 # its transient errors, how to cancel jobs and the query (xpm_q_*) that lists their states.
 # shellcheck disable=SC2034 # not every script uses every field
@@ -222,7 +222,7 @@ xpm_array_words() {
   xpm_words=()
 }
 xpm_throttle_form=''
-xpm_element_re=$'^$'
+xpm_element_re=${xpm_element_form[oar]:-'^$'}
 xpm_element() {
   xpm_el=""
 }

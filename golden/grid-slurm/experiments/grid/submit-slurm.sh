@@ -45,7 +45,7 @@ xpm_xp=experiments/grid
 
 # --- Asking the scheduler: rendered from the declarations in src/backends/ -------------------
 # One state table per scheduler, shared by the submit drivers, status.sh and `experimaestro status`.
-declare -A xpm_table=() xpm_blocking=() xpm_state_of=() xpm_reason_of=() xpm_name_of=()
+declare -A xpm_table=() xpm_blocking=() xpm_state_of=() xpm_reason_of=() xpm_name_of=() xpm_element_form=()
 # The scheduler in use, set by xpm_use_<scheduler>: its name, the extension of its recorded ids,
 # its transient errors, how to cancel jobs and the query (xpm_q_*) that lists their states.
 # shellcheck disable=SC2034 # not every script uses every field
@@ -94,6 +94,8 @@ xpm_use_slurm_accounting() {
   xpm_q_none=' None (null) '
   xpm_q_unknown=''
 }
+# How SLURM writes the id of an array element (known by its array's name, not the job's).
+xpm_element_form[slurm]=$'^([0-9]+)_([0-9]+)$'
 # squeue(1), JOB STATE CODES (SLURM 22.05): what each state means here.
 xpm_table[slurm:PENDING]=queued # Job is awaiting resource allocation.
 xpm_table[slurm:REQUEUED]=queued # Completing job is being requeued.
@@ -246,7 +248,7 @@ xpm_array_words() {
   xpm_words=("--array=$1$2")
 }
 xpm_throttle_form='%{n}'
-xpm_element_re=$'^([0-9]+)_([0-9]+)$'
+xpm_element_re=${xpm_element_form[slurm]:-'^$'}
 xpm_element() {
   xpm_el="${1}_${2}"
 }
