@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: compile cost at 1k, 10k and 100k jobs against the disk's own floor (a plain
-// script writing the same files), and the local runner against make. Every figure is a ratio to
+// script writing the same files), the local runner against make, and submission to SLURM with
+// arrays against one sbatch per job (bench/submit.mjs, when a SLURM answers). Every figure is a ratio to
 // a baseline measured in the same run: these machines are shared and noisy. Every measurement is
 // taken twice (prepare and the floor alternating) and the best run is compared (all are shown).
 // Sizes: `npm run bench -- 1000 10000` (default 1000 10000 100000).
@@ -9,6 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync }
 import { availableParallelism, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { submissionRows } from "./submit.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const cli = join(root, "bin/experimaestro.mjs");
@@ -17,6 +19,8 @@ const N = sizes.length ? sizes : [1000, 10000, 100000];
 const scratch = mkdtempSync(join(tmpdir(), "xpm-bench-"));
 const config = mkdtempSync(join(tmpdir(), "xpm-bench-config-"));
 const hasTime = existsSync("/usr/bin/time");
+// Jobs submitted by the submission figure (bench/submit.mjs): XPM_BENCH_SUBMIT=N to change it.
+const SUBMIT_N = Number(process.env.XPM_BENCH_SUBMIT ?? 2000);
 
 /** Runs a command; returns seconds and peak RSS in MB (GNU time), or throws with its output. */
 function measure(argv, opts = {}) {
@@ -112,6 +116,16 @@ for (const n of N) {
   const make = measure(["make", "-s", `-j${cores}`, "-f", makefile]);
   rows.push({ n: jobs, mode: `make -j${cores} (baseline)`, ...fmt(make), ratio: "1.00 x make", runs: "" });
   row(jobs, "local runner (experimaestro run)", run, make.seconds, "make");
+}
+
+// Submission to the real SLURM: sbatch calls and seconds, arrays against one sbatch per job.
+{
+  const s = submissionRows(SUBMIT_N);
+  if (s.skipped) rows.push({ n: SUBMIT_N, mode: "submit-slurm.sh (skipped)", seconds: "", mb: "", ratio: s.skipped, runs: "" });
+  else {
+    rows.push({ n: s.n, mode: "submit-slurm.sh --no-arrays (baseline)", seconds: s.one.seconds.toFixed(2), mb: "", ratio: `1.00 x one per job; ${s.one.calls} sbatch calls`, runs: "" });
+    rows.push({ n: s.n, mode: "submit-slurm.sh, arrays of 100", seconds: s.arrays.seconds.toFixed(2), mb: "", ratio: `${(s.one.seconds / s.arrays.seconds).toFixed(1)} x less time; ${s.arrays.calls} sbatch calls (${(s.one.calls / s.arrays.calls).toFixed(0)} x fewer)`, runs: "" });
+  }
 }
 
 rmSync(scratch, { recursive: true, force: true });

@@ -60,9 +60,10 @@ describe.skipIf(reason !== undefined)("SLURM arrays", () => {
     const again = driver(join(ws, "experiments/arrays/submit-slurm.sh"));
     expect(again.status, again.stderr).toBe(0);
     expect(again.stdout).toContain("20 jobs: 2 submitted, 0 already queued or running, 18 done");
-    const train = /submitted  array ([0-9]+): 1 jobs of train-array-\w+, elements 5 from line 1$/m.exec(again.stdout);
+    // Element k of each array is its k-th job in the list (by identifier, not by seed): the same k in both.
+    const train = /submitted  array ([0-9]+): 1 jobs of train-array-\w+, elements ([0-9]) from line 1$/m.exec(again.stdout);
     expect(train, again.stdout).not.toBeNull();
-    expect(again.stdout).toMatch(new RegExp(`submitted  array [0-9]+: 1 jobs of evaluate-array-\\w+, elements 5 from line 1, --dependency=aftercorr:${train![1]}$`, "m"));
+    expect(again.stdout).toMatch(new RegExp(`submitted  array [0-9]+: 1 jobs of evaluate-array-\\w+, elements ${train![2]} from line 1, --dependency=aftercorr:${train![1]}$`, "m"));
     await waitUntil("the re-run to finish", () => status(ws, "arrays").every((r) => r.state === "done"));
     expect(runs(log).get("train 5")).toBe(2);
     expect(runs(log).get("evaluate 5")).toBe(1);
