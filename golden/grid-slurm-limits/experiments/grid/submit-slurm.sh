@@ -619,7 +619,7 @@ xpm_submit() {
     printf -v after '%s:' "${deps[@]}"
     after=", after ${after%:}"
   fi
-  rm -f "$d/$n.failed"
+  if [ -e "$d/$n.failed" ]; then rm -f "$d/$n.failed"; fi
   xpm_pace
   xpm_at "$i" "${xpm_submit_cmd[@]}" ${dep_words[@]+"${dep_words[@]}"}
   xpm_read_id "$d (${xpm_label[i]})"
@@ -660,7 +660,7 @@ xpm_ranges() {
 # Submits jobs $3... of group $1 (one slice of the list, the same dependencies $2: correlated
 # ids;other ids) as one array, as far as the site's limit lets; the others wait for the next wave.
 xpm_submit_elements() {
-  local g=$1 corr=${2%;*} all=${2#*;} i k offset throttle="" t ks=() head=() dep_words=() after=""
+  local g=$1 corr=${2%;*} all=${2#*;} i k offset throttle="" t ks=() head=() dep_words=() after="" stale=()
   local arrays=$xpm_xp/arrays
   shift 2
   head=("$@")
@@ -672,8 +672,10 @@ xpm_submit_elements() {
   offset=$((xpm_pos[head[0]] / xpm_max_array * xpm_max_array))
   for i in "${head[@]}"; do
     ks+=("$((xpm_pos[i] - offset))")
-    rm -f "${xpm_dir[i]}/${xpm_n[i]}.failed"
+    if [ -e "${xpm_dir[i]}/${xpm_n[i]}.failed" ]; then stale+=("${xpm_dir[i]}/${xpm_n[i]}.failed"); fi
   done
+  # One rm for the old markers (a fork per job is most of the time of a large array).
+  if [ "${#stale[@]}" -gt 0 ]; then rm -f -- "${stale[@]}"; fi
   xpm_ranges "${ks[@]}"
   t=${XPM_ARRAY_PARALLELISM:-${xpm_gthrottle[g]}}
   if [ -n "$t" ] && [ -n "$xpm_throttle_form" ]; then throttle=${xpm_throttle_form//\{n\}/$t}; fi
