@@ -1,6 +1,7 @@
 /**
- * Arrays and site limits on the real single-node SLURM (scripts/cluster/slurm-up.sh), with the
- * launchers of test/fixtures/launchers/slurm-arrays (max_array_size 100, max_submit 50): a
+ * Arrays and site limits on the real single-node SLURM (scripts/cluster/slurm-up.sh: MaxArraySize=100,
+ * QoS xpm-small with MaxSubmitJobsPerUser=50), with the launchers of
+ * test/fixtures/launchers/slurm-arrays (qos xpm-small, max_array_size 100, max_submit 50): a
  * 1,000-job grid submitted by one driver call and drained by continuation jobs, and a failed
  * element in the middle of an array. Run with `npm run test:slurm`.
  */
@@ -48,6 +49,9 @@ describe.skipIf(reason !== undefined)("SLURM arrays", () => {
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toContain("20 jobs: 20 submitted");
     expect(first.stdout.match(/^submitted  array /gm)).toHaveLength(2);
+    // The arrays run in the QoS that limits a user to 50 jobs (scripts/cluster/slurm-up.sh).
+    const arrayId = /^submitted  array ([0-9]+)/m.exec(first.stdout)![1]!;
+    expect(new Set(spawnSync("squeue", ["-h", "-t", "all", "-r", "-j", arrayId, "-o", "%q"], { encoding: "utf8" }).stdout.trim().split("\n"))).toEqual(new Set(["xpm-small"]));
     await waitUntil("the arrays to end, element 5 failed", () => {
       const s = status(ws, "arrays");
       return s.filter((r) => r.state === "done").length === 18 && s.filter((r) => r.state !== "done").every((r) => r.state === "failed" || r.state === "blocked");
