@@ -20,7 +20,7 @@ const scratch = mkdtempSync(join(tmpdir(), "xpm-bench-"));
 const config = mkdtempSync(join(tmpdir(), "xpm-bench-config-"));
 const hasTime = existsSync("/usr/bin/time");
 // Jobs submitted by the submission figure (bench/submit.mjs): XPM_BENCH_SUBMIT=N to change it.
-const SUBMIT_N = Number(process.env.XPM_BENCH_SUBMIT ?? 2000);
+const SUBMIT_N = Number(process.env.XPM_BENCH_SUBMIT ?? 1000);
 
 /** Runs a command; returns seconds and peak RSS in MB (GNU time), or throws with its output. */
 function measure(argv, opts = {}) {

@@ -4,7 +4,7 @@
 // one sbatch per job (--no-arrays). Jobs are submitted held (SBATCH_HOLD) and cancelled right
 // after, so nothing runs. N stays well under SLURM's MaxJobCount (10,000 here: a finished or
 // cancelled job is kept MinJobAge, an hour): both sides together submit 2N jobs.
-// Usage: node bench/submit.mjs [N] (default 2000); prints rows for bench/run.mjs, or why not.
+// Usage: node bench/submit.mjs [N] (default 1000: the one-per-job side takes about a minute here); prints rows for bench/run.mjs, or why not.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,7 +28,7 @@ function side(ws, args, scratch) {
   return { seconds, calls: readFileSync(calls, "utf8").split("\n").filter(Boolean).length, submitted: Number(/([0-9]+) submitted/.exec(r.stdout)?.[1] ?? 0) };
 }
 
-export function submissionRows(n = 2000) {
+export function submissionRows(n = 1000) {
   if (spawnSync("bash", ["-c", "command -v sbatch && scontrol ping | grep -q UP"]).status !== 0) return { skipped: "no SLURM answers here (scripts/cluster/slurm-up.sh starts one)" };
   const scratch = mkdtempSync(join(tmpdir(), "xpm-bench-submit-"));
   try {
@@ -47,6 +47,6 @@ export function submissionRows(n = 2000) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const r = submissionRows(Number(process.argv[2] ?? 2000));
+  const r = submissionRows(Number(process.argv[2] ?? 1000));
   console.log(JSON.stringify(r));
 }
