@@ -8,6 +8,8 @@
 //      emitted job scripts (same DAG: N/2 independent pairs), and `experimaestro run` on them.
 //   3. Compile at N jobs: prepare against the plain-write floor, an unchanged re-prepare against
 //      the first prepare, a dry-run against the floor, and prepare's peak memory.
+//   4. Submission to the real SLURM (bench/submit.mjs, when one answers): sbatch calls and seconds
+//      for N jobs with arrays against one sbatch per job (XPM_BENCH_SUBMIT=N, default 1000).
 //
 // Usage: npm run bench [-- --quick] [-- SIZES...] [-- --rounds R]
 //   default: sizes 1000 10000 100000 (the issue's targets are the 100,000-job figures), 5 rounds,
@@ -17,6 +19,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, u
 import { availableParallelism, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { submissionRows } from "./submit.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const cli = join(root, "bin/experimaestro.mjs");
@@ -199,6 +202,19 @@ for (const n of N) {
   }
   for (const f of readdirSync(scratch)) if (f.startsWith(`ws-${n}-`) || f.startsWith(`floor-${n}-`)) rmSync(join(scratch, f), { recursive: true, force: true });
   settle();
+}
+
+// 4. Submission to the real SLURM: sbatch calls and seconds, arrays against one sbatch per job.
+{
+  const s = submissionRows(Number(process.env.XPM_BENCH_SUBMIT ?? 1000));
+  if (s.skipped) extra("submission to SLURM (skipped)", s.skipped);
+  else {
+    const fewer = s.one.calls / s.arrays.calls;
+    const faster = s.one.seconds / s.arrays.seconds;
+    extra(`submit ${s.n} jobs, --no-arrays: sbatch calls / s`, `${s.one.calls} / ${s.one.seconds.toFixed(2)}`);
+    extra(`submit ${s.n} jobs, arrays: sbatch calls / s`, `${s.arrays.calls} / ${s.arrays.seconds.toFixed(2)}`);
+    extra("arrays: fewer calls (target >= 20 x), less time (target >= 10 x)", `${fewer.toFixed(0)} x ${fewer >= 20 ? "pass" : "MISS"}, ${faster.toFixed(1)} x ${faster >= 10 ? "pass" : "MISS"}`);
+  }
 }
 
 rmSync(scratch, { recursive: true, force: true });

@@ -3,5 +3,6 @@
 export const GOLDEN_EXAMPLES = [
   { name: "grid", yaml: "examples/grid/normal", launchers: undefined },
   { name: "grid-slurm", yaml: "examples/grid/normal", launchers: "examples/grid/launchers/slurm" },
+  { name: "grid-slurm-limits", yaml: "examples/grid/normal", launchers: "examples/grid/launchers/slurm-limits" },
   { name: "grid-oar", yaml: "examples/grid/normal", launchers: "examples/grid/launchers/oar" },
 ];

@@ -9,6 +9,7 @@ import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { backends } from "./backends/index.ts";
 import { compileLoaded, type Compiled, type Loaded } from "./compile.ts";
+import { describeSubmission } from "./emit/arrays.ts";
 import { updateGolden } from "./emit/golden.ts";
 import { materialize, type EmittedFiles } from "./emit/index.ts";
 import { WorkspaceWriter, type WriteReport } from "./emit/write.ts";
@@ -75,7 +76,7 @@ export interface RunOutcome {
 }
 
 export type Outcome =
-  | { kind: "dry-run"; workspace: string; plan: ResolvedPlan; against?: PlanDiff }
+  | { kind: "dry-run"; workspace: string; plan: ResolvedPlan; against?: PlanDiff; submission: string[] }
   | { kind: "golden"; dir: string; files: number; updated: boolean; comparison?: GoldenComparison }
   | { kind: "prepared"; workspace: string; plan: ResolvedPlan; report: WriteReport; drivers: string[] }
   | { kind: "ran"; workspace: string; plan: ResolvedPlan; report: WriteReport; run: RunOutcome };
@@ -178,7 +179,7 @@ export async function prepareExperiment(loaded: Loaded, chosen: ChosenWorkspace,
     throw e;
   }
   if (request.golden) return golden(compiled, request.golden);
-  if (!writer) return { kind: "dry-run", workspace, plan: compiled.plan, ...(request.against !== undefined ? { against: against(compiled, request.against, request.cwd) } : {}) };
+  if (!writer) return { kind: "dry-run", workspace, plan: compiled.plan, submission: describeSubmission(compiled.plan, backends), ...(request.against !== undefined ? { against: against(compiled, request.against, request.cwd) } : {}) };
   const plan = compiled.plan;
   const release = request.mode === "normal" ? await lockExperiment(join(workspace, experimentDir(xp.id))) : () => {};
   try {

@@ -67,6 +67,12 @@ const scheduler: Scheduler = {
   // At the walltime oarexec kills the job's processes with SIGKILL (kill_children, OAR 2.5.9):
   // no trap runs, the state comes from oarstat.
   timeout: { signal: "KILL", warning: undefined },
+  // No arrays here: `oarsub --array N` has no throttle and no correlated dependency (its `-a`
+  // waits for a whole job), and it prints one OAR_JOB_ID per element all the same; each job is
+  // submitted on its own, as before. No site limits either: the driver does not count what
+  // a user has queued with OAR.
+  arrays: undefined,
+  limits: undefined,
 };
 
 /** The `oar:` block of a launcher in launchers.yaml. */

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { ResolvedJob } from "../model/plan.ts";
 import type { Backend, Scheduler, StateQuery, StateTable } from "../model/backend.ts";
 import { jobLabel } from "../model/workspace.ts";
-import { extraDirectives, optionalValue } from "./options.ts";
+import { countValue, extraDirectives, optionalValue } from "./options.ts";
 
 /** `--time` format: `[D-]HH:MM:SS`, rounded up to the minute (SLURM's granularity). */
 export function slurmTime(seconds: number): string {
@@ -112,6 +112,26 @@ const scheduler: Scheduler = {
   workdir: { variable: "SLURM_SUBMIT_DIR", startsThere: true },
   // At the limit SIGTERM, SIGKILL after KillWait; the batch shell (B:) gets USR1 a minute before.
   timeout: { signal: "TERM", warning: { signal: "USR1", seconds: 60 } },
+  // sbatch(1) --array: indices `0-9` or `3,7`, `%N` at most N at once; `aftercorr` makes element
+  // i wait for element i of the other array. MaxArraySize (slurm.conf, 1001 by default) bounds
+  // the indices (0 to MaxArraySize-1). The command line's --job-name/--output/--error win over
+  // the array script's header (the first job's).
+  arrays: {
+    indexVariable: "SLURM_ARRAY_TASK_ID",
+    words: ["--array={indices}{throttle}"],
+    throttle: "%{n}",
+    maxSize: 1001,
+    element: "{array}_{index}",
+    elementPattern: "^([0-9]+)_([0-9]+)$",
+    dependency: { prefix: "--dependency=", all: "afterok:", correlated: "aftercorr:", ended: "afterany:", idJoin: ":", kindJoin: "," },
+    job: ["--chdir={dir}", "--job-name={name}", "--output={dir%}/{name}.log", "--error={dir%}/{name}.log", "--open-mode=append", "{script}"],
+  },
+  // MaxSubmitJobs counts pending and running jobs, each array element as one (squeue -r).
+  limits: {
+    queued: ["squeue", "-h", "-r", "-u", "{user}", "-t", "PENDING,RUNNING,SUSPENDED,CONFIGURING,COMPLETING,REQUEUED,STOPPED", "-o", "%i"],
+    continuation: ["--chdir={dir}", "--job-name=xpm-continue-{name}", "--output={dir%}/{name}.log", "--error={dir%}/{name}.log", "--open-mode=append", "--time=00:10:00", "--cpus-per-task=1", "--mem=256M", "--kill-on-invalid-dep=no", "{script}"],
+    delay: ["--begin=now+{seconds}"],
+  },
 };
 
 /** Sorted `--flag=value` pairs (`true`: a bare flag). */
@@ -148,6 +168,11 @@ const options = z
     constraint: optionalValue,
     extra: extraDirectives,
     kill_on_invalid_dep: z.boolean().default(true),
+    // Arrays and site limits (read by the submit driver, not written in job headers).
+    array_parallelism: countValue,
+    max_array_size: countValue,
+    max_submit: countValue,
+    submit_rate: countValue,
   })
   .strict();
 

@@ -108,6 +108,7 @@ function report(o: Outcome, experimentId: string, out: Out, err: Out): number {
       out(`experiment ${experimentId}: ${o.plan.jobs.length} jobs (dry run: nothing written)`);
       if (!o.against) {
         out(formatPlan(o.plan.jobs, diskStates(o.workspace)));
+        if (o.submission.length) out(o.submission.join("\n"));
         return 0;
       }
       out(`compared with ${o.against.before.source}:`);

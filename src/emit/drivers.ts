@@ -9,18 +9,77 @@ import { idWords, type Backend, type Backends, type IdList, type StateQuery } fr
 import type { ResolvedJob, ResolvedPlan } from "../model/plan.ts";
 import { experimentDir, jobLabel } from "../model/workspace.ts";
 import { shellJoin, shellQuote } from "../util/shell.ts";
+import { leastOption, type ArrayGroup } from "./arrays.ts";
 import { render } from "./templates.ts";
 
 /** Driver file name -> how to make its content, for `experiments/<id>/` (made only if needed). */
-export function drivers(plan: ResolvedPlan, backends: Backends): Map<string, () => string> {
+export function drivers(plan: ResolvedPlan, backends: Backends, groups: readonly ArrayGroup[]): Map<string, () => string> {
   const out = new Map<string, () => string>();
   const schedulers = backends.schedulers().filter((b) => plan.jobs.some((j) => j.resources.backend === b.key));
   out.set("run-local.sh", () =>
     render("run-local.sh", { experimentId: plan.experimentId, total: plan.jobs.length, jobs: plan.jobs.map((j) => ({ dir: shellQuote(j.jobPath), name: shellQuote(j.name) })) }),
   );
-  out.set("status.sh", () => statusScript(plan, backends, schedulers));
-  for (const backend of schedulers) out.set(backend.scheduler!.driver, () => schedulerDriver(plan, backend));
+  out.set("status.sh", () => statusScript(plan, backends, schedulers, groups));
+  for (const backend of schedulers) {
+    const mine = groups.filter((g) => g.backend === backend.key);
+    out.set(backend.scheduler!.driver, () => schedulerDriver(plan, backend, mine));
+    for (const g of mine) {
+      if (g.jobs.length < 2) continue;
+      out.set(`arrays/${g.name}.list`, () => g.jobs.map((j) => `${j.jobPath}\n`).join(""));
+      out.set(`arrays/${g.name}.sh`, () => arrayScript(plan, backend, g));
+    }
+  }
   return out;
+}
+
+/** The array script of a group: the first job's header, the list, the job's own script run in its folder. */
+function arrayScript(plan: ResolvedPlan, backend: Backend, g: ArrayGroup): string {
+  const a = backend.scheduler!.arrays!;
+  const first = g.jobs[0]!;
+  const depth = `${experimentDir(plan.experimentId)}/arrays`.split("/").length;
+  return render("array.sh", {
+    directives: backend.directives(first),
+    count: g.jobs.length,
+    taskId: g.task,
+    launcher: g.launcher,
+    scheduler: backend.scheduler!.name,
+    list: shellQuote(`./${g.name}.list`),
+    indexVariable: a.indexVariable,
+    indexCheck: `\${${a.indexVariable}:-}`,
+    toWorkspace: "../".repeat(depth),
+    name: shellQuote(first.name),
+  });
+}
+
+/** The driver's lines of the array groups: `xpm_group` (name, throttle, correlated groups), `xpm_members`. */
+function groupLines(groups: readonly ArrayGroup[], indexOf: ReadonlyMap<string, number>): string[] {
+  const position = new Map(groups.map((g, k) => [g.index, k]));
+  return groups.flatMap((g, k) => [
+    `xpm_group ${shellJoin([String(k), g.name, g.throttle === undefined ? "" : String(g.throttle), ...g.correlated.map((c) => String(position.get(c)))])}`,
+    `xpm_members ${k} ${g.jobs.map((j) => indexOf.get(j.key)).join(" ")}`,
+  ]);
+}
+
+/** The driver's view of a scheduler's arrays and site limits (empty words when it has none). */
+function arrayView(plan: ResolvedPlan, backend: Backend) {
+  const s = backend.scheduler!;
+  const a = s.arrays;
+  const l = s.limits;
+  const d = a?.dependency;
+  return {
+    arrays: a ? 1 : 0,
+    arrayWords: (a?.words ?? []).map((w) => placeWord(w, { "{indices}": "$1", "{throttle}": "$2" })).join(" "),
+    throttleForm: shellQuote(a?.throttle ?? ""),
+    elementForm: placeWord(a?.element ?? "", { "{array}": "${1}", "{index}": "${2}" }),
+    dependencyForm: arrayWords(d ? [d.prefix, d.all, d.correlated, d.ended, d.idJoin, d.kindJoin] : ["", "", "", "", "", ""]),
+    arrayJobWords: (a?.job ?? []).map(jobWord).join(" "),
+    maxArray: `\${XPM_MAX_ARRAY_SIZE:-${leastOption(plan, backend.key, "max_array_size") ?? a?.maxSize ?? 1}}`,
+    maxSubmit: `\${XPM_MAX_SUBMIT:-${leastOption(plan, backend.key, "max_submit") ?? 0}}`,
+    submitRate: String(leastOption(plan, backend.key, "submit_rate") ?? 0),
+    queuedCommand: arrayWords(l?.queued ?? []),
+    continueWords: (l?.continuation ?? []).map(jobWord).join(" "),
+    delayWords: (l?.delay ?? []).map((w) => placeWord(w, { "{seconds}": "$1" })).join(" "),
+  };
 }
 
 const label = (j: ResolvedJob) => jobLabel({ task: j.taskId, hash: j.hash });
@@ -29,17 +88,18 @@ const label = (j: ResolvedJob) => jobLabel({ task: j.taskId, hash: j.hash });
 const LOCK = "submit.lock";
 
 /** status.sh: every job, with its scheduler's key ("-" for none) and its parents. */
-function statusScript(plan: ResolvedPlan, backends: Backends, schedulers: readonly Backend[]): string {
+function statusScript(plan: ResolvedPlan, backends: Backends, schedulers: readonly Backend[], groups: readonly ArrayGroup[]): string {
   const indexOf = new Map(plan.jobs.map((j) => [j.key, j.index]));
   const jobs = plan.jobs.map((j) => {
     const key = backends.of(j.resources.backend).scheduler ? j.resources.backend : "-";
     return `xpm_job ${shellJoin([String(j.index), j.jobPath, j.name, label(j), key, ...j.deps.map((d) => String(indexOf.get(d)))])}`;
   });
-  return render("status.sh", { experimentId: plan.experimentId, library: library(schedulers), schedulers: schedulers.map((b) => b.key).join(" "), jobs });
+  const arrays = groups.filter((g) => g.jobs.length > 1).map((g) => `xpm_array ${shellJoin([g.name, ...g.jobs.map((j) => String(j.index))])}`);
+  return render("status.sh", { experimentId: plan.experimentId, library: library(schedulers), schedulers: schedulers.map((b) => b.key).join(" "), jobs, arrays });
 }
 
 /** submit-<scheduler>.sh: the jobs of one scheduler, and the jobs elsewhere they wait for. */
-function schedulerDriver(plan: ResolvedPlan, backend: Backend): string {
+function schedulerDriver(plan: ResolvedPlan, backend: Backend, groups: readonly ArrayGroup[]): string {
   const s = backend.scheduler!;
   const indexOf = new Map(plan.jobs.map((j) => [j.key, j.index]));
   const mine = plan.jobs.filter((j) => j.resources.backend === backend.key);
@@ -65,8 +125,12 @@ function schedulerDriver(plan: ResolvedPlan, backend: Backend): string {
     testCommand: arrayWords(s.test ?? []),
     lockFile: shellQuote(`${experimentDir(plan.experimentId)}/${LOCK}`),
     jobWords: s.submit.job.map(jobWord).join(" "),
+    ...arrayView(plan, backend),
+    experimentDir: shellQuote(experimentDir(plan.experimentId)),
+    driver: shellQuote(s.driver),
     total: mine.length,
     jobs,
+    groups: groupLines(groups, indexOf),
   });
 }
 
@@ -108,6 +172,7 @@ function library(schedulers: readonly Backend[]): string {
         accounting: s.accounting ? queryView(s.accounting) : null,
         states: Object.entries(s.states).map(([raw, [category, meaning]]) => ({ key: shellQuote(`${b.key}:${raw}`), category, meaning })),
         blocking: s.blockedReasons.map((r) => shellQuote(`${b.key}:${r}`)),
+        elementPattern: s.arrays ? shellQuote(s.arrays.elementPattern) : null,
       };
     }),
   }).trimEnd();
@@ -141,6 +206,12 @@ const PLACEHOLDERS: Record<string, string> = { "{dir}": "$1", "{dir%}": "${1//%/
 
 /** One declared job word as a double-quoted bash word. */
 function jobWord(word: string): string {
-  const parts = word.split(/(\{dir%?\}|\{name\}|\{script\})/);
-  return `"${parts.map((p) => PLACEHOLDERS[p] ?? p.replace(/[\\"$`]/g, (c) => `\\${c}`)).join("")}"`;
+  return placeWord(word, PLACEHOLDERS);
+}
+
+/** A declared word as a double-quoted bash word, its placeholders replaced by bash expansions. */
+function placeWord(word: string, places: Record<string, string>): string {
+  const keys = Object.keys(places).map((k) => k.replace(/[{}%]/g, (c) => `\\${c}`));
+  const parts = keys.length ? word.split(new RegExp(`(${keys.join("|")})`)) : [word];
+  return `"${parts.map((p) => places[p] ?? p.replace(/[\\"$`]/g, (c) => `\\${c}`)).join("")}"`;
 }

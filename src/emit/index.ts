@@ -12,6 +12,7 @@ import { manifestChunks } from "./manifest.ts";
 import { experimentDir, jobFile } from "../model/workspace.ts";
 import { renderWord } from "./paths.ts";
 import { drivers } from "./drivers.ts";
+import { arrayGroups, submissionPlans } from "./arrays.ts";
 import { render } from "./templates.ts";
 
 /** Content made: text, bytes, or (for the large manifest) text produced in chunks. */
@@ -134,6 +135,8 @@ export function* emit(plan: ResolvedPlan, assets: ReadonlyMap<string, LoadedAsse
     for (const f of a.files) yield [`${a.rel}/${f.rel}`, f.content];
   }
   const xp = experimentDir(plan.experimentId);
-  yield [`${xp}/manifest.json`, { digest, make: () => ({ chunks: manifestChunks(plan, assets) }) }];
-  for (const [name, make] of drivers(plan, backends)) yield [`${xp}/${name}`, { digest, make }];
+  const groups = backends.schedulers().some((b) => b.scheduler!.arrays) ? arrayGroups(plan, backends) : [];
+  const submission = { groups, plans: submissionPlans(plan, backends, groups) };
+  yield [`${xp}/manifest.json`, { digest, make: () => ({ chunks: manifestChunks(plan, assets, submission) }) }];
+  for (const [name, make] of drivers(plan, backends, groups)) yield [`${xp}/${name}`, { digest, make }];
 }

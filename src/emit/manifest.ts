@@ -1,6 +1,8 @@
 /** Writes manifest.json (its schema and reader are model/manifest.ts). */
 import type { ActionWord, ManifestAction, ManifestService } from "../model/actions.ts";
-import { MANIFEST_SCHEMA, type ManifestJob } from "../model/manifest.ts";
+import { MANIFEST_SCHEMA, type ManifestArray, type ManifestJob, type ManifestSubmission } from "../model/manifest.ts";
+import { experimentDir } from "../model/workspace.ts";
+import type { ArrayGroup, SubmissionPlan } from "./arrays.ts";
 import type { ResolvedJob, ResolvedPlan } from "../model/plan.ts";
 import { jobFile } from "../model/workspace.ts";
 import { renderWord } from "./paths.ts";
@@ -36,7 +38,7 @@ function manifestJob(job: ResolvedJob, assets: ReadonlyMap<string, { rel: string
  * Chunks stay ~50 KB: larger strings go straight to V8's large-object space and pile up there
  * until a full collection.
  */
-export function* manifestChunks(plan: ResolvedPlan, assets: ReadonlyMap<string, { rel: string }>): Generator<string> {
+export function* manifestChunks(plan: ResolvedPlan, assets: ReadonlyMap<string, { rel: string }>, submission?: { groups: readonly ArrayGroup[]; plans: readonly SubmissionPlan[] }): Generator<string> {
   yield `{\n  "schema": ${JSON.stringify(MANIFEST_SCHEMA)},\n  "experiment": ${JSON.stringify(plan.experimentId)},\n  "jobs": [`;
   let batch = "";
   for (let i = 0; i < plan.jobs.length; i++) {
@@ -46,7 +48,7 @@ export function* manifestChunks(plan: ResolvedPlan, assets: ReadonlyMap<string, 
       batch = "";
     }
   }
-  yield `${batch}${plan.jobs.length ? "\n  " : ""}]${extrasJson(plan, assets)}\n}\n`;
+  yield `${batch}${plan.jobs.length ? "\n  " : ""}]${submission ? arraysJson(plan, submission.groups, submission.plans) : ""}${extrasJson(plan, assets)}\n}\n`;
 }
 
 /** A command word of an action or service, relative to the workspace (where they run). */
@@ -67,4 +69,27 @@ function extrasJson(plan: ResolvedPlan, assets: ReadonlyMap<string, { rel: strin
   if (actions.length) out += `,\n  "actions": [${actions.map((a) => `\n    ${JSON.stringify(a)}`).join(",")}\n  ]`;
   if (services.length) out += `,\n  "services": [${services.map((s) => `\n    ${JSON.stringify(s)}`).join(",")}\n  ]`;
   return out;
+}
+
+/** `"arrays"` (one per line) and `"submission"` after the jobs, when a scheduler has arrays. */
+function arraysJson(plan: ResolvedPlan, groups: readonly ArrayGroup[], plans: readonly SubmissionPlan[]): string {
+  if (plans.length === 0) return "";
+  const at = `${experimentDir(plan.experimentId)}/arrays`;
+  const name = (g: ArrayGroup) => (g.jobs.length > 1 ? g.name : g.jobs[0]!.key);
+  const arrays: ManifestArray[] = groups
+    .filter((g) => g.jobs.length > 1)
+    .map((g) => ({
+      name: g.name,
+      backend: g.backend,
+      task: g.task,
+      launcher: g.launcher,
+      script: `${at}/${g.name}.sh`,
+      list: `${at}/${g.name}.list`,
+      jobs: g.jobs.map((j) => j.key),
+      correlated: g.correlated.map((c) => name(groups[c]!)),
+      after: g.after.map((c) => name(groups[c]!)),
+      throttle: g.throttle ?? null,
+    }));
+  const submission: ManifestSubmission[] = plans.map((p) => ({ backend: p.backend, maxArraySize: p.maxArraySize, maxSubmit: p.maxSubmit ?? null, submissions: p.submissions, waves: p.waves ?? null }));
+  return `,\n  "arrays": [${arrays.map((a) => `\n    ${JSON.stringify(a)}`).join(",")}\n  ],\n  "submission": ${JSON.stringify(submission)}`;
 }

@@ -67,6 +67,44 @@ export interface StateQuery {
   unknownIds: string | undefined;
 }
 
+/**
+ * How a scheduler runs arrays (SLURM `--array`): one submission for many jobs of the same header.
+ * The driver submits an array script (emitted per group of jobs, templates/array.sh.hbs) that maps
+ * the element's index to its job folder through a list file and runs that job's own script.
+ */
+export interface ArraySupport {
+  /** The variable holding the element's index in the array script. */
+  readonly indexVariable: string;
+  /** The submit words of an array: `{indices}` its indices (`0-9` or `3,7`), `{throttle}` the throttle words (or nothing). */
+  readonly words: readonly string[];
+  /** How at most N elements at once is written after the indices (`%{n}`); undefined: the scheduler has no throttle. */
+  readonly throttle: string | undefined;
+  /** The largest number of elements of an array when the launcher declares none (indices run from 0 to it minus 1). */
+  readonly maxSize: number;
+  /** How an element's id is written (`{array}_{index}`), and the pattern that reads it back (groups: array id, index). */
+  readonly element: string;
+  readonly elementPattern: string;
+  /**
+   * The dependency words of an array element or a job: `prefix`, then kinds joined by `kindJoin`,
+   * each its word and ids joined by `idJoin` (`--dependency=aftercorr:5,afterok:3:4`). `correlated`:
+   * element i waits for element i of that array; `all`: for every listed id (an array id: all its
+   * elements); `ended`: for the end of each, however it ended.
+   */
+  readonly dependency: { readonly prefix: string; readonly all: string; readonly correlated: string; readonly ended: string; readonly idJoin: string; readonly kindJoin: string };
+  /** The words that submit an array script from the experiment folder (placeholders as in `submit.job`). */
+  readonly job: readonly string[];
+}
+
+/** How the driver stays inside what a site lets one user queue (`max_submit`), and drains the rest later. */
+export interface SubmitLimits {
+  /** A command printing one line per job of `{user}` the scheduler holds (queued or running), array elements one by one. */
+  readonly queued: readonly string[];
+  /** The words that submit the continuation job (the driver, run again by the scheduler), placeholders as in `submit.job`. */
+  readonly continuation: readonly string[];
+  /** The words that hold a job until `{seconds}` from now (a continuation with nothing to wait for). */
+  readonly delay: readonly string[];
+}
+
 export interface Scheduler {
   /** The scheduler's name in messages (`SLURM`). */
   readonly name: string;
@@ -108,6 +146,10 @@ export interface Scheduler {
    * there (SLURM --chdir, OAR -d) or must go there itself (PBS starts in $HOME).
    */
   readonly workdir: { readonly variable: string; readonly startsThere: boolean };
+  /** Arrays, when the scheduler has them. */
+  readonly arrays?: ArraySupport | undefined;
+  /** Site limits and continuation jobs, when the scheduler can be asked what a user has queued. */
+  readonly limits?: SubmitLimits | undefined;
   /** The signal the job gets at its time limit, and the early warning the job script is sent, if any. */
   readonly timeout: { readonly signal: string; readonly warning: { readonly signal: string; readonly seconds: number } | undefined };
 }

@@ -30,10 +30,39 @@ export interface ManifestJob {
   results?: string;
 }
 
+/** A group of jobs a scheduler driver submits as one array (src/emit/arrays.ts). */
+export interface ManifestArray {
+  name: string;
+  backend: string;
+  task: string;
+  launcher: string;
+  /** The array script and its list file, workspace-relative. */
+  script: string;
+  list: string;
+  /** Job keys, in element order (element k runs line k+1 of the list). */
+  jobs: string[];
+  /** Arrays (or jobs) whose element k is the parent of element k here (`aftercorr`); the others are waited for whole. */
+  correlated: string[];
+  after: string[];
+  throttle: number | null;
+}
+
+/** What a scheduler driver submits: arrays of at most `maxArraySize`, and waves under `maxSubmit`. */
+export interface ManifestSubmission {
+  backend: string;
+  maxArraySize: number;
+  maxSubmit: number | null;
+  submissions: number;
+  waves: { name: string; jobs: number }[][] | null;
+}
+
 export interface Manifest {
   schema: typeof MANIFEST_SCHEMA;
   experiment: string;
   jobs: ManifestJob[];
+  /** Arrays and waves of the scheduler drivers; absent when no scheduler has arrays. */
+  arrays?: ManifestArray[];
+  submission?: ManifestSubmission[];
   /** `helper.addAction` / `helper.addService` (model/actions.ts); absent when there are none. */
   actions?: ManifestAction[];
   services?: ManifestService[];

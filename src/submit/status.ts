@@ -47,11 +47,16 @@ function endReason(c: SchedulerCategory | "absent" | "unknown"): string {
   return c === "failed" || c === "cancelled" || c === "timeout" ? c : "lost";
 }
 
+/** The name the scheduler knows a job's recorded id by: its array's for an array element, else its own. */
+function knownAs(s: Scheduler, id: string, j: ManifestJob, arrayName: string | undefined): string {
+  return arrayName !== undefined && s.arrays && new RegExp(s.arrays.elementPattern).test(id) ? arrayName : jobLabel(j, "-");
+}
+
 /** One job's state: markers, then the scheduler or its lock, then what was recorded. */
-function stateOf(workspace: string, j: ManifestJob, line: StateLine | undefined, view: SchedulerView | undefined, failedParent: JobStatus | undefined, s: Scheduler | undefined, id: string | undefined): JobState {
+function stateOf(workspace: string, j: ManifestJob, line: StateLine | undefined, view: SchedulerView | undefined, failedParent: JobStatus | undefined, s: Scheduler | undefined, id: string | undefined, arrayName: string | undefined): JobState {
   const marked = markerState(workspace, j);
   if (marked?.state === "done") return marked;
-  const c = s && id && view?.answered ? categorize(s, line, jobLabel(j, "-")) : undefined;
+  const c = s && id && view?.answered ? categorize(s, line, knownAs(s, id, j, arrayName)) : undefined;
   // A job below a failed one is blocked even while a scheduler launches it: OAR's -a starts it
   // once the parent ended, however it ended, and its script then refuses to run.
   if (failedParent && (!marked || marked.detail === "dependency")) return { state: "blocked", detail: jobLabel(failedParent) };
@@ -82,11 +87,12 @@ export function experimentStatus(workspace: string, manifest: Manifest, backends
   }
   const views = new Map([...byBackend].map(([key, list]) => [key, askScheduler(backends.of(key).scheduler!, list, run)]));
   const rows = new Map<string, JobStatus>();
+  const arrayOf = new Map((manifest.arrays ?? []).flatMap((a) => a.jobs.map((k) => [k, a.name] as const)));
   for (const j of manifest.jobs) {
     const id = ids.get(j.key);
     const view = views.get(j.backend);
     const failedParent = j.deps.map((d) => rows.get(d)!).find(isFailure);
-    const state = stateOf(workspace, j, id ? view?.lines.get(id) : undefined, view, failedParent, backends.of(j.backend).scheduler, id);
+    const state = stateOf(workspace, j, id ? view?.lines.get(id) : undefined, view, failedParent, backends.of(j.backend).scheduler, id, arrayOf.get(j.key));
     const progress = state.state === "running" ? readProgress(workspace, j) : undefined;
     rows.set(j.key, { key: j.key, task: j.task, hash: j.hash, ...state, detail: state.detail, backend: j.backend, schedulerId: id, ...(progress ? { progress } : {}) });
   }

@@ -44,19 +44,49 @@ case $cmd in
     fi
     new_id
     deps=""
-    for a in "$@"; do case $a in --dependency=afterok:*) deps=${a#--dependency=afterok:} ;; esac; done
+    array=""
+    name=""
+    # The script is the last *.sh word (an array script takes its offset after it).
+    for a in "$@"; do case $a in *.sh) script=$a ;; esac; done
+    for a in "$@"; do
+      case $a in
+        --dependency=afterok:*) deps=${a#--dependency=afterok:} ;;
+        --dependency=*) deps=${a#--dependency=} ;;
+        --array=*) array=${a#--array=} ;;
+        --job-name=*) name=${a#--job-name=} ;;
+      esac
+    done
+    if [ -z "$name" ]; then name=$(name_of "$script" '#SBATCH --job-name='); fi
     echo "$deps" | tr ':' ' ' >"$FAKE/deps/$id"
     reason=None
     if [ -n "$deps" ]; then reason=Dependency; fi
-    echo "PENDING|$reason|$(name_of "$script" '#SBATCH --job-name=')" >"$FAKE/jobs/$id"
+    if [ -n "$array" ]; then
+      # --array=0-3,7%2: one job file per element, <id>_<index>.
+      spec=${array%\%*}
+      for part in ${spec//,/ }; do
+        for ((k = ${part%-*}; k <= ${part#*-}; k++)); do echo "PENDING|$reason|$name" >"$FAKE/jobs/${id}_$k"; done
+      done
+    else
+      echo "PENDING|$reason|$name" >"$FAKE/jobs/$id"
+    fi
     if [ -f "$FAKE/cluster" ]; then echo "$id;$(cat "$FAKE/cluster")"; else echo "$id"; fi
     ;;
   squeue)
     ids=""
+    user=""
     while [ "$#" -gt 0 ]; do
       if [ "$1" = -j ]; then ids=${2//,/ }; shift; fi
+      if [ "$1" = -u ]; then user=$2; shift; fi
       shift
     done
+    # -u USER: the user's jobs still queued or running, one id a line (the driver counts them).
+    if [ -n "$user" ]; then
+      for f in "$FAKE"/jobs/*; do
+        [ -f "$f" ] || continue
+        case $(cut -d'|' -f1 "$f") in PENDING | RUNNING) echo "${f##*/}" ;; esac
+      done
+      exit 0
+    fi
     printed=0
     for id in $ids; do if known "$id"; then echo "$id|$(cat "$FAKE/jobs/$id")"; printed=1; fi; done
     # squeue asks for one job by id, and for several by listing all jobs (opts.c, squeue.c).

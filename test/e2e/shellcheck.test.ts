@@ -33,7 +33,8 @@ describe.skipIf(!installed && !process.env.CI)("shellcheck", () => {
     const r = shellcheck(files);
     expect(r.output).toBe("");
     expect(r.status).toBe(0);
-  });
+    // Four golden trees of some sixty scripts: shellcheck takes its time on a loaded machine.
+  }, 240_000);
 
   it("passes on scripts with hostile values and several dependencies", () => {
     for (const project of ["inject", "chain"]) {

@@ -17,7 +17,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 
 # --- Asking the scheduler: rendered from the declarations in src/backends/ -------------------
 # One state table per scheduler, shared by the submit drivers, status.sh and `experimaestro status`.
-declare -A xpm_table=() xpm_blocking=() xpm_state_of=() xpm_reason_of=() xpm_name_of=()
+declare -A xpm_table=() xpm_blocking=() xpm_state_of=() xpm_reason_of=() xpm_name_of=() xpm_element_form=()
 # The scheduler in use, set by xpm_use_<scheduler>: its name, the extension of its recorded ids,
 # its transient errors, how to cancel jobs and the query (xpm_q_*) that lists their states.
 # shellcheck disable=SC2034 # not every script uses every field
@@ -195,6 +195,14 @@ xpm_job() {
   xpm_par[i]="$*"
 }
 
+# An array: its name, then its jobs' indices (an element's id is known by the array's name).
+xpm_aname=()
+xpm_array() {
+  local name=$1 i
+  shift
+  for i in "$@"; do xpm_aname[i]=$name; done
+}
+
 # Asks each scheduler about the recorded ids of its jobs not done yet (one query per scheduler,
 # then its accounting for the ids it no longer knows).
 xpm_ask() {
@@ -226,7 +234,7 @@ xpm_ask() {
 # The state of job $1, in the order `experimaestro status` reads it: markers, then the
 # scheduler or the job's lock, then what was recorded.
 xpm_state() {
-  local i=$1 d=${xpm_dir[$1]}/${xpm_n[$1]} k=${xpm_sk[$1]} p by="" marker="" text="" cat=""
+  local i=$1 d=${xpm_dir[$1]}/${xpm_n[$1]} k=${xpm_sk[$1]} p by="" marker="" text="" cat="" want
   xpm_detail=""
   for p in ${xpm_par[i]}; do
     if [ -n "${xpm_bad[p]:-}" ]; then
@@ -240,7 +248,9 @@ xpm_state() {
     if [[ $text =~ \"reason\":\ *\"([a-z]+)\" ]]; then marker=${BASH_REMATCH[1]}; fi
   fi
   if [ -n "${xpm_rec[i]:-}" ] && [ -n "${xpm_answered[$k]:-}" ]; then
-    xpm_classify "$k" "${xpm_rec[i]}" "${xpm_label[i]/\//-}"
+    want=${xpm_label[i]/\//-}
+    if [ -n "${xpm_aname[i]:-}" ] && [ -n "${xpm_element_form[$k]:-}" ] && [[ ${xpm_rec[i]} =~ ${xpm_element_form[$k]} ]]; then want=${xpm_aname[i]}; fi
+    xpm_classify "$k" "${xpm_rec[i]}" "$want"
     cat=$xpm_cat
   fi
   if [ -e "$d.done" ]; then

@@ -9,13 +9,43 @@
 # submissions, chained to ids that will never succeed, are cancelled). Nothing is submitted when
 # OAR cannot say what is already queued, or would refuse one of the scripts to submit; two
 # runs at once never overlap (experiments/grid/submit.lock).
+#
+# Options (also read from the environment, so a continuation job keeps them):
+#   --no-arrays              one submission per job ($XPM_NO_ARRAYS=1)
+#   --array-parallelism=N    at most N elements of each array at once ($XPM_ARRAY_PARALLELISM)
+#   --max-array-size=N       arrays of at most N elements ($XPM_MAX_ARRAY_SIZE)
+#   --max-submit=N           at most N jobs of this user queued or running ($XPM_MAX_SUBMIT); the
+#                            rest is submitted by a continuation job, this driver run again by
+#                            OAR once the jobs submitted so far have ended
+#   --continue               (the continuation job's own) failed jobs are left for a re-run by hand
 set -u
-cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
+xpm_no_arrays=${XPM_NO_ARRAYS:-}
+xpm_continuing=""
+for xpm_arg in "$@"; do
+  case $xpm_arg in
+    --no-arrays) xpm_no_arrays=1 ;;
+    --array-parallelism=[1-9]*) export XPM_ARRAY_PARALLELISM=${xpm_arg#*=} ;;
+    --max-array-size=[1-9]*) export XPM_MAX_ARRAY_SIZE=${xpm_arg#*=} ;;
+    --max-submit=[1-9]*) export XPM_MAX_SUBMIT=${xpm_arg#*=} ;;
+    --continue) xpm_continuing=1 ;;
+    *)
+      echo "error: unknown option $xpm_arg (options: --no-arrays, --array-parallelism=N, --max-array-size=N, --max-submit=N)" >&2
+      exit 2
+      ;;
+  esac
+done
+export XPM_NO_ARRAYS=$xpm_no_arrays
+# From the workspace. A scheduler runs a copy of this script (a continuation job) from this
+# experiment's folder.
+xpm_here=$(dirname "${BASH_SOURCE[0]}")
+if [ ! -f "$xpm_here/manifest.json" ] && [ -f manifest.json ]; then xpm_here=.; fi
+cd "$xpm_here/../.." || exit 1
 xpm_ws=$PWD
+xpm_xp=experiments/grid
 
 # --- Asking the scheduler: rendered from the declarations in src/backends/ -------------------
 # One state table per scheduler, shared by the submit drivers, status.sh and `experimaestro status`.
-declare -A xpm_table=() xpm_blocking=() xpm_state_of=() xpm_reason_of=() xpm_name_of=()
+declare -A xpm_table=() xpm_blocking=() xpm_state_of=() xpm_reason_of=() xpm_name_of=() xpm_element_form=()
 # The scheduler in use, set by xpm_use_<scheduler>: its name, the extension of its recorded ids,
 # its transient errors, how to cancel jobs and the query (xpm_q_*) that lists their states.
 # shellcheck disable=SC2034 # not every script uses every field
@@ -184,6 +214,36 @@ xpm_job_words() {
   xpm_words=("-d" "$1" "-S" "./$2.sh")
 }
 
+# Arrays (none: one submission per job), src/backends/oar.ts: the words of an array ($1 its
+# indices, $2 its throttle), the throttle's form, how an element's id is written and read back,
+# the words of its dependencies, and the words of the array script ($1 the arrays' folder, $2 its name).
+xpm_arrays=0
+xpm_array_words() {
+  xpm_words=()
+}
+xpm_throttle_form=''
+xpm_element_re=${xpm_element_form[oar]:-'^$'}
+xpm_element() {
+  xpm_el=""
+}
+xpm_deps_form=('' '' '' '' '' '')
+xpm_array_job_words() {
+  xpm_words=()
+}
+# Site limits (launchers.yaml: max_array_size, max_submit, submit_rate; 0: none), the command
+# that lists what a user has queued, and the continuation job's words ($1 this experiment's
+# folder, $2 this driver's name) and its delay when it has nothing to wait for ($1 seconds).
+xpm_max_array=${XPM_MAX_ARRAY_SIZE:-1}
+xpm_max_submit=${XPM_MAX_SUBMIT:-0}
+xpm_submit_rate=0
+xpm_queued_cmd=()
+xpm_continue_words() {
+  xpm_words=()
+}
+xpm_delay_words() {
+  xpm_words=()
+}
+
 xpm_dir=()
 xpm_n=()
 xpm_label=()
@@ -201,6 +261,22 @@ xpm_count_kept=0
 xpm_count_submitted=0
 xpm_count_waiting=0
 xpm_count_blocked=0
+xpm_count_deferred=0
+xpm_count_failed=0
+xpm_count_calls=0
+# Array groups (src/emit/arrays.ts), in their order: name, throttle, correlated groups; members.
+xpm_groups=()
+xpm_gname=()
+xpm_gthrottle=()
+xpm_gcorr=()
+xpm_members=()
+xpm_gsize=()
+xpm_grp=()
+xpm_pos=()
+xpm_fresh=()
+# What this run submitted (the continuation waits for it), and how many more it may submit (-1: no limit).
+xpm_wave=()
+xpm_left=-1
 
 # A job of this driver: index, directory, name, label (task/hash8), resources (jobs with the
 # same number ask for the same resources), then its parents' indices.
@@ -213,6 +289,29 @@ xpm_job() {
   xpm_own+=("$i")
   shift 5
   xpm_par[i]="$*"
+}
+
+# An array group: index, name, throttle ('' none), then the groups whose element k is element k's parent.
+xpm_group() {
+  local g=$1
+  xpm_groups+=("$g")
+  xpm_gname[g]=$2
+  xpm_gthrottle[g]=$3
+  shift 3
+  xpm_gcorr[g]=" $* "
+}
+
+# The jobs of group $1, in element order.
+xpm_members() {
+  local g=$1 k=0 i
+  shift
+  xpm_members[g]="$*"
+  for i in "$@"; do
+    xpm_grp[i]=$g
+    xpm_pos[i]=$k
+    k=$((k + 1))
+  done
+  xpm_gsize[g]=$k
 }
 
 # A job of another launcher that jobs here wait for: index, directory, name, label.
@@ -271,7 +370,12 @@ xpm_ask() {
   fi
   for i in "${xpm_own[@]}"; do
     if [ -n "${xpm_rec[i]:-}" ]; then
-      xpm_classify "$xpm_key" "${xpm_rec[i]}" "${xpm_label[i]/\//-}"
+      # An array element is known by its array's name.
+      if [[ ${xpm_rec[i]} =~ $xpm_element_re ]] && [ -n "${xpm_grp[i]:-}" ]; then
+        xpm_classify "$xpm_key" "${xpm_rec[i]}" "${xpm_gname[xpm_grp[i]]}"
+      else
+        xpm_classify "$xpm_key" "${xpm_rec[i]}" "${xpm_label[i]/\//-}"
+      fi
       xpm_cat_of[i]=$xpm_cat
     fi
   done
@@ -289,6 +393,16 @@ xpm_plan() {
       if [ -e "$d.failed" ]; then xpm_do[i]=failed; else xpm_do[i]=elsewhere; fi
     else
       xpm_do[i]=submit
+      # A continuation job leaves what ended badly to a re-run by hand (never resubmits it in a loop).
+      if [ -n "$xpm_continuing" ] && [ -n "${xpm_rec[i]:-}" ]; then
+        case ${xpm_cat_of[i]:-absent} in
+          queued | running | unknown) ;;
+          *)
+            xpm_do[i]=failed
+            continue
+            ;;
+        esac
+      fi
       fresh=""
       wait=""
       for p in ${xpm_par[i]}; do
@@ -372,83 +486,308 @@ xpm_block() {
   xpm_count_blocked=$((xpm_count_blocked + 1))
 }
 
-# Submits job $1 after its parents: those done are left out, the others by their ids.
+# Job $1 waits for the next wave: a parent is not submitted yet, or the site's limit is reached.
+xpm_defer() {
+  xpm_do[$1]=deferred
+  xpm_count_deferred=$((xpm_count_deferred + 1))
+}
+
+# The site's submission rate: a pause before each submission.
+xpm_pace() {
+  local ms
+  [ "$xpm_submit_rate" -gt 0 ] || return 0
+  ms=$((1000 / xpm_submit_rate))
+  if [ "$xpm_count_calls" -gt 0 ]; then sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"; fi
+  xpm_count_calls=$((xpm_count_calls + 1))
+}
+
+# The id in what the submit command printed for $1 (xpm_new); stops the run when there is none.
+xpm_read_id() {
+  local line
+  if [ "$xpm_rc" -ne 0 ]; then
+    echo "error: ${xpm_submit_cmd[0]} refused $1, exit $xpm_rc: ${xpm_err:-$xpm_out}" >&2
+    echo "the $xpm_count_submitted jobs submitted before it are recorded; fix the cause and run this again" >&2
+    exit 1
+  fi
+  xpm_new=""
+  while IFS= read -r line; do
+    if [[ $line =~ $xpm_id_re ]]; then
+      xpm_new=${BASH_REMATCH[1]}
+      break
+    fi
+  done <<<"$xpm_out"
+  if [ -z "$xpm_new" ]; then
+    echo "error: no job id in what ${xpm_submit_cmd[0]} printed for $1; it may have been submitted all the same" >&2
+    echo "stdout: $xpm_out" >&2
+    echo "stderr: $xpm_err" >&2
+    exit 1
+  fi
+  if [ -n "$xpm_err" ]; then echo "warning: ${xpm_submit_cmd[0]} said, for $1: $xpm_err" >&2; fi
+  xpm_wave+=("$xpm_new")
+}
+
+# How many more jobs this run may submit (xpm_left, -1: no limit): the site's max_submit, less
+# what the user has queued or running, less one for the continuation job.
+xpm_budget() {
+  local user=${USER:-} line n=0 words=()
+  [ "$xpm_max_submit" -gt 0 ] && [ "${#xpm_queued_cmd[@]}" -gt 0 ] || return 0
+  if [ -z "$user" ]; then user=$(id -un); fi
+  words=("${xpm_queued_cmd[@]//\{user\}/$user}")
+  xpm_call "${words[@]}"
+  if [ "$xpm_rc" -ne 0 ]; then
+    echo "error: cannot count the jobs $user has queued (${words[0]}, exit $xpm_rc): ${xpm_err:-$xpm_out}" >&2
+    echo "nothing was submitted; run this again when $xpm_sched answers" >&2
+    exit 1
+  fi
+  while IFS= read -r line; do
+    if [ -n "$line" ]; then n=$((n + 1)); fi
+  done <<<"$xpm_out"
+  xpm_left=$((xpm_max_submit - n - 1))
+  if [ "$xpm_left" -lt 0 ]; then xpm_left=0; fi
+  echo "limit: $user has $n jobs queued or running, at most $xpm_max_submit: $xpm_left may be submitted now"
+}
+
+# Whether parent $2 of job $1 lets it be submitted now: 0 yes (xpm_pid: the id to wait for, ''
+# none), 1 no (job $1 is blocked or deferred).
+xpm_parent() {
+  local i=$1 p=$2 pd=${xpm_dir[$2]}/${xpm_n[$2]}
+  xpm_pid=""
+  case ${xpm_do[p]} in
+    submitted | keep)
+      # A parent done meanwhile is left out; one that was running and has failed since would
+      # chain this job to a failure (an id never goes into a dependency unchecked).
+      if [ -e "$pd.done" ]; then return 0; fi
+      if [ "${xpm_cat_of[p]:-}" = running ] && [ "$pd.failed" -nt "$pd.$xpm_ext" ]; then
+        xpm_block "$i" "${xpm_label[p]}"
+        return 1
+      fi
+      xpm_pid=${xpm_id[p]}
+      ;;
+    blocked)
+      xpm_block "$i" "${xpm_by[p]}"
+      return 1
+      ;;
+    submit | deferred)
+      xpm_defer "$i"
+      return 1
+      ;;
+  esac
+}
+
+# Submits job $1 alone, after its parents: those done are left out, the others by their ids.
 xpm_submit() {
-  local i=$1 p pd deps=() dep_words=() after="" d=${xpm_dir[$1]} n=${xpm_n[$1]}
+  local i=$1 p deps=() dep_words=() after="" d=${xpm_dir[$1]} n=${xpm_n[$1]}
   for p in ${xpm_par[i]}; do
-    pd=${xpm_dir[p]}/${xpm_n[p]}
-    case ${xpm_do[p]} in
-      submitted | keep)
-        # A parent done meanwhile is left out; one that was running and has failed since would
-        # chain this job to a failure (an id never goes into a dependency unchecked).
-        if [ -e "$pd.done" ]; then continue; fi
-        if [ "${xpm_cat_of[p]:-}" = running ] && [ "$pd.failed" -nt "$pd.$xpm_ext" ]; then
-          xpm_block "$i" "${xpm_label[p]}"
-          return 0
-        fi
-        deps+=("${xpm_id[p]}")
-        ;;
-      blocked)
-        xpm_block "$i" "${xpm_by[p]}"
-        return 0
-        ;;
-    esac
+    xpm_parent "$i" "$p" || return 0
+    # A parent in an array this run submitted: the whole array.
+    if [ -n "$xpm_pid" ] && [ -n "${xpm_fresh[p]:-}" ]; then xpm_pid=${xpm_fresh[p]}; fi
+    if [ -n "$xpm_pid" ] && [[ " ${deps[*]} " != *" $xpm_pid "* ]]; then deps+=("$xpm_pid"); fi
   done
+  if [ "$xpm_left" -eq 0 ]; then
+    xpm_defer "$i"
+    return 0
+  fi
   if [ "${#deps[@]}" -gt 0 ]; then
     xpm_idwords "${xpm_dep_ids[@]}" "${deps[@]}"
     dep_words=("${xpm_words[@]}")
     printf -v after '%s:' "${deps[@]}"
     after=", after ${after%:}"
   fi
-  rm -f "$d/$n.failed"
+  if [ -e "$d/$n.failed" ]; then rm -f "$d/$n.failed"; fi
+  xpm_pace
   xpm_at "$i" "${xpm_submit_cmd[@]}" ${dep_words[@]+"${dep_words[@]}"}
-  if [ "$xpm_rc" -ne 0 ]; then
-    echo "error: ${xpm_submit_cmd[0]} refused $d (${xpm_label[i]}), exit $xpm_rc: ${xpm_err:-$xpm_out}" >&2
-    echo "the $xpm_count_submitted jobs submitted before it are recorded; fix the cause and run this again" >&2
-    exit 1
-  fi
-  xpm_new=""
-  while IFS= read -r p; do
-    if [[ $p =~ $xpm_id_re ]]; then
-      xpm_new=${BASH_REMATCH[1]}
-      break
-    fi
-  done <<<"$xpm_out"
-  if [ -z "$xpm_new" ]; then
-    echo "error: no job id in what ${xpm_submit_cmd[0]} printed for $d (${xpm_label[i]}); it may have been submitted all the same" >&2
-    echo "stdout: $xpm_out" >&2
-    echo "stderr: $xpm_err" >&2
-    exit 1
-  fi
-  if [ -n "$xpm_err" ]; then echo "warning: ${xpm_submit_cmd[0]} said, for $d: $xpm_err" >&2; fi
+  xpm_read_id "$d (${xpm_label[i]})"
   printf '%s\n' "$xpm_new" >"$d/$n.$xpm_ext"
   xpm_do[i]=submitted
   xpm_id[i]=$xpm_new
   xpm_count_submitted=$((xpm_count_submitted + 1))
+  if [ "$xpm_left" -gt 0 ]; then xpm_left=$((xpm_left - 1)); fi
   echo "submitted  $d ($xpm_new$after)"
 }
 
-# Does what xpm_plan decided, job by job.
-xpm_run() {
-  local i
-  for i in "${xpm_own[@]}"; do
-    case ${xpm_do[i]} in
-      done)
-        echo "done       ${xpm_dir[i]}"
-        xpm_count_done=$((xpm_count_done + 1))
-        ;;
-      waiting)
-        echo "waiting    ${xpm_dir[i]} (a parent job is not done and runs elsewhere)"
-        xpm_count_waiting=$((xpm_count_waiting + 1))
-        ;;
-      blocked) xpm_block "$i" "${xpm_by[i]}" ;;
-      keep)
-        printf '%-10s %s (%s)\n' "${xpm_cat_of[i]/unknown/queued}" "${xpm_dir[i]}" "${xpm_id[i]}"
-        xpm_count_kept=$((xpm_count_kept + 1))
-        ;;
-      submit) xpm_submit "$i" ;;
-    esac
+# The dependency words of $1 correlated ids and $2 other ids (comma-separated): xpm_words.
+xpm_dep_words() {
+  local kinds=() ids
+  if [ -n "$1" ]; then kinds+=("${xpm_deps_form[2]}${1//,/${xpm_deps_form[4]}}"); fi
+  if [ -n "$2" ]; then kinds+=("${xpm_deps_form[1]}${2//,/${xpm_deps_form[4]}}"); fi
+  xpm_words=()
+  [ "${#kinds[@]}" -gt 0 ] || return 0
+  printf -v ids "%s${xpm_deps_form[5]}" "${kinds[@]}"
+  xpm_words=("${xpm_deps_form[0]}${ids%"${xpm_deps_form[5]}"}")
+}
+
+# The indices of elements $@ (sorted) as ranges: 0-9,12 (xpm_indices).
+xpm_ranges() {
+  local from=$1 to=$1 k
+  xpm_indices=""
+  shift
+  for k in "$@" ""; do
+    if [ -n "$k" ] && [ "$k" -eq $((to + 1)) ]; then
+      to=$k
+      continue
+    fi
+    if [ "$from" = "$to" ]; then xpm_indices+=${xpm_indices:+,}$from; else xpm_indices+=${xpm_indices:+,}$from-$to; fi
+    from=$k to=$k
   done
+}
+
+# Submits jobs $3... of group $1 (one slice of the list, the same dependencies $2: correlated
+# ids;other ids) as one array, as far as the site's limit lets; the others wait for the next wave.
+xpm_submit_elements() {
+  local g=$1 corr=${2%;*} all=${2#*;} i k offset throttle="" t ks=() head=() dep_words=() after="" stale=()
+  local arrays=$xpm_xp/arrays
+  shift 2
+  head=("$@")
+  if [ "$xpm_left" -ge 0 ] && [ "${#head[@]}" -gt "$xpm_left" ]; then
+    for i in "${head[@]:xpm_left}"; do xpm_defer "$i"; done
+    head=("${head[@]:0:xpm_left}")
+  fi
+  [ "${#head[@]}" -gt 0 ] || return 0
+  offset=$((xpm_pos[head[0]] / xpm_max_array * xpm_max_array))
+  for i in "${head[@]}"; do
+    ks+=("$((xpm_pos[i] - offset))")
+    if [ -e "${xpm_dir[i]}/${xpm_n[i]}.failed" ]; then stale+=("${xpm_dir[i]}/${xpm_n[i]}.failed"); fi
+  done
+  # One rm for the old markers (a fork per job is most of the time of a large array).
+  if [ "${#stale[@]}" -gt 0 ]; then rm -f -- "${stale[@]}"; fi
+  xpm_ranges "${ks[@]}"
+  t=${XPM_ARRAY_PARALLELISM:-${xpm_gthrottle[g]}}
+  if [ -n "$t" ] && [ -n "$xpm_throttle_form" ]; then throttle=${xpm_throttle_form//\{n\}/$t}; fi
+  xpm_dep_words "$corr" "$all"
+  dep_words=(${xpm_words[@]+"${xpm_words[@]}"})
+  if [ "${#dep_words[@]}" -gt 0 ]; then after=", ${dep_words[*]}"; fi
+  xpm_array_words "$xpm_indices" "$throttle"
+  local array_words=("${xpm_words[@]}")
+  xpm_array_job_words "$xpm_ws/$arrays" "${xpm_gname[g]}"
+  xpm_pace
+  cd "$arrays" || exit 1
+  xpm_call "${xpm_submit_cmd[@]}" "${array_words[@]}" ${dep_words[@]+"${dep_words[@]}"} "${xpm_words[@]}" "$offset"
+  cd "$xpm_ws" || exit 1
+  xpm_read_id "$arrays/${xpm_gname[g]}.sh (${#head[@]} jobs)"
+  for i in "${head[@]}"; do
+    xpm_element "$xpm_new" "$((xpm_pos[i] - offset))"
+    printf '%s\n' "$xpm_el" >"${xpm_dir[i]}/${xpm_n[i]}.$xpm_ext"
+    xpm_do[i]=submitted
+    xpm_id[i]=$xpm_el
+    xpm_fresh[i]=$xpm_new
+  done
+  xpm_count_submitted=$((xpm_count_submitted + ${#head[@]}))
+  if [ "$xpm_left" -gt 0 ]; then xpm_left=$((xpm_left - ${#head[@]})); fi
+  echo "submitted  array $xpm_new: ${#head[@]} jobs of ${xpm_gname[g]}, elements $xpm_indices from line $((offset + 1))$after"
+}
+
+# The dependencies of element $2 of group $1 (xpm_dk: correlated ids;other ids); 1 when it is
+# blocked or deferred. A parent of a correlated group at the same index is waited for element
+# by element; a parent submitted in this run's arrays, by its whole array.
+xpm_element_deps() {
+  local g=$1 i=$2 p corr="" all="" id
+  for p in ${xpm_par[i]}; do
+    xpm_parent "$i" "$p" || return 1
+    id=$xpm_pid
+    [ -n "$id" ] || continue
+    if [[ ${xpm_gcorr[g]} == *" ${xpm_grp[p]:-x} "* ]] && [[ $id =~ $xpm_element_re ]] && [ "${BASH_REMATCH[2]}" -eq $((xpm_pos[i] % xpm_max_array)) ]; then
+      id=${BASH_REMATCH[1]}
+      if [[ ,$corr, != *",$id,"* ]]; then corr+=${corr:+,}$id; fi
+      continue
+    fi
+    if [ -n "${xpm_fresh[p]:-}" ]; then id=${xpm_fresh[p]}; fi
+    if [[ ,$all, != *",$id,"* ]]; then all+=${all:+,}$id; fi
+  done
+  xpm_dk="$corr;$all"
+}
+
+# Submits the jobs $2... of group $1 as arrays: one per slice of the list (the site's array
+# size) and per set of dependencies, in element order.
+xpm_submit_group() {
+  local g=$1 i k order=()
+  local -A members=()
+  shift
+  for i in "$@"; do
+    xpm_element_deps "$g" "$i" || continue
+    k=$((xpm_pos[i] / xpm_max_array))/$xpm_dk
+    if [ -z "${members[$k]:-}" ]; then order+=("$k"); fi
+    members[$k]+=" $i"
+  done
+  for k in ${order[@]+"${order[@]}"}; do
+    # shellcheck disable=SC2086 # the members are numbers, one word each
+    xpm_submit_elements "$g" "${k#*/}" ${members[$k]}
+  done
+}
+
+# What xpm_plan decided for job $1, but submitting: said and counted. 1 when it is to submit.
+xpm_say() {
+  local i=$1
+  case ${xpm_do[i]} in
+    done)
+      echo "done       ${xpm_dir[i]}"
+      xpm_count_done=$((xpm_count_done + 1))
+      ;;
+    waiting)
+      echo "waiting    ${xpm_dir[i]} (a parent job is not done and runs elsewhere)"
+      xpm_count_waiting=$((xpm_count_waiting + 1))
+      ;;
+    failed)
+      echo "failed     ${xpm_dir[i]} (left for a re-run of this driver by hand)"
+      xpm_count_failed=$((xpm_count_failed + 1))
+      ;;
+    blocked) xpm_block "$i" "${xpm_by[i]}" ;;
+    keep)
+      printf '%-10s %s (%s)\n' "${xpm_cat_of[i]/unknown/queued}" "${xpm_dir[i]}" "${xpm_id[i]}"
+      xpm_count_kept=$((xpm_count_kept + 1))
+      ;;
+    submit) return 1 ;;
+  esac
+  return 0
+}
+
+# Does what xpm_plan decided: job by job, or group by group with arrays.
+xpm_run() {
+  local g i batch
+  if [ -n "$xpm_no_arrays" ] || [ "$xpm_arrays" = 0 ]; then
+    for i in "${xpm_own[@]}"; do xpm_say "$i" || xpm_submit "$i"; done
+    return 0
+  fi
+  for g in ${xpm_groups[@]+"${xpm_groups[@]}"}; do
+    batch=()
+    for i in ${xpm_members[g]}; do xpm_say "$i" || batch+=("$i"); done
+    [ "${#batch[@]}" -gt 0 ] || continue
+    if [ "${xpm_gsize[g]}" -eq 1 ]; then
+      xpm_submit "${batch[0]}"
+    else
+      xpm_submit_group "$g" "${batch[@]}"
+    fi
+  done
+}
+
+# When jobs wait for a next wave: a continuation job that runs this driver again once what this
+# run submitted has ended (or in a minute when it submitted nothing). A continuation still queued
+# from an earlier run is cancelled: this one replaces it.
+xpm_continue() {
+  local rec=$xpm_xp/continuation.$xpm_ext old="" dep_words=() script
+  [ "$xpm_count_deferred" -gt 0 ] || return 0
+  if [ -f "$rec" ]; then IFS= read -r old <"$rec"; fi
+  if [ -n "$old" ] && xpm_query "$old"; then
+    xpm_classify "$xpm_key" "$old" "xpm-continue-${xpm_driver%.sh}"
+    if [ "$xpm_cat" = queued ]; then
+      xpm_idwords "${xpm_cancel_ids[@]}" "$old"
+      xpm_call "${xpm_cancel_cmd[@]}" "${xpm_words[@]}"
+    fi
+  fi
+  if [ "${#xpm_wave[@]}" -gt 0 ]; then
+    printf -v dep_words "%s${xpm_deps_form[4]}" "${xpm_wave[@]}"
+    dep_words=("${xpm_deps_form[0]}${xpm_deps_form[3]}${dep_words%"${xpm_deps_form[4]}"}")
+  else
+    xpm_delay_words 60
+    dep_words=("${xpm_words[@]}")
+  fi
+  script=${xpm_driver%.sh}
+  xpm_continue_words "$xpm_ws/$xpm_xp" "$script"
+  cd "$xpm_xp" || exit 1
+  xpm_call "${xpm_submit_cmd[@]}" "${dep_words[@]}" "${xpm_words[@]}" --continue
+  cd "$xpm_ws" || exit 1
+  xpm_read_id "the continuation job ($xpm_xp/$xpm_driver)"
+  printf '%s\n' "$xpm_new" >"$rec"
+  echo "continuing in job $xpm_new: $xpm_count_deferred jobs wait for the next wave (after ${#xpm_wave[@]} submissions of this one)"
 }
 
 # The jobs, in dependency order.
@@ -466,11 +805,15 @@ xpm_job 10 jobs/grid.train/ed150993bc5791b0568cba72fc5ae149cadbbea9d8704ff34893f
 xpm_job 11 jobs/grid.evaluate/6f3cfb89ae5e2c256d4cc22ee32b3e504d847bc3d2ec3e138d722d011405b9d4 evaluate grid.Evaluate/6f3cfb89 1 10
 xpm_job 12 jobs/grid.report/06b1a52fee59328071289c2236fec26cc1fb8448f34645d2543cd8d05204914e report grid.Report/06b1a52f 1 5 11 7 3 1 9
 
+
+xpm_driver=submit-oar.sh
 xpm_lock
 xpm_use_oar
 xpm_ask
 xpm_plan
 xpm_preflight
 xpm_cancel_old
+xpm_budget
 xpm_run
-echo "13 jobs: $xpm_count_submitted submitted, $xpm_count_kept already queued or running, $xpm_count_done done, $xpm_count_waiting waiting for jobs elsewhere, $xpm_count_blocked blocked"
+xpm_continue
+echo "13 jobs: $xpm_count_submitted submitted, $xpm_count_kept already queued or running, $xpm_count_done done, $xpm_count_waiting waiting for jobs elsewhere, $xpm_count_blocked blocked, $xpm_count_failed failed, $xpm_count_deferred for the next wave"

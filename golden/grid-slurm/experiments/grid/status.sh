@@ -17,7 +17,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 
 # --- Asking the scheduler: rendered from the declarations in src/backends/ -------------------
 # One state table per scheduler, shared by the submit drivers, status.sh and `experimaestro status`.
-declare -A xpm_table=() xpm_blocking=() xpm_state_of=() xpm_reason_of=() xpm_name_of=()
+declare -A xpm_table=() xpm_blocking=() xpm_state_of=() xpm_reason_of=() xpm_name_of=() xpm_element_form=()
 # The scheduler in use, set by xpm_use_<scheduler>: its name, the extension of its recorded ids,
 # its transient errors, how to cancel jobs and the query (xpm_q_*) that lists their states.
 # shellcheck disable=SC2034 # not every script uses every field
@@ -66,6 +66,8 @@ xpm_use_slurm_accounting() {
   xpm_q_none=' None (null) '
   xpm_q_unknown=''
 }
+# How SLURM writes the id of an array element (known by its array's name, not the job's).
+xpm_element_form[slurm]=$'^([0-9]+)_([0-9]+)$'
 # squeue(1), JOB STATE CODES (SLURM 22.05): what each state means here.
 xpm_table[slurm:PENDING]=queued # Job is awaiting resource allocation.
 xpm_table[slurm:REQUEUED]=queued # Completing job is being requeued.
@@ -219,6 +221,14 @@ xpm_job() {
   xpm_par[i]="$*"
 }
 
+# An array: its name, then its jobs' indices (an element's id is known by the array's name).
+xpm_aname=()
+xpm_array() {
+  local name=$1 i
+  shift
+  for i in "$@"; do xpm_aname[i]=$name; done
+}
+
 # Asks each scheduler about the recorded ids of its jobs not done yet (one query per scheduler,
 # then its accounting for the ids it no longer knows).
 xpm_ask() {
@@ -250,7 +260,7 @@ xpm_ask() {
 # The state of job $1, in the order `experimaestro status` reads it: markers, then the
 # scheduler or the job's lock, then what was recorded.
 xpm_state() {
-  local i=$1 d=${xpm_dir[$1]}/${xpm_n[$1]} k=${xpm_sk[$1]} p by="" marker="" text="" cat=""
+  local i=$1 d=${xpm_dir[$1]}/${xpm_n[$1]} k=${xpm_sk[$1]} p by="" marker="" text="" cat="" want
   xpm_detail=""
   for p in ${xpm_par[i]}; do
     if [ -n "${xpm_bad[p]:-}" ]; then
@@ -264,7 +274,9 @@ xpm_state() {
     if [[ $text =~ \"reason\":\ *\"([a-z]+)\" ]]; then marker=${BASH_REMATCH[1]}; fi
   fi
   if [ -n "${xpm_rec[i]:-}" ] && [ -n "${xpm_answered[$k]:-}" ]; then
-    xpm_classify "$k" "${xpm_rec[i]}" "${xpm_label[i]/\//-}"
+    want=${xpm_label[i]/\//-}
+    if [ -n "${xpm_aname[i]:-}" ] && [ -n "${xpm_element_form[$k]:-}" ] && [[ ${xpm_rec[i]} =~ ${xpm_element_form[$k]} ]]; then want=${xpm_aname[i]}; fi
+    xpm_classify "$k" "${xpm_rec[i]}" "$want"
     cat=$xpm_cat
   fi
   if [ -e "$d.done" ]; then
@@ -326,6 +338,8 @@ xpm_job 9 jobs/grid.evaluate/ee1e0012238858404dd846c10cab2a28ba5cfbdc520df7acc9e
 xpm_job 10 jobs/grid.train/ed150993bc5791b0568cba72fc5ae149cadbbea9d8704ff34893fefc4e5fa041 train grid.Train/ed150993 slurm
 xpm_job 11 jobs/grid.evaluate/6f3cfb89ae5e2c256d4cc22ee32b3e504d847bc3d2ec3e138d722d011405b9d4 evaluate grid.Evaluate/6f3cfb89 slurm 10
 xpm_job 12 jobs/grid.report/06b1a52fee59328071289c2236fec26cc1fb8448f34645d2543cd8d05204914e report grid.Report/06b1a52f slurm 5 11 7 3 1 9
+xpm_array train-array-05b4b186 0 2 4 6 8 10
+xpm_array evaluate-array-d87c2cca 1 3 5 7 9 11
 
 xpm_ask
 for xpm_i in "${!xpm_dir[@]}"; do
