@@ -10,6 +10,7 @@ import { findLauncherCommand, runCommand, schemaCommand, statusCommand } from ".
 import { diffCommand } from "./cli/diff.ts";
 import { experimentsCommand, resultsCommand } from "./cli/experiments.ts";
 import { jobsCommand } from "./cli/jobs.ts";
+import { launchersCommand } from "./cli/launchers.ts";
 import { graphCommand } from "./cli/graph.ts";
 import { reportCommand } from "./cli/report.ts";
 import { initCommand } from "./cli/init.ts";
@@ -48,6 +49,13 @@ Usage:
                                                   keeps them until Ctrl-C; stop ends those left running
   experimaestro find-launcher "<requirements>"    which launcher a requirement string gets, and why
                                                   (experimaestro's find-launchers works too)
+  experimaestro launchers slurm generate [--output FILE] [--dump FILE] [--from FILE] [--force]
+                                                  a launchers.yaml from the cluster: one launcher per
+                                                  partition (cores, memory, GPUs from GRES, time
+                                                  limit, MaxArraySize, per-user submit limits when
+                                                  sacctmgr answers) from sinfo, scontrol, sacctmgr;
+                                                  --dump FILE saves their outputs, --from FILE
+                                                  generates from such a file on another machine
   experimaestro schema <yaml-or-module> [-o FILE] JSON Schema of the experiment YAML, for editors
   experimaestro diff <before> <after> [--json]    what changed between two plans, per task (exit 0 same,
                                                   1 different); a side is a workspace or golden folder
@@ -153,6 +161,8 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
         return findLauncherCommand(sub, out);
       case "schema":
         return await schemaCommand(sub, out);
+      case "launchers":
+        return launchersCommand(sub, out, err);
       case "diff":
         return await diffCommand(sub, out, err);
       case "jobs":
@@ -164,7 +174,7 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
       case "init":
         return initCommand(sub, out);
       default:
-        return fail(Codes.USAGE, `unknown command '${command}'`, { hint: "commands: run-experiment, run, status, find-launcher, schema, init, diff, jobs, experiments, results, graph, report, actions, services (see --help)" });
+        return fail(Codes.USAGE, `unknown command '${command}'`, { hint: "commands: run-experiment, run, status, find-launcher, launchers, schema, init, diff, jobs, experiments, results, graph, report, actions, services (see --help)" });
     }
   } catch (e) {
     if (e instanceof XpmError) {

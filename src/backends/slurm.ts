@@ -8,6 +8,7 @@ import type { ResolvedJob } from "../model/plan.ts";
 import type { Backend, Scheduler, StateQuery, StateTable } from "../model/backend.ts";
 import { jobLabel } from "../model/workspace.ts";
 import { extraDirectives, optionalValue } from "./options.ts";
+import { slurmDiscovery } from "./slurm-discover.ts";
 
 /** `--time` format: `[D-]HH:MM:SS`, rounded up to the minute (SLURM's granularity). */
 export function slurmTime(seconds: number): string {
@@ -148,6 +149,9 @@ const options = z
     constraint: optionalValue,
     extra: extraDirectives,
     kill_on_invalid_dep: z.boolean().default(true),
+    // Site limits (`launchers slurm generate` reads them): elements per array (MaxArraySize), jobs a user may have queued.
+    max_array_size: z.int().positive().optional(),
+    max_submit: z.int().positive().optional(),
   })
   .strict();
 
@@ -159,4 +163,5 @@ export const slurmBackend: Backend = {
     ...job.resources.extra.map((e) => `#SBATCH ${e}`),
   ],
   scheduler,
+  discovery: slurmDiscovery,
 };

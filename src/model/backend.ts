@@ -18,7 +18,7 @@ import type { ResolvedJob } from "./plan.ts";
  * A launcher's `<backend key>:` block of launchers.yaml once validated: string options (partition,
  * queue, ...), extra directives verbatim, and flags such as SLURM's `kill_on_invalid_dep`.
  */
-export type LauncherBlock = { extra?: string[] } & Record<string, string | boolean | string[] | undefined>;
+export type LauncherBlock = { extra?: string[] } & Record<string, string | number | boolean | string[] | undefined>;
 
 /**
  * What a scheduler state means here.
@@ -112,6 +112,43 @@ export interface Scheduler {
   readonly timeout: { readonly signal: string; readonly warning: { readonly signal: string; readonly seconds: number } | undefined };
 }
 
+/** One command a backend reads its cluster's description from (`launchers <key> generate`). */
+export interface DiscoveryCommand {
+  /** Its key in a dump (`sinfo`, `qos`). */
+  readonly key: string;
+  /** The command; `{user}` is replaced by the user's name. */
+  readonly argv: readonly string[];
+  /** Without it nothing can be generated (else it only adds limits). */
+  readonly required: boolean;
+}
+
+/** What one discovery command answered: exit status (`missing`: not on PATH), stdout and stderr. */
+export interface CommandOutput {
+  argv: string[];
+  status: number | "missing";
+  stdout: string;
+  stderr: string;
+}
+
+/** One launcher of a generated launchers.yaml: comment lines above it, then its keys in order. */
+export interface GeneratedLauncher {
+  comments: string[];
+  spec: Record<string, unknown>;
+}
+
+/** A generated launchers.yaml: header lines (what was read, what was not), the launchers. */
+export interface GeneratedLaunchers {
+  header: string[];
+  launchers: GeneratedLauncher[];
+}
+
+/** How a backend describes a cluster as launchers: the commands to run and the pure generation from their outputs. */
+export interface Discovery {
+  readonly commands: readonly DiscoveryCommand[];
+  /** Throws XpmError when the outputs cannot describe any launcher. */
+  generate(outputs: ReadonlyMap<string, CommandOutput>): GeneratedLaunchers;
+}
+
 export interface Backend {
   /** The launcher type this backend serves (`local`, `slurm`, `oar`). */
   readonly key: string;
@@ -121,6 +158,8 @@ export interface Backend {
   directives(job: ResolvedJob): string[];
   /** Present for batch schedulers; the shell backend has none. */
   readonly scheduler: Scheduler | undefined;
+  /** Present when `experimaestro launchers <key> generate` can read the cluster. */
+  readonly discovery?: Discovery;
 }
 
 /** The registry, as stages receive it. */
