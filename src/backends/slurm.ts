@@ -111,9 +111,25 @@ const scheduler: Scheduler = {
   cancel: { command: ["scancel"], ids: {} },
   test: ["sbatch", "--test-only"],
   workdir: { variable: "SLURM_SUBMIT_DIR", startsThere: true },
-  // At the limit SIGTERM, SIGKILL after KillWait; the batch shell (B:) gets USR1 a minute before.
+  // At the limit SIGTERM, SIGKILL after KillWait; the batch shell (B:) gets USR1 a minute before
+  // (half the limit for jobs under two minutes: SLURM checks limits every 30 s).
   timeout: { signal: "TERM", warning: { signal: "USR1", seconds: 60 } },
+  // `scontrol show job -o`: `JobState=PENDING ... Dependency=afterok:12(unfulfilled),afterok:13(unfulfilled)`;
+  // `scontrol update JobId=14 Dependency=afterok:15:13` replaces it (scontrol(1), SLURM 22.05).
+  continuation: {
+    selfId: "SLURM_JOB_ID",
+    afterEnd: "--dependency=afterany:",
+    show: ["scontrol", "show", "job", "-o"],
+    pending: " JobState=PENDING ",
+    dependency: " Dependency=([^ ]+)",
+    update: ["scontrol", "update", "JobId={id}", "Dependency={dependency}"],
+  },
 };
+
+/** The warning's lead for a job of `seconds`: the declared one, or half the (minute-rounded) limit when shorter. */
+function warningLead(seconds: number, declared: number): number {
+  return Math.min(declared, Math.ceil(seconds / 60) * 30);
+}
 
 /** Sorted `--flag=value` pairs (`true`: a bare flag). */
 function flags(job: ResolvedJob): [string, string | true][] {
@@ -129,7 +145,7 @@ function flags(job: ResolvedJob): [string, string | true][] {
   if (r.duration !== undefined) {
     out.push(["--time", slurmTime(r.duration)]);
     const warning = scheduler.timeout.warning;
-    if (warning) out.push(["--signal", `B:${warning.signal}@${warning.seconds}`]);
+    if (warning) out.push(["--signal", `B:${warning.signal}@${warningLead(r.duration, warning.seconds)}`]);
   }
   if (r.memory !== undefined) out.push(["--mem", slurmMem(r.memory)]);
   if (r.gpus > 0) out.push(["--gres", `gpu:${r.gpus}`]);

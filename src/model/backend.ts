@@ -110,6 +110,24 @@ export interface Scheduler {
   readonly workdir: { readonly variable: string; readonly startsThere: boolean };
   /** The signal the job gets at its time limit, and the early warning the job script is sent, if any. */
   readonly timeout: { readonly signal: string; readonly warning: { readonly signal: string; readonly seconds: number } | undefined };
+  /**
+   * How the job of a resumable task goes on after the time limit's warning (absent: it cannot,
+   * and ends timeout): it submits itself again (the submit words) after its own end, then moves
+   * each waiting dependent's dependency from its id onto the new one.
+   */
+  readonly continuation?: {
+    /** The variable holding the running job's id (`SLURM_JOB_ID`). */
+    readonly selfId: string;
+    /** The words that make the next run wait for this one's end, however it ends (`--dependency=afterany:`), before the id. */
+    readonly afterEnd: string;
+    /** Prints one line about a job (`scontrol show job -o`), the id appended. */
+    readonly show: readonly string[];
+    /** In that line: a job still waiting, and its dependency (group 1), as POSIX extended patterns. */
+    readonly pending: string;
+    readonly dependency: string;
+    /** Sets a job's dependency: `{id}` and `{dependency}` replaced. */
+    readonly update: readonly string[];
+  };
 }
 
 /** One command a backend reads its cluster's description from (`launchers <key> generate`). */
