@@ -156,7 +156,7 @@ fi
 
 # The command, one xpm_step per line. Values are quoted: $, backticks and quotes stay literal.
 xpm_run() {
-  xpm_step bash ../../../assets/fe598dbda2d9a132/node.sh ../../../assets/fe598dbda2d9a132/tasks.mjs grid.Train
+  xpm_step bash ../../../assets/f3e99cbcf12d5a89/node.sh ../../../assets/f3e99cbcf12d5a89/tasks.mjs grid.Train
 }
 xpm_run
 xpm_code=$?
