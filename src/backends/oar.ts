@@ -65,8 +65,15 @@ const scheduler: Scheduler = {
   test: undefined,
   workdir: { variable: "OAR_WORKDIR", startsThere: true },
   // At the walltime oarexec kills the job's processes with SIGKILL (kill_children, OAR 2.5.9):
-  // no trap runs, the state comes from oarstat.
+  // no trap runs, the state comes from oarstat. OAR can warn before it (`oarsub --checkpoint=<s>`,
+  // with `--signal=<n>`, SIGUSR2 by default; the job script forwards USR2 like SLURM's USR1), not
+  // declared here until checked against a live OAR.
   timeout: { signal: "KILL", warning: undefined },
+  // No continuation: `-a <parent>` starts a child once the parent ends however it ended, and an
+  // OAR job's anterior cannot be changed once submitted, so the children of an intermediate run
+  // would start too early (and refuse to run without the parent's .done). A resumable task ends
+  // `timeout` on OAR.
+  continuation: undefined,
 };
 
 /** The `oar:` block of a launcher in launchers.yaml. */
