@@ -12,3 +12,12 @@ export const optionalValue = oneLine.optional();
 
 /** Extra directives, written verbatim after the ones made from resources. */
 export const extraDirectives = z.array(oneLine).default([]);
+
+/**
+ * A positive whole number (`array_parallelism: 4`), kept as its decimal text: launcher options
+ * reach the drivers as strings.
+ */
+export const countValue = z
+  .union([z.number().int().positive(), z.string().regex(/^[1-9][0-9]*$/, "must be a positive whole number")])
+  .transform((v) => String(v))
+  .optional();

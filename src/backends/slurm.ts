@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { ResolvedJob } from "../model/plan.ts";
 import type { Backend, Scheduler, StateQuery, StateTable } from "../model/backend.ts";
 import { jobLabel } from "../model/workspace.ts";
-import { extraDirectives, optionalValue } from "./options.ts";
+import { countValue, extraDirectives, optionalValue } from "./options.ts";
 import { slurmDiscovery } from "./slurm-discover.ts";
 
 /** `--time` format: `[D-]HH:MM:SS`, rounded up to the minute (SLURM's granularity). */
@@ -165,9 +165,11 @@ const options = z
     constraint: optionalValue,
     extra: extraDirectives,
     kill_on_invalid_dep: z.boolean().default(true),
-    // Site limits (`launchers slurm generate` reads them): elements per array (MaxArraySize), jobs a user may have queued.
-    max_array_size: z.int().positive().optional(),
-    max_submit: z.int().positive().optional(),
+    // Arrays and site limits (read by the submit driver, not written in job headers).
+    array_parallelism: countValue,
+    max_array_size: countValue,
+    max_submit: countValue,
+    submit_rate: countValue,
   })
   .strict();
 

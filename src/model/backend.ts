@@ -18,7 +18,7 @@ import type { ResolvedJob } from "./plan.ts";
  * A launcher's `<backend key>:` block of launchers.yaml once validated: string options (partition,
  * queue, ...), extra directives verbatim, and flags such as SLURM's `kill_on_invalid_dep`.
  */
-export type LauncherBlock = { extra?: string[] } & Record<string, string | number | boolean | string[] | undefined>;
+export type LauncherBlock = { extra?: string[] } & Record<string, string | boolean | string[] | undefined>;
 
 /**
  * What a scheduler state means here.
