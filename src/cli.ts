@@ -56,6 +56,9 @@ Usage:
                                                   sacctmgr answers) from sinfo, scontrol, sacctmgr;
                                                   --dump FILE saves their outputs, --from FILE
                                                   generates from such a file on another machine
+  experimaestro launchers oar generate [same options]
+                                                  the same for OAR, from oarnodes -J (one launcher per
+                                                  cluster property, else resource type)
   experimaestro schema <yaml-or-module> [-o FILE] JSON Schema of the experiment YAML, for editors
   experimaestro diff <before> <after> [--json]    what changed between two plans, per task (exit 0 same,
                                                   1 different); a side is a workspace or golden folder

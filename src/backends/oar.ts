@@ -11,6 +11,7 @@ import { formatDuration } from "../util/format.ts";
 import type { Backend, Scheduler, StateTable } from "../model/backend.ts";
 import { jobLabel } from "../model/workspace.ts";
 import { extraDirectives, optionalValue } from "./options.ts";
+import { oarDiscovery } from "./oar-discover.ts";
 
 function resourceSpec(job: ResolvedJob): string {
   const r = job.resources;
@@ -91,4 +92,5 @@ export const oarBackend: Backend = {
     return [...lines, ...r.extra.map((e) => `#OAR ${e}`)];
   },
   scheduler,
+  discovery: oarDiscovery,
 };

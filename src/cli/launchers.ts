@@ -13,7 +13,7 @@ import { displayPath } from "../util/text.ts";
 import { last, type Parsed } from "./args.ts";
 import type { Out } from "./shared.ts";
 
-const USAGE = "experimaestro launchers slurm generate [--output FILE] [--dump FILE] [--from FILE] [--force]";
+const USAGE = "experimaestro launchers slurm|oar generate [--output FILE] [--dump FILE] [--from FILE] [--force]";
 
 function discoveryOf(key: string | undefined): Discovery {
   const known = backends.all().filter((b) => b.discovery).map((b) => b.key);

@@ -57,6 +57,19 @@ describe("launchers slurm generate --from a dump", () => {
   });
 });
 
+describe("launchers oar generate --from a dump", () => {
+  it("writes one launcher per cluster of hosts (oarnodes -J), with GPUs and memory from the properties", () => {
+    const dir = tmp("xpm-launchgen-");
+    const r = cli(["launchers", "oar", "generate", "--from", fixture("cluster-dumps/oar-site.dump"), "--output", join(dir, "launchers.yaml")]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, "launchers.yaml"), "utf8")).toBe(readFileSync(fixture("cluster-dumps/oar-site.launchers.yaml"), "utf8"));
+    const gpu = cli(["find-launcher", "--xpm-config-dir", dir, "gpu(mem=12GiB)*2"]);
+    expect(gpu.stdout).toContain("oar-chifflot (oar)");
+    expect(gpu.stdout).toContain("properties: cluster='chifflot'");
+    expect(cli(["find-launcher", "--xpm-config-dir", dir, "cpu(cores=8)"]).stdout).toContain("oar-paravance (oar)");
+  });
+});
+
 describe("launchers generate: errors", () => {
   it("names the scheduler command that is missing and how to generate elsewhere", () => {
     const r = cli(["launchers", "slurm", "generate"], { env: { PATH: tmp("xpm-empty-path-") } });
