@@ -48,9 +48,10 @@ function schedulerDriver(plan: ResolvedPlan, backend: Backend): string {
   const jobs: string[] = [];
   for (const j of plan.jobs) {
     const where = [String(j.index), j.jobPath, j.name, label(j)];
-    if (j.resources.backend === backend.key) jobs.push(`xpm_job ${shellJoin([...where, String(resources(j)), ...j.deps.map((d) => String(indexOf.get(d)))])}`);
-    if (j.resources.backend === backend.key && j.resumable !== undefined && s.continuation) jobs.push(`xpm_resumable ${j.index}`);
-    else if (parentsOfMine.has(j.key)) jobs.push(`xpm_elsewhere ${shellJoin(where)}`);
+    if (j.resources.backend === backend.key) {
+      jobs.push(`xpm_job ${shellJoin([...where, String(resources(j)), ...j.deps.map((d) => String(indexOf.get(d)))])}`);
+      if (j.resumable !== undefined && s.continuation) jobs.push(`xpm_resumable ${j.index}`);
+    } else if (parentsOfMine.has(j.key)) jobs.push(`xpm_elsewhere ${shellJoin(where)}`);
   }
   const example = idWords(s.dependency, ["1", "2"]).join(" ");
   return render("submit.sh", {

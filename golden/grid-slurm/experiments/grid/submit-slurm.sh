@@ -494,29 +494,17 @@ xpm_run() {
 
 # The jobs, in dependency order.
 xpm_job 0 jobs/grid.train/05b4b186de797f1cf140893718381d36a8bc9be01f191910782a47708e41e816 train grid.Train/05b4b186 0
-xpm_elsewhere 0 jobs/grid.train/05b4b186de797f1cf140893718381d36a8bc9be01f191910782a47708e41e816 train grid.Train/05b4b186
 xpm_job 1 jobs/grid.evaluate/d87c2cca2f0956ccaa605c50029167da8f64f5d6a1aefbad472fc053bfd9a6e1 evaluate grid.Evaluate/d87c2cca 1 0
-xpm_elsewhere 1 jobs/grid.evaluate/d87c2cca2f0956ccaa605c50029167da8f64f5d6a1aefbad472fc053bfd9a6e1 evaluate grid.Evaluate/d87c2cca
 xpm_job 2 jobs/grid.train/095dc9e78e1a89e95ce8e30bc728f379a49c27ffa66bebc04e793fcb010e2b99 train grid.Train/095dc9e7 0
-xpm_elsewhere 2 jobs/grid.train/095dc9e78e1a89e95ce8e30bc728f379a49c27ffa66bebc04e793fcb010e2b99 train grid.Train/095dc9e7
 xpm_job 3 jobs/grid.evaluate/93c5c22ce4693b79cdb9f64b5479f0bd74bb2970f8a93eec25b7b7dcaa174758 evaluate grid.Evaluate/93c5c22c 1 2
-xpm_elsewhere 3 jobs/grid.evaluate/93c5c22ce4693b79cdb9f64b5479f0bd74bb2970f8a93eec25b7b7dcaa174758 evaluate grid.Evaluate/93c5c22c
 xpm_job 4 jobs/grid.train/3a8de950c3e1a0880369ad9931dbb74051523016c11350f4acd8cf610f0c5a5a train grid.Train/3a8de950 0
-xpm_elsewhere 4 jobs/grid.train/3a8de950c3e1a0880369ad9931dbb74051523016c11350f4acd8cf610f0c5a5a train grid.Train/3a8de950
 xpm_job 5 jobs/grid.evaluate/591f77be0cdc9a688ff77baddcc635375c04c846929c552e47e6b86e5a6acbc9 evaluate grid.Evaluate/591f77be 1 4
-xpm_elsewhere 5 jobs/grid.evaluate/591f77be0cdc9a688ff77baddcc635375c04c846929c552e47e6b86e5a6acbc9 evaluate grid.Evaluate/591f77be
 xpm_job 6 jobs/grid.train/85f779cbc2ecfbc5be92f33ae7db4ee2a7e7a733c379a43fe7ee14664a12043c train grid.Train/85f779cb 0
-xpm_elsewhere 6 jobs/grid.train/85f779cbc2ecfbc5be92f33ae7db4ee2a7e7a733c379a43fe7ee14664a12043c train grid.Train/85f779cb
 xpm_job 7 jobs/grid.evaluate/90bd2caa0d1b47f62064aa07801e2c80d266829f617154beeb8a821a553806c8 evaluate grid.Evaluate/90bd2caa 1 6
-xpm_elsewhere 7 jobs/grid.evaluate/90bd2caa0d1b47f62064aa07801e2c80d266829f617154beeb8a821a553806c8 evaluate grid.Evaluate/90bd2caa
 xpm_job 8 jobs/grid.train/b8caf085d673c8774dc1115c30deec951a2bea05cb74cf507fef0e053be9bd12 train grid.Train/b8caf085 0
-xpm_elsewhere 8 jobs/grid.train/b8caf085d673c8774dc1115c30deec951a2bea05cb74cf507fef0e053be9bd12 train grid.Train/b8caf085
 xpm_job 9 jobs/grid.evaluate/ee1e0012238858404dd846c10cab2a28ba5cfbdc520df7acc9e7e3144d781e25 evaluate grid.Evaluate/ee1e0012 1 8
-xpm_elsewhere 9 jobs/grid.evaluate/ee1e0012238858404dd846c10cab2a28ba5cfbdc520df7acc9e7e3144d781e25 evaluate grid.Evaluate/ee1e0012
 xpm_job 10 jobs/grid.train/ed150993bc5791b0568cba72fc5ae149cadbbea9d8704ff34893fefc4e5fa041 train grid.Train/ed150993 0
-xpm_elsewhere 10 jobs/grid.train/ed150993bc5791b0568cba72fc5ae149cadbbea9d8704ff34893fefc4e5fa041 train grid.Train/ed150993
 xpm_job 11 jobs/grid.evaluate/6f3cfb89ae5e2c256d4cc22ee32b3e504d847bc3d2ec3e138d722d011405b9d4 evaluate grid.Evaluate/6f3cfb89 1 10
-xpm_elsewhere 11 jobs/grid.evaluate/6f3cfb89ae5e2c256d4cc22ee32b3e504d847bc3d2ec3e138d722d011405b9d4 evaluate grid.Evaluate/6f3cfb89
 xpm_job 12 jobs/grid.report/06b1a52fee59328071289c2236fec26cc1fb8448f34645d2543cd8d05204914e report grid.Report/06b1a52f 1 5 11 7 3 1 9
 
 xpm_lock
