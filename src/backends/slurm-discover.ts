@@ -94,19 +94,38 @@ function least(limits: (Limit | undefined)[]): Limit | undefined {
 }
 
 /** The QoS that apply to jobs of `partition` submitted without --qos: the partition's, and the user's default. */
-function qosOf(part: Map<string, string>, acct: Accounting, rows: Map<string, string>[]): [string, Map<string, string>][] {
+function qosOf(part: Map<string, string>, acct: Accounting, rows: Map<string, string>[], asked?: string): [string, Map<string, string>][] {
   const names: string[] = [];
   const pq = part.get("QoS");
   if (pq && pq !== "N/A") names.push(pq);
-  const def = rows.map((r) => r.get("Def QOS") ?? "").find((q) => q !== "") ?? rows.map((r) => (r.get("QOS") ?? "").split(",")).find((l) => l.length === 1 && l[0] !== "")?.[0];
+  const def = asked ?? defaultQos(rows);
   if (def && !names.includes(def)) names.push(def);
   return names.flatMap((n) => (acct.qos.has(n) ? [[n, acct.qos.get(n)!] as [string, Map<string, string>]] : []));
 }
 
-/** max_submit and max_duration from QoS and association limits. */
-function accountingLimits(name: string, part: Map<string, string>, acct: Accounting): { submit: Limit | undefined; wall: Limit | undefined } {
-  const rows = acct.assoc.filter((r) => (r.get("Partition") ?? "") === "" || r.get("Partition") === name);
-  const qos = qosOf(part, acct, rows);
+/** The QoS of jobs submitted without --qos: the association's default, else its only one, else `normal` when allowed. */
+function defaultQos(rows: Map<string, string>[]): string | undefined {
+  const lists = rows.map((r) => (r.get("QOS") ?? "").split(",").filter((q) => q !== ""));
+  return rows.map((r) => r.get("Def QOS") ?? "").find((q) => q !== "") ?? lists.find((l) => l.length === 1)?.[0] ?? (lists.some((l) => l.includes("normal")) ? "normal" : undefined);
+}
+
+const rowsOf = (acct: Accounting, partition: string) => acct.assoc.filter((r) => (r.get("Partition") ?? "") === "" || r.get("Partition") === partition);
+
+/** The other QoS the user may ask for on `partition` (`--qos`), sorted: each gets a launcher of its own. */
+function otherQos(partition: string, part: Map<string, string>, acct: Accounting): string[] {
+  const rows = rowsOf(acct, partition);
+  const def = defaultQos(rows);
+  const allowed = (part.get("AllowQos") ?? "ALL").split(",");
+  // The partition's own QoS applies to every job there: the partition's launcher has its limits.
+  const own = part.get("QoS");
+  const all = new Set(rows.flatMap((r) => (r.get("QOS") ?? "").split(",")).filter((q) => q !== "" && q !== def && q !== own && acct.qos.has(q)));
+  return [...all].filter((q) => allowed.includes("ALL") || allowed.includes(q)).sort();
+}
+
+/** max_submit and max_duration from QoS and association limits (`asked`: a QoS given with --qos). */
+function accountingLimits(name: string, part: Map<string, string>, acct: Accounting, asked?: string): { submit: Limit | undefined; wall: Limit | undefined } {
+  const rows = rowsOf(acct, name);
+  const qos = qosOf(part, acct, rows, asked);
   const submit: (Limit | undefined)[] = [];
   const wall: (Limit | undefined)[] = [];
   const of = (v: number | undefined, source: string) => (v === undefined ? undefined : { value: v, source });
@@ -143,11 +162,11 @@ function nodeFigures(nodes: Node[], part: Map<string, string>): { cores: number;
   return { cores, memoryMb, gpus, types, comment };
 }
 
-/** The launcher of one partition. */
-function partitionLauncher(name: string, part: Map<string, string>, nodes: Node[], site: Site): GeneratedLauncher {
+/** The launcher of one partition (with `qos`: of that partition with that QoS, asked with --qos). */
+function partitionLauncher(name: string, part: Map<string, string>, nodes: Node[], site: Site, qos?: string): GeneratedLauncher {
   const f = nodeFigures(nodes, part);
-  const comments = [`partition ${name}${part.get("Default") === "YES" ? " (the default)" : ""}; ${f.comment}`];
-  const limits = site.accounting ? accountingLimits(name, part, site.accounting) : { submit: undefined, wall: undefined };
+  const comments = [`partition ${name}${part.get("Default") === "YES" ? " (the default)" : ""}${qos ? `, QoS ${qos} (not the user's default: asked with --qos)` : ""}; ${f.comment}`];
+  const limits = site.accounting ? accountingLimits(name, part, site.accounting, qos) : { submit: undefined, wall: undefined };
   const partTime = slurmSeconds(part.get("MaxTime"));
   const wall = least([partTime === undefined ? undefined : { value: partTime, source: "partition MaxTime" }, limits.wall]);
   const jobCount = site.maxJobCount === undefined ? undefined : { value: site.maxJobCount, source: "MaxJobCount (every user's jobs count)" };
@@ -155,11 +174,11 @@ function partitionLauncher(name: string, part: Map<string, string>, nodes: Node[
   if (wall) comments.push(`max_duration: ${wall.source}`);
   if (submit) comments.push(`max_submit: ${submit.source}`);
   if (f.gpus > 0) comments.push(`GPUs${f.types.length ? ` (${f.types.join(", ")})` : ""}: SLURM does not know their memory; add \`memory:\` to the accelerator for gpu(mem=...) requirements`);
-  const slurm: Record<string, unknown> = { partition: name };
+  const slurm: Record<string, unknown> = { partition: name, qos };
   if (site.maxArraySize !== undefined) slurm.max_array_size = site.maxArraySize;
   if (submit) slurm.max_submit = submit.value;
   const spec: Record<string, unknown> = {
-    id: launcherId(name),
+    id: launcherId(qos ? `${name}-${qos}` : name),
     type: "slurm",
     priority: positiveInt(part.get("PriorityTier")) ?? 1,
     cores: f.cores,
@@ -226,7 +245,10 @@ function generate(outputs: ReadonlyMap<string, CommandOutput>): GeneratedLaunche
   if (withNodes.length === 0) {
     throw new XpmError({ code: Codes.DISCOVERY_NOTHING, message: "no partition that is UP and has nodes: there is no launcher to write", hint: "`sinfo` and `scontrol show partition` list the partitions; ask the site which ones you may use" });
   }
-  const launchers = withNodes.map(([name, part]) => partitionLauncher(name, part, nodes.get(name)!, site));
+  const launchers = withNodes.flatMap(([name, part]) => [
+    partitionLauncher(name, part, nodes.get(name)!, site),
+    ...(site.accounting ? otherQos(name, part, site.accounting) : []).map((q) => partitionLauncher(name, part, nodes.get(name)!, site, q)),
+  ]);
   const ids = new Set<string>();
   for (const l of launchers) {
     let id = l.spec.id as string;

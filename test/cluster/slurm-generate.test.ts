@@ -28,6 +28,11 @@ describe.skipIf(reason !== undefined)("launchers slurm generate on the live SLUR
     expect(text).toContain("    slurm:\n      partition: debug\n      max_array_size: ");
     expect(text).toContain("# read: sinfo -h -N -o %R|%N|%c|%m|%G|%T");
     expect(text).toMatch(/# (not )?read: sacctmgr -P show qos/);
+    // With accounting (scripts/cluster/ sets up QoS xpm-small: 50 submitted jobs per user, not
+    // the default QoS), that QoS is a launcher of its own with its limit.
+    if (text.includes("# read: sacctmgr -P show qos")) {
+      expect(text).toMatch(/  - id: debug-xpm-small\n[^]*?      partition: debug\n      qos: xpm-small\n      max_array_size: [0-9]+\n      max_submit: 50\n/);
+    }
 
     const found = cli(["find-launcher", "--xpm-config-dir", live, "cpu(cores=2, mem=500MiB) & duration=10m"]);
     expect(found.stdout).toContain("debug (slurm)");

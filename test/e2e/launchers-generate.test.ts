@@ -28,6 +28,9 @@ describe("launchers slurm generate --from a dump", () => {
     expect(text).toContain("  - id: gpu\n    type: slurm\n    priority: 2\n    cores: 40\n    memory: 480000MiB\n    max_duration: 20h\n    min_gpus: 1\n");
     expect(text).toMatch(/partition: gpu\n\s+max_array_size: 1001\n\s+max_submit: 500\n/);
     expect(text).toContain("# left out (not UP): maint (State=DOWN)");
+    // A QoS the user may ask for (not the default one) is a launcher of its own, with its limits.
+    expect(text).toMatch(/  - id: cpu-gpu-qos\n[^]*?max_duration: 20h\n    slurm:\n      partition: cpu\n      qos: gpu-qos\n      max_array_size: 1001\n      max_submit: 500\n/);
+    expect(text).not.toContain("id: gpu-gpu-qos");
     // The same bytes on stdout, and on a second run.
     const out = cli(["launchers", "slurm", "generate", "--from", DUMP]);
     expect(`${out.stdout.trimEnd()}\n`).toBe(text);
