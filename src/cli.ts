@@ -41,6 +41,16 @@ Usage:
                                                   keeps them until Ctrl-C; stop ends those left running
   experimaestro find-launcher "<requirements>"    which launcher a requirement string gets, and why
                                                   (experimaestro's find-launchers works too)
+  experimaestro launchers slurm generate [--output FILE] [--dump FILE] [--from FILE] [--force]
+                                                  a launchers.yaml from the cluster: one launcher per
+                                                  partition (cores, memory, GPUs from GRES, time
+                                                  limit, MaxArraySize, per-user submit limits when
+                                                  sacctmgr answers) from sinfo, scontrol, sacctmgr;
+                                                  --dump FILE saves their outputs, --from FILE
+                                                  generates from such a file on another machine
+  experimaestro launchers oar generate [same options]
+                                                  the same for OAR, from oarnodes -J (one launcher per
+                                                  cluster property, else resource type)
   experimaestro schema <yaml-or-module> [-o FILE] JSON Schema of the experiment YAML, for editors
   experimaestro diff <before> <after> [--json]    what changed between two plans, per task (exit 0 same,
                                                   1 different); a side is a workspace or golden folder
@@ -157,6 +167,8 @@ async function dispatch(command: string, sub: Parsed, out: Out, err: Out): Promi
       return (await import("./cli/commands.ts")).findLauncherCommand(sub, out);
     case "schema":
       return (await import("./cli/commands.ts")).schemaCommand(sub, out);
+    case "launchers":
+      return (await import("./cli/launchers.ts")).launchersCommand(sub, out, err);
     case "diff":
       return (await import("./cli/diff.ts")).diffCommand(sub, out, err);
     case "jobs":
@@ -168,6 +180,6 @@ async function dispatch(command: string, sub: Parsed, out: Out, err: Out): Promi
     case "init":
       return (await import("./cli/init.ts")).initCommand(sub, out);
     default:
-      return fail(Codes.USAGE, `unknown command '${command}'`, { hint: "commands: run-experiment, run, status, find-launcher, schema, init, diff, jobs, experiments, results, graph, report, actions, services (see --help)" });
+      return fail(Codes.USAGE, `unknown command '${command}'`, { hint: "commands: run-experiment, run, status, find-launcher, launchers, schema, init, diff, jobs, experiments, results, graph, report, actions, services (see --help)" });
   }
 }

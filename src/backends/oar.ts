@@ -11,6 +11,7 @@ import { formatDuration } from "../util/format.ts";
 import type { Backend, Scheduler, StateTable } from "../model/backend.ts";
 import { jobLabel } from "../model/workspace.ts";
 import { extraDirectives, optionalValue } from "./options.ts";
+import { oarDiscovery } from "./oar-discover.ts";
 
 function resourceSpec(job: ResolvedJob): string {
   const r = job.resources;
@@ -65,7 +66,9 @@ const scheduler: Scheduler = {
   test: undefined,
   workdir: { variable: "OAR_WORKDIR", startsThere: true },
   // At the walltime oarexec kills the job's processes with SIGKILL (kill_children, OAR 2.5.9):
-  // no trap runs, the state comes from oarstat.
+  // no trap runs, the state comes from oarstat. OAR can warn before it (`oarsub --checkpoint=<s>`,
+  // with `--signal=<n>`, SIGUSR2 by default; the job script forwards USR2 like SLURM's USR1), not
+  // declared here until checked against a live OAR.
   timeout: { signal: "KILL", warning: undefined },
   // No arrays here: `oarsub --array N` has no throttle and no correlated dependency (its `-a`
   // waits for a whole job), and it prints one OAR_JOB_ID per element all the same; each job is
@@ -73,6 +76,11 @@ const scheduler: Scheduler = {
   // a user has queued with OAR.
   arrays: undefined,
   limits: undefined,
+  // No continuation: `-a <parent>` starts a child once the parent ends however it ended, and an
+  // OAR job's anterior cannot be changed once submitted, so the children of an intermediate run
+  // would start too early (and refuse to run without the parent's .done). A resumable task ends
+  // `timeout` on OAR.
+  continuation: undefined,
 };
 
 /** The `oar:` block of a launcher in launchers.yaml. */
@@ -90,4 +98,5 @@ export const oarBackend: Backend = {
     return [...lines, ...r.extra.map((e) => `#OAR ${e}`)];
   },
   scheduler,
+  discovery: oarDiscovery,
 };

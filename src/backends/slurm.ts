@@ -8,6 +8,7 @@ import type { ResolvedJob } from "../model/plan.ts";
 import type { Backend, Scheduler, StateQuery, StateTable } from "../model/backend.ts";
 import { jobLabel } from "../model/workspace.ts";
 import { countValue, extraDirectives, optionalValue } from "./options.ts";
+import { slurmDiscovery } from "./slurm-discover.ts";
 
 /** `--time` format: `[D-]HH:MM:SS`, rounded up to the minute (SLURM's granularity). */
 export function slurmTime(seconds: number): string {
@@ -110,7 +111,8 @@ const scheduler: Scheduler = {
   cancel: { command: ["scancel"], ids: {} },
   test: ["sbatch", "--test-only"],
   workdir: { variable: "SLURM_SUBMIT_DIR", startsThere: true },
-  // At the limit SIGTERM, SIGKILL after KillWait; the batch shell (B:) gets USR1 a minute before.
+  // At the limit SIGTERM, SIGKILL after KillWait; the batch shell (B:) gets USR1 a minute before
+  // (half the limit for jobs under two minutes: SLURM checks limits every 30 s).
   timeout: { signal: "TERM", warning: { signal: "USR1", seconds: 60 } },
   // sbatch(1) --array: indices `0-9` or `3,7`, `%N` at most N at once; `aftercorr` makes element
   // i wait for element i of the other array. MaxArraySize (slurm.conf, 1001 by default) bounds
@@ -132,7 +134,22 @@ const scheduler: Scheduler = {
     continuation: ["--chdir={dir}", "--job-name=xpm-continue-{name}", "--output={dir%}/{name}.log", "--error={dir%}/{name}.log", "--open-mode=append", "--time=00:10:00", "--cpus-per-task=1", "--mem=256M", "--kill-on-invalid-dep=no", "{script}"],
     delay: ["--begin=now+{seconds}"],
   },
+  // `scontrol show job -o`: `JobState=PENDING ... Dependency=afterok:12(unfulfilled),afterok:13(unfulfilled)`;
+  // `scontrol update JobId=14 Dependency=afterok:15:13` replaces it (scontrol(1), SLURM 22.05).
+  continuation: {
+    selfId: "SLURM_JOB_ID",
+    afterEnd: "--dependency=afterany:",
+    show: ["scontrol", "show", "job", "-o"],
+    pending: " JobState=PENDING ",
+    dependency: " Dependency=([^ ]+)",
+    update: ["scontrol", "update", "JobId={id}", "Dependency={dependency}"],
+  },
 };
+
+/** The warning's lead for a job of `seconds`: the declared one, or half the (minute-rounded) limit when shorter. */
+function warningLead(seconds: number, declared: number): number {
+  return Math.min(declared, Math.ceil(seconds / 60) * 30);
+}
 
 /** Sorted `--flag=value` pairs (`true`: a bare flag). */
 function flags(job: ResolvedJob): [string, string | true][] {
@@ -148,7 +165,7 @@ function flags(job: ResolvedJob): [string, string | true][] {
   if (r.duration !== undefined) {
     out.push(["--time", slurmTime(r.duration)]);
     const warning = scheduler.timeout.warning;
-    if (warning) out.push(["--signal", `B:${warning.signal}@${warning.seconds}`]);
+    if (warning) out.push(["--signal", `B:${warning.signal}@${warningLead(r.duration, warning.seconds)}`]);
   }
   if (r.memory !== undefined) out.push(["--mem", slurmMem(r.memory)]);
   if (r.gpus > 0) out.push(["--gres", `gpu:${r.gpus}`]);
@@ -184,4 +201,5 @@ export const slurmBackend: Backend = {
     ...job.resources.extra.map((e) => `#SBATCH ${e}`),
   ],
   scheduler,
+  discovery: slurmDiscovery,
 };

@@ -35,6 +35,8 @@ const OPTIONS = new Map<string, [string, number]>([
   ["--sort", ["--sort", 1]],
   ["--xpm-ts", ["--xpm-ts", 1]],
   ["--name", ["--name", 1]],
+  ["--dump", ["--dump", 1]],
+  ["--from", ["--from", 1]],
 ]);
 const BOOLEAN = new Set(["--help", "-h", "--version", "--json", "--show", "--update-golden", "--full", "--fail-fast", "--keep-going", "--tags", "--fullpath", "--perform", "--force", "--std", "--follow", "-f", "--watch", "--keep-services", "--report", "--no-services"]);
 

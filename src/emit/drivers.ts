@@ -5,7 +5,7 @@
  * scheduler comes from its declaration (model/backend.ts), rendered once by
  * templates/scheduler-lib.sh.hbs: nothing here or there depends on which scheduler it is.
  */
-import { idWords, type Backend, type Backends, type IdList, type StateQuery } from "../model/backend.ts";
+import { idWords, type Backend, type Backends, type IdList, type Scheduler, type StateQuery } from "../model/backend.ts";
 import type { ResolvedJob, ResolvedPlan } from "../model/plan.ts";
 import { experimentDir, jobLabel } from "../model/workspace.ts";
 import { shellJoin, shellQuote } from "../util/shell.ts";
@@ -108,8 +108,10 @@ function schedulerDriver(plan: ResolvedPlan, backend: Backend, groups: readonly 
   const jobs: string[] = [];
   for (const j of plan.jobs) {
     const where = [String(j.index), j.jobPath, j.name, label(j)];
-    if (j.resources.backend === backend.key) jobs.push(`xpm_job ${shellJoin([...where, String(resources(j)), ...j.deps.map((d) => String(indexOf.get(d)))])}`);
-    else if (parentsOfMine.has(j.key)) jobs.push(`xpm_elsewhere ${shellJoin(where)}`);
+    if (j.resources.backend === backend.key) {
+      jobs.push(`xpm_job ${shellJoin([...where, String(resources(j)), ...j.deps.map((d) => String(indexOf.get(d)))])}`);
+      if (j.resumable !== undefined && s.continuation) jobs.push(`xpm_resumable ${j.index}`);
+    } else if (parentsOfMine.has(j.key)) jobs.push(`xpm_elsewhere ${shellJoin(where)}`);
   }
   const example = idWords(s.dependency, ["1", "2"]).join(" ");
   return render("submit.sh", {
@@ -124,7 +126,7 @@ function schedulerDriver(plan: ResolvedPlan, backend: Backend, groups: readonly 
     jobId: shellQuote(s.jobId),
     testCommand: arrayWords(s.test ?? []),
     lockFile: shellQuote(`${experimentDir(plan.experimentId)}/${LOCK}`),
-    jobWords: s.submit.job.map(jobWord).join(" "),
+    jobWords: submitJobWords(s),
     ...arrayView(plan, backend),
     experimentDir: shellQuote(experimentDir(plan.experimentId)),
     driver: shellQuote(s.driver),
@@ -203,6 +205,11 @@ function idListWords(l: IdList): string {
 
 /** Placeholders of a declared job word, as bash in xpm_job_words ($1 the job directory, $2 its name). */
 const PLACEHOLDERS: Record<string, string> = { "{dir}": "$1", "{dir%}": "${1//%/%%}", "{name}": "$2", "{script}": "./$2.sh" };
+
+/** The declared job words of a scheduler as bash words ($1 the job directory, $2 its name). */
+export function submitJobWords(s: Scheduler): string {
+  return s.submit.job.map(jobWord).join(" ");
+}
 
 /** One declared job word as a double-quoted bash word. */
 function jobWord(word: string): string {

@@ -4,14 +4,14 @@
  * that touches the disk. Job files come first, the manifest and drivers last.
  */
 import { createHash, hash } from "node:crypto";
-import type { Backends } from "../model/backend.ts";
+import type { Backends, Scheduler } from "../model/backend.ts";
 import type { CommandWord, LoadedAsset, ResolvedJob, ResolvedPlan } from "../model/plan.ts";
 import { jobToJob } from "../util/relpath.ts";
 import { shellJoin, shellQuote } from "../util/shell.ts";
 import { manifestChunks } from "./manifest.ts";
 import { experimentDir, jobFile } from "../model/workspace.ts";
 import { renderWord } from "./paths.ts";
-import { drivers } from "./drivers.ts";
+import { drivers, submitJobWords } from "./drivers.ts";
 import { arrayGroups, submissionPlans } from "./arrays.ts";
 import { render } from "./templates.ts";
 
@@ -49,7 +49,7 @@ function jobDigest(job: ResolvedJob, assetsAt: string, resourcesJson: Map<object
   let resources = resourcesJson.get(job.resources);
   if (resources === undefined) resourcesJson.set(job.resources, (resources = JSON.stringify(job.resources)));
   // The job's name, hash and path derive from its task id and key.
-  const fields = JSON.stringify([job.key, job.taskId, job.deps, job.command, job.initCommands, job.tags, job.requirements ?? null, job.launcher ?? null, job.retry]);
+  const fields = JSON.stringify([job.key, job.taskId, job.deps, job.command, job.initCommands, job.tags, job.requirements ?? null, job.launcher ?? null, job.retry, ...(job.resumable !== undefined ? [job.resumable] : [])]);
   return hash("sha1", `${assetsAt}\n${resources}\n${fields}\n${params}`);
 }
 
@@ -86,7 +86,28 @@ function jobScript(job: ResolvedJob, { byKey, assets, backends }: ScriptContext)
       .join(" \\\n  "),
     initCommands: job.initCommands.map((cmd) => commandLine(cmd, job.jobPath, assets)),
     command: commandLine(job.command, job.jobPath, assets),
+    continuation: continuationView(job, backend.scheduler),
   });
+}
+
+/** The continuation block of a resumable task's script, when its scheduler declares continuations. */
+function continuationView(job: ResolvedJob, s: Scheduler | undefined) {
+  const c = s?.continuation;
+  if (job.resumable === undefined || !s || !c) return undefined;
+  const fill = (words: readonly string[]) => words.map((w) => (w === "{id}" ? '"$1"' : w.includes("{") ? `"${w.replace("{id}", "$cid").replace("{dependency}", "$xpm_dep")}"` : shellQuote(w)));
+  return {
+    max: job.resumable,
+    selfId: c.selfId,
+    jobWords: submitJobWords(s),
+    show: shellJoin(c.show),
+    pending: shellQuote(c.pending),
+    dependency: shellQuote(c.dependency),
+    update: fill(c.update).join(" "),
+    submit: shellJoin(s.submit.command),
+    afterEnd: shellQuote(c.afterEnd),
+    jobId: shellQuote(s.jobId),
+    idExtension: s.idExtension,
+  };
 }
 
 // Deferred job files are classes, not closures: 200,000 of them are made at 100,000 jobs.

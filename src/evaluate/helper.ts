@@ -17,6 +17,9 @@ import { Extras, type ActionDecl, type ServiceDecl } from "./extras.ts";
 import type { ActionParam } from "../model/actions.ts";
 import { paramsJson } from "./params-json.ts";
 
+/** Continuations a resumable task may submit at the time limit, unless it says otherwise. */
+const DEFAULT_CONTINUATIONS = 3;
+
 export interface SubmitOptions {
   /** Lightweight tasks run before the task, in the same job; they enter the identifier. */
   initTasks?: ConfigInstance[];
@@ -136,6 +139,7 @@ export class Helper {
       launcher: opts.launcher,
       retry: { max: options.maxRetries ?? 0, durationFactor: options.retryDurationFactor ?? 1 },
       results: options.results,
+      resumable: options.resumable ? (options.resumable === true ? undefined : options.resumable.maxContinuations) ?? DEFAULT_CONTINUATIONS : undefined,
     };
   }
 

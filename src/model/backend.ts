@@ -152,6 +152,61 @@ export interface Scheduler {
   readonly limits?: SubmitLimits | undefined;
   /** The signal the job gets at its time limit, and the early warning the job script is sent, if any. */
   readonly timeout: { readonly signal: string; readonly warning: { readonly signal: string; readonly seconds: number } | undefined };
+  /**
+   * How the job of a resumable task goes on after the time limit's warning (absent: it cannot,
+   * and ends timeout): it submits itself again (the submit words) after its own end, then moves
+   * each waiting dependent's dependency from its id onto the new one.
+   */
+  readonly continuation?: {
+    /** The variable holding the running job's id (`SLURM_JOB_ID`). */
+    readonly selfId: string;
+    /** The words that make the next run wait for this one's end, however it ends (`--dependency=afterany:`), before the id. */
+    readonly afterEnd: string;
+    /** Prints one line about a job (`scontrol show job -o`), the id appended. */
+    readonly show: readonly string[];
+    /** In that line: a job still waiting, and its dependency (group 1), as POSIX extended patterns. */
+    readonly pending: string;
+    readonly dependency: string;
+    /** Sets a job's dependency: `{id}` and `{dependency}` replaced. */
+    readonly update: readonly string[];
+  };
+}
+
+/** One command a backend reads its cluster's description from (`launchers <key> generate`). */
+export interface DiscoveryCommand {
+  /** Its key in a dump (`sinfo`, `qos`). */
+  readonly key: string;
+  /** The command; `{user}` is replaced by the user's name. */
+  readonly argv: readonly string[];
+  /** Without it nothing can be generated (else it only adds limits). */
+  readonly required: boolean;
+}
+
+/** What one discovery command answered: exit status (`missing`: not on PATH), stdout and stderr. */
+export interface CommandOutput {
+  argv: string[];
+  status: number | "missing";
+  stdout: string;
+  stderr: string;
+}
+
+/** One launcher of a generated launchers.yaml: comment lines above it, then its keys in order. */
+export interface GeneratedLauncher {
+  comments: string[];
+  spec: Record<string, unknown>;
+}
+
+/** A generated launchers.yaml: header lines (what was read, what was not), the launchers. */
+export interface GeneratedLaunchers {
+  header: string[];
+  launchers: GeneratedLauncher[];
+}
+
+/** How a backend describes a cluster as launchers: the commands to run and the pure generation from their outputs. */
+export interface Discovery {
+  readonly commands: readonly DiscoveryCommand[];
+  /** Throws XpmError when the outputs cannot describe any launcher. */
+  generate(outputs: ReadonlyMap<string, CommandOutput>): GeneratedLaunchers;
 }
 
 export interface Backend {
@@ -163,6 +218,8 @@ export interface Backend {
   directives(job: ResolvedJob): string[];
   /** Present for batch schedulers; the shell backend has none. */
   readonly scheduler: Scheduler | undefined;
+  /** Present when `experimaestro launchers <key> generate` can read the cluster. */
+  readonly discovery?: Discovery;
 }
 
 /** The registry, as stages receive it. */

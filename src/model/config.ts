@@ -64,6 +64,14 @@ export interface TaskOptions<V, O = unknown> {
   maxRetries?: number;
   /** Each retry's time limit is the previous one times this factor (default 1). */
   retryDurationFactor?: number;
+  /**
+   * experimaestro's `ResumableTask`: the task checkpoints and can be run again from where it
+   * stopped. On a scheduler that declares continuations (SLURM), a job stopped by the time
+   * limit's early warning (`ctx.signal` for execute tasks, SIGUSR1 for commands) submits its own
+   * next run in the same folder, up to `maxContinuations` times (default 3); its dependents
+   * wait for the last run. Elsewhere, and after the last continuation, it ends `timeout`.
+   */
+  resumable?: boolean | { maxContinuations?: number };
   /** A JSON file the job writes in its folder (e.g. `metrics.json`): its fields are read by `experimaestro results`. */
   results?: string;
 }

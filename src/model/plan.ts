@@ -57,6 +57,8 @@ export interface TaskInstance {
   retry: { max: number; durationFactor: number };
   /** The job's JSON result file, relative to its folder (the task's `results` option). */
   results?: string | undefined;
+  /** A resumable task: how many continuations its job may submit at the time limit (undefined: not resumable). */
+  resumable?: number | undefined;
 }
 
 /**
@@ -79,6 +81,7 @@ export function plannedJob(t: TaskInstance, index: number, dependents: string[])
     launcher: t.launcher,
     retry: t.retry,
     results: t.results,
+    resumable: t.resumable,
     index,
     dependents,
   };

@@ -155,6 +155,16 @@ export function readProgress(workspace: string, job: JobLocation): JobProgress |
 }
 
 /** The scheduler id recorded by a driver in `<name>.<ext>` (e.g. `.slurm-id`), if any. */
+/**
+ * A resumable job that went on past its time limit: `<name>.continuation` holds "<run> <max>
+ * <id of that run>", written by the job script when it submits its next run.
+ */
+export function readContinuation(workspace: string, job: JobLocation): { run: number; max: number; id: string } | undefined {
+  const text = readRecordedId(workspace, job, "continuation");
+  const m = text === undefined ? null : /^([0-9]+) ([0-9]+) (\S+)$/.exec(text);
+  return m ? { run: Number(m[1]), max: Number(m[2]), id: m[3]! } : undefined;
+}
+
 export function readRecordedId(workspace: string, job: JobLocation, ext: string): string | undefined {
   try {
     return readFileSync(markerPath(workspace, job, ext), "utf8").trim() || undefined;

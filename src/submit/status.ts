@@ -8,7 +8,7 @@
 import { categorize, type Backends, type Scheduler, type SchedulerCategory, type StateLine } from "../model/backend.ts";
 import type { Manifest, ManifestJob } from "../model/manifest.ts";
 import { isFailure, markerState, type JobState } from "../model/state.ts";
-import { isDone, jobLabel, lockHeld, readProgress, readRecordedId, type JobProgress } from "../model/workspace.ts";
+import { isDone, jobLabel, lockHeld, readContinuation, readProgress, readRecordedId, type JobProgress } from "../model/workspace.ts";
 import { hasCommand } from "./index.ts";
 import { ask, type Runner } from "./query.ts";
 
@@ -73,6 +73,15 @@ function stateOf(workspace: string, j: ManifestJob, line: StateLine | undefined,
   return { state: s ? "not submitted" : "todo" };
 }
 
+/** A job in a continuation of its own (the recorded id is that run's): one job, `continuation n/m` in its detail. */
+function continued(workspace: string, j: ManifestJob, id: string | undefined, state: JobState): JobState {
+  if (state.state !== "running" && state.state !== "queued") return state;
+  const c = readContinuation(workspace, j);
+  if (!c || c.id !== id) return state;
+  const note = `continuation ${c.run}/${c.max}`;
+  return { ...state, detail: state.detail ? `${note}, ${state.detail}` : note };
+}
+
 /** The state of every job of a prepared experiment; `run` replaces the scheduler commands (tests). */
 export function experimentStatus(workspace: string, manifest: Manifest, backends: Backends, run?: Runner): JobStatus[] {
   const ids = new Map<string, string>();
@@ -92,7 +101,7 @@ export function experimentStatus(workspace: string, manifest: Manifest, backends
     const id = ids.get(j.key);
     const view = views.get(j.backend);
     const failedParent = j.deps.map((d) => rows.get(d)!).find(isFailure);
-    const state = stateOf(workspace, j, id ? view?.lines.get(id) : undefined, view, failedParent, backends.of(j.backend).scheduler, id, arrayOf.get(j.key));
+    const state = continued(workspace, j, id, stateOf(workspace, j, id ? view?.lines.get(id) : undefined, view, failedParent, backends.of(j.backend).scheduler, id, arrayOf.get(j.key)));
     const progress = state.state === "running" ? readProgress(workspace, j) : undefined;
     rows.set(j.key, { key: j.key, task: j.task, hash: j.hash, ...state, detail: state.detail, backend: j.backend, schedulerId: id, ...(progress ? { progress } : {}) });
   }

@@ -314,6 +314,22 @@ xpm_members() {
   xpm_gsize[g]=$k
 }
 
+# ---- resumable parents (begin) ----
+# Job $1 may go on in a continuation at its time limit (its own script submits it and records
+# the new id): its children are listed in its folder's <name>.dependents before its id is read,
+# so that a continuation made meanwhile either moves them or is the id they are submitted after.
+xpm_res=()
+xpm_resumable() {
+  xpm_res[$1]=1
+}
+xpm_follow() {
+  local d=${xpm_dir[$1]}/${xpm_n[$1]} pd=${xpm_dir[$2]}/${xpm_n[$2]}
+  printf '%s\n' "$d.$xpm_ext" >>"$pd.dependents"
+  rm -f "$d.$xpm_ext"
+  if [ -s "$pd.$xpm_ext" ]; then IFS= read -r "xpm_id[$2]" <"$pd.$xpm_ext"; fi
+}
+# ---- resumable parents (end) ----
+
 # A job of another launcher that jobs here wait for: index, directory, name, label.
 xpm_elsewhere() {
   xpm_dir[$1]=$2
@@ -561,6 +577,7 @@ xpm_parent() {
         xpm_block "$i" "${xpm_label[p]}"
         return 1
       fi
+      if [ -n "${xpm_res[p]:-}" ]; then xpm_follow "$i" "$p"; fi
       xpm_pid=${xpm_id[p]}
       ;;
     blocked)
