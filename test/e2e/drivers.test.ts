@@ -4,7 +4,7 @@
  * workspaces are read back by `experimaestro status`, which must say what status.sh says.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, fixture, scratchFolders } from "../helpers.ts";
@@ -350,6 +350,20 @@ describe("submit-oar.sh against a fake OAR", () => {
     const old = { c: s.id("c"), g: s.id("g") };
     s.fake.set(s.id("b"), "Error");
     expect(s.statusSh().b).toBe("failed (failed)");
+    // The job's own marker, when it wrote one, says why (oarstat -s says only Error).
+    s.marker("b", "failed", '{"code": 137, "reason": "cancelled"}\n');
+    expect(s.statusSh().b).toBe("failed (cancelled)");
+    expect(s.status().rows.b).toMatchObject({ state: "failed", detail: "cancelled" });
+    rmSync(s.file("b", "failed"));
+    // Without one, why it ended is in its events: oardel (FRAG_JOB_REQUEST), or the walltime, which frags it too.
+    s.fake.event(s.id("b"), "SEND_KILL_JOB: [Leon] Send the kill signal to oarexec on localhost");
+    s.fake.event(s.id("b"), "FRAG_JOB_REQUEST: User alice requested to frag the job");
+    s.fake.event(s.id("b"), "SWITCH_INTO_ERROR_STATE: [bipbip] Ask to change the job state");
+    expect(s.statusSh().b).toBe("failed (cancelled)");
+    expect(s.status().rows.b).toMatchObject({ state: "failed", detail: "cancelled" });
+    s.fake.event(s.id("b"), "WALLTIME: [sarko] Job from 1 with 60; current time=62 (Elapsed)");
+    expect(s.statusSh().b).toBe("failed (timeout)");
+    expect(s.status().rows.b).toMatchObject({ state: "failed", detail: "timeout" });
     // -a starts c once b ended, however it ended: c's script will refuse to run; c is blocked.
     s.fake.set(old.c, "Running");
     expect(s.statusSh().c).toMatch(/^blocked \(by pipeline\.Step\/[0-9a-f]{8}\)$/);

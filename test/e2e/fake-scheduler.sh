@@ -99,8 +99,15 @@ case $cmd in
     echo "OAR_JOB_ID=$id"
     ;;
   oarstat)
+    # -s: `ID: State` per known job; -e: its events (what the real one prints of each).
+    events=""
+    if [ "${1:-}" = -e ]; then events=1; fi
     while [ "$#" -gt 0 ]; do
-      if [ "$1" = -j ] && known "$2"; then echo "$2: $(cut -d'|' -f1 "$FAKE/jobs/$2")"; fi
+      if [ "$1" = -j ] && [ -n "$events" ]; then
+        if [ -f "$FAKE/events/$2" ]; then cat "$FAKE/events/$2"; fi
+      elif [ "$1" = -j ] && known "$2"; then
+        echo "$2: $(cut -d'|' -f1 "$FAKE/jobs/$2")"
+      fi
       shift
     done
     ;;

@@ -33,8 +33,15 @@ xpm_use_none() {
   xpm_q_groups=()
   xpm_q_none=""
   xpm_q_unknown=""
+  xpm_q_rank=""
 }
 xpm_use_none
+# The categories of an ended job for which a scheduler's accounting may say more.
+# shellcheck disable=SC2034 # not every script uses every field
+xpm_unexplained=' failed ended '
+# The categories that say why a job ended (the reason of a job that left no marker).
+# shellcheck disable=SC2034 # not every script uses every field
+xpm_end_reasons=' failed cancelled timeout node-failure '
 
 # SLURM (src/backends/slurm.ts): the query that lists its jobs, how to cancel them.
 # shellcheck disable=SC2034 # not every script uses every field
@@ -52,8 +59,9 @@ xpm_use_slurm() {
   xpm_q_groups=(1 3 4 5)
   xpm_q_none=' None (null) '
   xpm_q_unknown='Invalid job id specified'
+  xpm_q_rank=''
 }
-# SLURM's accounting, for the jobs its queue no longer shows.
+# SLURM's accounting, for the jobs its queue no longer shows or shows ended without saying why.
 # shellcheck disable=SC2034 # not every script uses every field
 xpm_use_slurm_accounting() {
   xpm_q_cmd=(sacct -n -P -X -o 'JobID,State,Reason,JobName')
@@ -63,6 +71,7 @@ xpm_use_slurm_accounting() {
   xpm_q_groups=(1 3 4 5)
   xpm_q_none=' None (null) '
   xpm_q_unknown=''
+  xpm_q_rank=''
 }
 # squeue(1), JOB STATE CODES (SLURM 22.05): what each state means here.
 xpm_table[slurm:PENDING]=queued # Job is awaiting resource allocation.
@@ -81,8 +90,8 @@ xpm_table[slurm:SIGNALING]=running # Job is being signaled.
 xpm_table[slurm:STAGE_OUT]=running # Job is staging out files.
 xpm_table[slurm:COMPLETED]=completed # Job has terminated all processes on all nodes with an exit code of zero.
 xpm_table[slurm:FAILED]=failed # Job terminated with non-zero exit code or other failure condition.
-xpm_table[slurm:BOOT_FAIL]=failed # Job terminated due to launch failure, typically due to a hardware failure (e.g. unable to boot the node or block and the job can not be requeued).
-xpm_table[slurm:NODE_FAIL]=failed # Job terminated due to failure of one or more allocated nodes.
+xpm_table[slurm:BOOT_FAIL]=node-failure # Job terminated due to launch failure, typically due to a hardware failure (e.g. unable to boot the node or block and the job can not be requeued).
+xpm_table[slurm:NODE_FAIL]=node-failure # Job terminated due to failure of one or more allocated nodes.
 xpm_table[slurm:OUT_OF_MEMORY]=failed # Job experienced out of memory error.
 xpm_table[slurm:CANCELLED]=cancelled # Job was explicitly cancelled by the user or system administrator. The job may or may not have been initiated.
 xpm_table[slurm:PREEMPTED]=cancelled # Job terminated due to preemption.
@@ -146,18 +155,29 @@ xpm_unknown_only() {
   [ -n "$seen" ]
 }
 
+# Whether word $1 of a query with words of its own (xpm_q_rank, first first) wins over $2, the
+# word recorded before for the same job: it must be one of them, and come before $2.
+xpm_outranks() {
+  local before
+  [[ $xpm_q_rank == *" $1 "* ]] || return 1
+  before=${xpm_q_rank%%" $1 "*}
+  [[ "$before " != *" $2 "* ]] && [ "$1" != "$2" ]
+}
+
 # Records what each line of the query's output says: state, reason and job name by id.
 xpm_record() {
-  local line id reason
+  local line id word reason name
   while IFS= read -r line; do
     [[ $line =~ $xpm_q_line ]] || continue
     id=$xpm_key:${BASH_REMATCH[xpm_q_groups[0]]}
-    xpm_state_of[$id]=${BASH_REMATCH[xpm_q_groups[1]]}
-    if [ "${xpm_q_groups[2]}" -gt 0 ]; then
-      reason=${BASH_REMATCH[xpm_q_groups[2]]}
-      if [[ $xpm_q_none != *" $reason "* ]]; then xpm_reason_of[$id]=$reason; fi
-    fi
-    if [ "${xpm_q_groups[3]}" -gt 0 ]; then xpm_name_of[$id]=${BASH_REMATCH[xpm_q_groups[3]]}; fi
+    word=${BASH_REMATCH[xpm_q_groups[1]]}
+    reason=${BASH_REMATCH[xpm_q_groups[2]]}
+    name=${BASH_REMATCH[xpm_q_groups[3]]}
+    if [ -n "$xpm_q_rank" ] && ! xpm_outranks "$word" "${xpm_state_of[$id]:-}"; then continue; fi
+    xpm_state_of[$id]=$word
+    unset "xpm_reason_of[$id]"
+    if [ "${xpm_q_groups[2]}" -gt 0 ] && [[ $xpm_q_none != *" $reason "* ]]; then xpm_reason_of[$id]=$reason; fi
+    if [ "${xpm_q_groups[3]}" -gt 0 ]; then xpm_name_of[$id]=$name; fi
   done <<<"$xpm_out"
 }
 
