@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Stops exactly the SLURM daemons that slurm-up.sh started, by their recorded pids (checked
-# against their command names first), and waits for each to exit. The cluster's jobs are
-# cancelled first, so that no job step outlives slurmd. Exits 1 if a daemon could not be stopped.
+# Stops exactly the daemons that slurm-up.sh started (MariaDB and munged only if it started
+# them), by their recorded pids (checked against their command names first), and waits for each
+# to exit. The cluster's jobs are cancelled first, so that no job step outlives slurmd. Exits 1
+# if a daemon could not be stopped.
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 prefix=slurm
@@ -21,7 +22,7 @@ if alive slurmctld && alive slurmd; then
     done
   fi
 fi
-for name in slurmd slurmctld munged; do
+for name in slurmd slurmctld slurmdbd mariadb munged; do
   stop "$name" || status=1
 done
 [ "$status" = 0 ] && echo "slurm: stopped"
