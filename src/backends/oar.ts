@@ -71,6 +71,7 @@ const scheduler: Scheduler = {
   // Admission rules print lines of their own on stdout; a refused job prints OAR_JOB_ID=-N.
   jobId: "^OAR_JOB_ID=([0-9]+)$",
   transient: "DB connection error|Resource temporarily unavailable",
+  find: undefined,
   // `1: Waiting`; an id OAR does not know is left out (exit 0); no reason, no name.
   status: {
     command: ["oarstat", "-s"],

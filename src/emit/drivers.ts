@@ -63,6 +63,8 @@ function schedulerDriver(plan: ResolvedPlan, backend: Backend): string {
     dependencyIds: idListWords(s.dependency),
     jobId: shellQuote(s.jobId),
     testCommand: arrayWords(s.test ?? []),
+    findCommand: arrayWords(s.find?.command ?? []),
+    findLine: shellQuote(s.find?.line ?? ""),
     lockFile: shellQuote(`${experimentDir(plan.experimentId)}/${LOCK}`),
     jobWords: s.submit.job.map(jobWord).join(" "),
     total: mine.length,

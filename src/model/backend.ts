@@ -103,6 +103,12 @@ export interface Scheduler {
   readonly jobId: string;
   /** Pattern of a submit or query error worth retrying, with a growing delay ("Socket timed out"). */
   readonly transient: string;
+  /**
+   * Lists the ids of this user's queued or running jobs of a name (the job's label, appended),
+   * one per line matching `line` (group 1): a submission that timed out may have been accepted
+   * all the same, and is looked for before it is tried again. Undefined: tried again unchecked.
+   */
+  readonly find: { readonly command: readonly string[]; readonly line: string } | undefined;
   /** The states of recorded ids; `states` says what each state means. */
   readonly status: StateQuery;
   /**

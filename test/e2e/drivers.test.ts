@@ -178,6 +178,18 @@ describe("submit-slurm.sh against a fake SLURM", () => {
     expect(s.fake.submissions("sbatch")).toHaveLength(7);
     expect(s.fake.jobs().size).toBe(5);
 
+    // A time-out after sbatch took the job: the job is found by its name, not submitted twice.
+    const v = new Setup("slurm", SLURM);
+    v.fake.behave("taken.sbatch", "2\n");
+    const taken = v.run();
+    expect(taken.status).toBe(0);
+    expect(taken.stderr.match(/warning: sbatch had taken jobs\/pipeline\.step\/\S+ all the same, as job \d+: not submitted again/g)).toHaveLength(2);
+    expect(v.fake.submissions("sbatch")).toHaveLength(5);
+    expect(v.fake.jobs().size).toBe(5);
+    expect(v.fake.calls("squeue").filter((c) => c.includes(" -n "))).toHaveLength(2);
+    expect(v.fake.deps(v.id("b"))).toEqual([v.id("a")]);
+    expect(v.run().stdout).toContain("5 jobs: 0 submitted, 5 already queued or running");
+
     const t = new Setup("slurm", SLURM);
     t.fake.behave("fail.sbatch", "*|1|sbatch: error: Slurm temporarily unable to accept job: Resource temporarily unavailable");
     const stop = t.run(undefined, { XPM_RETRIES: "3" });

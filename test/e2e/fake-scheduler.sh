@@ -49,12 +49,27 @@ case $cmd in
     reason=None
     if [ -n "$deps" ]; then reason=Dependency; fi
     echo "PENDING|$reason|$(name_of "$script" '#SBATCH --job-name=')" >"$FAKE/jobs/$id"
+    # taken.sbatch (N): the next N submissions are taken, and then time out all the same.
+    if [ -f "$FAKE/taken.sbatch" ] && read -r n <"$FAKE/taken.sbatch" && [ "$n" -gt 0 ]; then
+      echo "$((n - 1))" >"$FAKE/taken.sbatch"
+      echo "sbatch: error: Batch job submission failed: Socket timed out on send/recv operation" >&2
+      exit 1
+    fi
     if [ -f "$FAKE/cluster" ]; then echo "$id;$(cat "$FAKE/cluster")"; else echo "$id"; fi
     ;;
   squeue)
     ids=""
     while [ "$#" -gt 0 ]; do
       if [ "$1" = -j ]; then ids=${2//,/ }; shift; fi
+      # -n NAME (with -o %i): the ids of the queued or running jobs of that name.
+      if [ "$1" = -n ]; then
+        for f in "$FAKE"/jobs/*; do
+          [ -f "$f" ] || continue
+          IFS='|' read -r state reason name <"$f"
+          case $state in PENDING | RUNNING) if [ "$name" = "$2" ]; then echo "${f##*/}"; fi ;; esac
+        done
+        exit 0
+      fi
       shift
     done
     printed=0

@@ -227,6 +227,10 @@ xpm_dep_ids=(-a '' '')
 xpm_id_re=$'^OAR_JOB_ID=([0-9]+)$'
 # A submission that only checks a script, once per set of resources (none: no such command).
 xpm_test_cmd=()
+# Lists this user's queued or running jobs of a name (appended), one id per line matching
+# xpm_find_re: a submission that timed out is looked for before it is tried again (none: not).
+xpm_find_cmd=()
+xpm_find_re=''
 # The words of one job, submitted from its directory: $1 that directory (absolute), $2 the job's name.
 xpm_job_words() {
   xpm_words=("-d" "$1" "-S" "./$2.sh")
@@ -420,6 +424,40 @@ xpm_block() {
   xpm_count_blocked=$((xpm_count_blocked + 1))
 }
 
+# Submits job $1 with the scheduler command that follows, once: a transient error is retried
+# with a doubling delay, but a submission that timed out may have been taken all the same, so
+# the scheduler is asked first for a job of this name (other than the one recorded before);
+# when there is one, that is the submission (its id in xpm_new).
+xpm_submit_once() {
+  local i=$1 attempt=1 delay=${XPM_RETRY_DELAY:-2} tries=${XPM_RETRIES:-5} line
+  shift
+  xpm_new=""
+  while :; do
+    XPM_RETRIES=1 xpm_at "$i" "$@"
+    if [ "$xpm_rc" -eq 0 ] || [ "$attempt" -ge "$tries" ] || [[ ! $xpm_err =~ $xpm_transient ]]; then return 0; fi
+    echo "warning: $1: ${xpm_err//$'\n'/ } (attempt $attempt of $tries, again in ${delay}s)" >&2
+    sleep "$delay"
+    if [ "${#xpm_find_cmd[@]}" -gt 0 ]; then
+      xpm_call "${xpm_find_cmd[@]}" "${xpm_label[i]/\//-}"
+      if [ "$xpm_rc" -ne 0 ]; then
+        echo "error: $1 failed for ${xpm_dir[i]} (${xpm_label[i]}), and whether it took the job all the same is unknown: ${xpm_find_cmd[0]} failed (exit $xpm_rc): ${xpm_err:-$xpm_out}" >&2
+        echo "the $xpm_count_submitted jobs submitted before it are recorded; run this again when $xpm_sched answers" >&2
+        exit 1
+      fi
+      while IFS= read -r line; do
+        if [[ $line =~ $xpm_find_re ]] && [ "${BASH_REMATCH[1]}" != "${xpm_rec[i]:-}" ]; then xpm_new=${BASH_REMATCH[1]}; fi
+      done <<<"$xpm_out"
+      if [ -n "$xpm_new" ]; then
+        echo "warning: $1 had taken ${xpm_dir[i]} all the same, as job $xpm_new: not submitted again" >&2
+        xpm_rc=0 xpm_err=""
+        return 0
+      fi
+    fi
+    attempt=$((attempt + 1))
+    delay=$((delay * 2))
+  done
+}
+
 # Submits job $1 after its parents: those done are left out, the others by their ids.
 xpm_submit() {
   local i=$1 p pd deps=() dep_words=() after="" d=${xpm_dir[$1]} n=${xpm_n[$1]}
@@ -449,17 +487,15 @@ xpm_submit() {
     after=", after ${after%:}"
   fi
   rm -f "$d/$n.failed"
-  xpm_at "$i" "${xpm_submit_cmd[@]}" ${dep_words[@]+"${dep_words[@]}"}
+  xpm_submit_once "$i" "${xpm_submit_cmd[@]}" ${dep_words[@]+"${dep_words[@]}"}
   if [ "$xpm_rc" -ne 0 ]; then
     echo "error: ${xpm_submit_cmd[0]} refused $d (${xpm_label[i]}), exit $xpm_rc: ${xpm_err:-$xpm_out}" >&2
     echo "the $xpm_count_submitted jobs submitted before it are recorded; fix the cause and run this again" >&2
     exit 1
   fi
-  xpm_new=""
-  while IFS= read -r p; do
+  while [ -z "$xpm_new" ] && IFS= read -r p; do
     if [[ $p =~ $xpm_id_re ]]; then
       xpm_new=${BASH_REMATCH[1]}
-      break
     fi
   done <<<"$xpm_out"
   if [ -z "$xpm_new" ]; then
