@@ -38,6 +38,31 @@ const STATES: StateTable = {
   Error: ["failed", "a problem has occurred."],
 };
 
+/**
+ * OAR's job events (`oarstat -e`: `DATE> [ID] TYPE: description`), where oarstat -s says only
+ * Error or Terminated: the events that say why a job ended, first first. At the walltime sarko
+ * frags the job too (FRAG_JOB_REQUEST by oar), so WALLTIME comes first; the launch errors are
+ * those that put a job in Error (NodeChangeState, OAR 2.5.9). Meanings from OAR's sources.
+ */
+const EVENTS: StateTable = {
+  WALLTIME: ["timeout", "sarko: the job ran past its walltime and is killed."],
+  BESTEFFORT_KILL: ["cancelled", "the scheduler kills a besteffort job to give its resources to another job."],
+  FRAG_JOB_REQUEST: ["cancelled", "a user (oardel) or OAR asked that the job be killed."],
+  PROLOGUE_ERROR: ["node-failure", "the node's prologue failed: the job was not launched."],
+  CANNOT_CREATE_TMP_DIRECTORY: ["node-failure", "oarexec could not create its directory on the node."],
+  CANNOT_WRITE_NODE_FILE: ["node-failure", "oarexec could not write the job's node file."],
+  CANNOT_WRITE_PID_FILE: ["node-failure", "oarexec could not write its pid file."],
+  LAUNCHING_OAREXEC_TIMEOUT: ["node-failure", "bipbip could not launch oarexec on the node in time."],
+  SSH_TRANSFER_TIMEOUT: ["node-failure", "the transfer of oarexec to the node over ssh timed out."],
+  BAD_HASHTABLE_DUMP: ["node-failure", "oarexec received a bad description of the job."],
+  EXIT_VALUE_OAREXEC: ["node-failure", "oarexec ended with an unexpected exit value."],
+  PING_CHECKER_NODE_SUSPECTED: ["node-failure", "a node of the job did not answer the ping checker."],
+  CPUSET_ERROR: ["node-failure", "the cpuset of the job could not be set up on a node."],
+  RESERVATION_NO_NODE: ["node-failure", "no node is alive for the reservation."],
+  EXTERMINATE_JOB: ["node-failure", "OAR could not end the job properly and removed it."],
+  USER_SHELL: ["node-failure", "the user's shell on the node is not valid."],
+};
+
 const scheduler: Scheduler = {
   name: "OAR",
   idExtension: "oar-id",
@@ -47,6 +72,7 @@ const scheduler: Scheduler = {
   // Admission rules print lines of their own on stdout; a refused job prints OAR_JOB_ID=-N.
   jobId: "^OAR_JOB_ID=([0-9]+)$",
   transient: "DB connection error|Resource temporarily unavailable",
+  find: undefined,
   // `1: Waiting`; an id OAR does not know is left out (exit 0); no reason, no name.
   status: {
     command: ["oarstat", "-s"],
@@ -57,8 +83,18 @@ const scheduler: Scheduler = {
     noReason: [],
     unknownIds: undefined,
   },
-  // oarstat reads the database, which keeps every job.
-  accounting: undefined,
+  // oarstat reads the database, which keeps every job, and its events: why a job ended in Error.
+  accounting: {
+    command: ["oarstat", "-e"],
+    ids: { flag: "-j" },
+    batch: 100,
+    line: "^[0-9: -]+> \\[([0-9]+)\\] ([A-Z_]+): ",
+    groups: { id: 1, state: 2, reason: 0, name: 0 },
+    noReason: [],
+    unknownIds: undefined,
+    states: EVENTS,
+    manual: "OAR 2.5.9 job event types (oarstat -e)",
+  },
   states: STATES,
   manual: "OAR 2.5 documentation, Job states",
   blockedReasons: [],

@@ -40,6 +40,7 @@ const scheduler: Scheduler = {
   // qsub prints `<sequence number>.<server>`.
   jobId: "^([0-9]+(\\.[A-Za-z0-9_-]+)*)$",
   transient: "cannot connect to server|Connection timed out|Resource temporarily unavailable",
+  find: undefined,
   // Default format with -w (wide): `Job id  Name  User  Time Use  S  Queue`; -x: finished jobs too
   // (while the server keeps job history). An unknown id: `qstat: Unknown Job Id <id>`, non-zero exit.
   status: {

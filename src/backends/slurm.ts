@@ -56,8 +56,8 @@ const STATES: StateTable = {
   STAGE_OUT: ["running", "Job is staging out files."],
   COMPLETED: ["completed", "Job has terminated all processes on all nodes with an exit code of zero."],
   FAILED: ["failed", "Job terminated with non-zero exit code or other failure condition."],
-  BOOT_FAIL: ["failed", "Job terminated due to launch failure, typically due to a hardware failure (e.g. unable to boot the node or block and the job can not be requeued)."],
-  NODE_FAIL: ["failed", "Job terminated due to failure of one or more allocated nodes."],
+  BOOT_FAIL: ["node-failure", "Job terminated due to launch failure, typically due to a hardware failure (e.g. unable to boot the node or block and the job can not be requeued)."],
+  NODE_FAIL: ["node-failure", "Job terminated due to failure of one or more allocated nodes."],
   OUT_OF_MEMORY: ["failed", "Job experienced out of memory error."],
   CANCELLED: ["cancelled", "Job was explicitly cancelled by the user or system administrator. The job may or may not have been initiated."],
   PREEMPTED: ["cancelled", "Job terminated due to preemption."],
@@ -101,6 +101,8 @@ const scheduler: Scheduler = {
   // `--parsable` prints `JOBID` or `JOBID;CLUSTER`.
   jobId: "^([0-9]+)(;[^;]+)?$",
   transient: "Socket timed out|Resource temporarily unavailable|Unable to contact slurm controller",
+  // "Socket timed out" may come after slurmctld took the job (sbatch(1), PERFORMANCE).
+  find: { command: ["squeue", "-h", "--me", "-t", "PENDING,CONFIGURING,RUNNING,SUSPENDED", "-o", "%i", "-n"], line: "^([0-9]+)$" },
   status: squeue,
   accounting: sacct,
   states: STATES,

@@ -5,7 +5,7 @@
  * scheduler comes from its declaration (model/backend.ts), rendered once by
  * templates/scheduler-lib.sh.hbs: nothing here or there depends on which scheduler it is.
  */
-import { idWords, type Backend, type Backends, type IdList, type Scheduler, type StateQuery } from "../model/backend.ts";
+import { END_REASONS, UNEXPLAINED, idWords, type Backend, type Backends, type IdList, type Scheduler, type StateQuery, type StateTable } from "../model/backend.ts";
 import type { ResolvedJob, ResolvedPlan } from "../model/plan.ts";
 import { experimentDir, jobLabel } from "../model/workspace.ts";
 import { shellJoin, shellQuote } from "../util/shell.ts";
@@ -125,6 +125,8 @@ function schedulerDriver(plan: ResolvedPlan, backend: Backend, groups: readonly 
     dependencyIds: idListWords(s.dependency),
     jobId: shellQuote(s.jobId),
     testCommand: arrayWords(s.test ?? []),
+    findCommand: arrayWords(s.find?.command ?? []),
+    findLine: shellQuote(s.find?.line ?? ""),
     lockFile: shellQuote(`${experimentDir(plan.experimentId)}/${LOCK}`),
     jobWords: submitJobWords(s),
     ...arrayView(plan, backend),
@@ -160,6 +162,8 @@ function resourceClasses(): (j: ResolvedJob) => number {
 /** The scheduler part shared by the drivers and status.sh: each scheduler's query and state table. */
 function library(schedulers: readonly Backend[]): string {
   return render("scheduler-lib.sh", {
+    unexplained: UNEXPLAINED.join(" "),
+    endReasons: END_REASONS.join(" "),
     schedulers: schedulers.map((b) => {
       const s = b.scheduler!;
       return {
@@ -172,12 +176,18 @@ function library(schedulers: readonly Backend[]): string {
         cancelIds: idListWords(s.cancel.ids),
         status: queryView(s.status),
         accounting: s.accounting ? queryView(s.accounting) : null,
-        states: Object.entries(s.states).map(([raw, [category, meaning]]) => ({ key: shellQuote(`${b.key}:${raw}`), category, meaning })),
+        events: s.accounting?.states ? { manual: s.accounting.manual, states: tableView(b.key, s.accounting.states) } : null,
+        states: tableView(b.key, s.states),
         blocking: s.blockedReasons.map((r) => shellQuote(`${b.key}:${r}`)),
         elementPattern: s.arrays ? shellQuote(s.arrays.elementPattern) : null,
       };
     }),
   }).trimEnd();
+}
+
+/** A state table as bash entries `key:WORD`, with their categories and meanings. */
+function tableView(key: string, table: StateTable) {
+  return Object.entries(table).map(([raw, [category, meaning]]) => ({ key: shellQuote(`${key}:${raw}`), category, meaning }));
 }
 
 function queryView(q: StateQuery) {
@@ -190,6 +200,7 @@ function queryView(q: StateQuery) {
     groups: `${g.id} ${g.state} ${g.reason} ${g.name}`,
     noReason: shellQuote(` ${q.noReason.join(" ")} `),
     unknownIds: shellQuote(q.unknownIds ?? ""),
+    rank: shellQuote(q.states ? ` ${Object.keys(q.states).join(" ")} ` : ""),
   };
 }
 

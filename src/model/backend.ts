@@ -26,9 +26,14 @@ export type LauncherBlock = { extra?: string[] } & Record<string, string | boole
  * - running: it holds resources for it, or is finishing it
  * - blocked: it will never run, a job it depends on failed
  * - completed, failed, cancelled, timeout: it ended so
+ * - node-failure: it ended because a node failed, or the scheduler failed to launch it (SLURM
+ *   NODE_FAIL, BOOT_FAIL; OAR's launch errors): the command may never have run
  * - ended: it ended, and only the job's own markers say how (OAR Terminated, PBS F)
  */
-export type SchedulerCategory = "queued" | "running" | "blocked" | "completed" | "failed" | "cancelled" | "timeout" | "ended";
+export type SchedulerCategory = "queued" | "running" | "blocked" | "completed" | "failed" | "cancelled" | "timeout" | "node-failure" | "ended";
+
+/** The categories that say why a job ended, shown as the reason of a job that left no marker. */
+export const END_REASONS: readonly SchedulerCategory[] = ["failed", "cancelled", "timeout", "node-failure"];
 
 /** The categories of a job the scheduler still holds: never submitted again while in one. */
 export const ALIVE: readonly SchedulerCategory[] = ["queued", "running"];
@@ -65,6 +70,14 @@ export interface StateQuery {
    * `Invalid job id specified`): that is an answer (the jobs are gone), not a failure.
    */
   unknownIds: string | undefined;
+  /**
+   * The words it prints when they are not the scheduler's states (OAR's event types), and what
+   * each means. Their order is their precedence: of several lines about one id, the one whose
+   * word comes first wins; lines with other words are left out.
+   */
+  states?: StateTable;
+  /** Where those words and meanings are from. */
+  manual?: string;
 }
 
 /**
@@ -128,9 +141,19 @@ export interface Scheduler {
   readonly jobId: string;
   /** Pattern of a submit or query error worth retrying, with a growing delay ("Socket timed out"). */
   readonly transient: string;
+  /**
+   * Lists the ids of this user's queued or running jobs of a name (the job's label, appended),
+   * one per line matching `line` (group 1): a submission that timed out may have been accepted
+   * all the same, and is looked for before it is tried again. Undefined: tried again unchecked.
+   */
+  readonly find: { readonly command: readonly string[]; readonly line: string } | undefined;
   /** The states of recorded ids; `states` says what each state means. */
   readonly status: StateQuery;
-  /** The scheduler's accounting, asked about the ids `status` no longer knows (sacct), when it is there. */
+  /**
+   * The scheduler's record of how jobs ended (sacct, OAR's job events), asked about the ids
+   * `status` no longer knows or says ended without saying why (`failed`, `ended`), when it is
+   * there. What it says replaces what `status` said.
+   */
   readonly accounting: StateQuery | undefined;
   /** One table for the driver, status.sh and `experimaestro status`, from the manual page `manual`. */
   readonly states: StateTable;
@@ -246,10 +269,20 @@ export interface StateLine {
  */
 export function categorize(s: Scheduler, line: StateLine | undefined, jobName: string): SchedulerCategory | "absent" | "unknown" {
   if (!line || (line.name !== undefined && line.name !== jobName)) return "absent";
-  const category = s.states[line.raw]?.[0];
+  const category = (s.states[line.raw] ?? s.accounting?.states?.[line.raw])?.[0];
   if (!category) return "unknown";
   const blocking = line.reason !== undefined && s.blockedReasons.includes(line.reason);
   return blocking && category !== "running" && category !== "completed" ? "blocked" : category;
+}
+
+/** The categories of an ended job for which the scheduler's accounting may say more. */
+export const UNEXPLAINED: readonly SchedulerCategory[] = ["failed", "ended"];
+
+/** Whether a job's line (or its absence) leaves how it ended to the scheduler's accounting. */
+export function askAccounting(s: Scheduler, line: StateLine | undefined): boolean {
+  if (!line) return true;
+  const category = s.states[line.raw]?.[0];
+  return category !== undefined && UNEXPLAINED.includes(category);
 }
 
 /** The words of an id list on a command line. */

@@ -25,12 +25,20 @@ const spawnRunner: Runner = (argv) => {
 /** The lines of `stdout` that the query's pattern reads, by id. */
 export function parseStateLines(q: StateQuery, stdout: string, into = new Map<string, StateLine>()): Map<string, StateLine> {
   const re = new RegExp(q.line);
+  // A query with its own words: the first of them wins, other words are left out.
+  const rank = q.states ? new Map(Object.keys(q.states).map((w, i) => [w, i])) : undefined;
   for (const line of stdout.split("\n")) {
     const m = re.exec(line);
     if (!m) continue;
+    const id = m[q.groups.id]!;
+    const raw = m[q.groups.state]!;
+    if (rank) {
+      const before = into.get(id);
+      if (!rank.has(raw) || (before && (rank.get(before.raw) ?? Infinity) <= rank.get(raw)!)) continue;
+    }
     const reason = q.groups.reason ? m[q.groups.reason] : undefined;
-    into.set(m[q.groups.id]!, {
-      raw: m[q.groups.state]!,
+    into.set(id, {
+      raw,
       reason: reason === undefined || reason === "" || q.noReason.includes(reason) ? undefined : reason,
       name: q.groups.name ? m[q.groups.name] : undefined,
     });

@@ -5,7 +5,7 @@
  * dependency failed is "blocked", never "waiting"; a job the scheduler ended without a marker
  * (cancelled while queued, failed to launch) is "failed" with the scheduler's reason.
  */
-import { categorize, type Backends, type Scheduler, type SchedulerCategory, type StateLine } from "../model/backend.ts";
+import { END_REASONS, askAccounting, categorize, type Backends, type Scheduler, type SchedulerCategory, type StateLine } from "../model/backend.ts";
 import type { Manifest, ManifestJob } from "../model/manifest.ts";
 import { isFailure, markerState, type JobState } from "../model/state.ts";
 import { isDone, jobLabel, lockHeld, readContinuation, readProgress, readRecordedId, type JobProgress } from "../model/workspace.ts";
@@ -29,14 +29,17 @@ interface SchedulerView {
   error: string | undefined;
 }
 
-/** Asks a scheduler about ids (its queue, then its accounting for the ids the queue forgot). */
+/**
+ * Asks a scheduler about ids: its queue, then its accounting for the ids the queue forgot or
+ * says ended without saying why.
+ */
 function askScheduler(s: Scheduler, ids: string[], run: Runner | undefined): SchedulerView {
   if (!run && !hasCommand(s.status.command[0]!)) return { lines: new Map(), answered: false, error: undefined };
   const answer = ask(s.status, ids, run);
   if (answer.error) return { lines: answer.lines, answered: false, error: answer.error };
-  const forgotten = ids.filter((id) => !answer.lines.has(id));
-  if (s.accounting && forgotten.length && (run || hasCommand(s.accounting.command[0]!))) {
-    const acct = ask(s.accounting, forgotten, run);
+  const unexplained = ids.filter((id) => askAccounting(s, answer.lines.get(id)));
+  if (s.accounting && unexplained.length && (run || hasCommand(s.accounting.command[0]!))) {
+    const acct = ask(s.accounting, unexplained, run);
     for (const [id, line] of acct.lines) answer.lines.set(id, line);
   }
   return { lines: answer.lines, answered: true, error: undefined };
@@ -44,7 +47,7 @@ function askScheduler(s: Scheduler, ids: string[], run: Runner | undefined): Sch
 
 /** The reason shown for a job that ended: what the scheduler says, else `lost` (it left no marker). */
 function endReason(c: SchedulerCategory | "absent" | "unknown"): string {
-  return c === "failed" || c === "cancelled" || c === "timeout" ? c : "lost";
+  return (END_REASONS as readonly string[]).includes(c) ? c : "lost";
 }
 
 /** The name the scheduler knows a job's recorded id by: its array's for an array element, else its own. */
@@ -64,9 +67,9 @@ function stateOf(workspace: string, j: ManifestJob, line: StateLine | undefined,
   if (c === "blocked") return { state: "blocked", detail: line?.reason };
   if (c === "queued" || c === "unknown") return { state: "queued", detail: line?.reason ?? line?.raw };
   if (marked) {
-    // The scheduler knows why it ended a job: a time limit ends in SIGTERM, which the job sees as a cancellation.
-    const sure = c === "failed" || c === "cancelled" || c === "timeout";
-    return sure && marked.detail !== "dependency" ? { state: "failed", detail: c } : marked;
+    // The job's own marker says why it ended; but a time limit ends in SIGTERM, which the job
+    // may take for a cancellation, and the scheduler knows better.
+    return marked.detail === "cancelled" && c === "timeout" ? { state: "failed", detail: c } : marked;
   }
   if (c !== undefined) return { state: "failed", detail: endReason(c) };
   if (id) return { state: "submitted", detail: view?.error };

@@ -9,7 +9,7 @@ import { limitScenarios, schedulerScenarios } from "./scenarios.ts";
 
 const reason = schedulerOrSkip("oar", "OAR");
 
-// oarstat -s says only Error for a job oardel removed: status cannot tell it from a failure.
-schedulerScenarios({ name: "OAR", launchers: "oar", driver: "submit-oar.sh", user: process.env.XPM_OAR_USER ?? "xpmtest", cancel: { command: "oardel", reason: "failed" } }, reason);
+// oarstat -s says only Error for a job oardel removed; its events (oarstat -e) say it was cancelled.
+schedulerScenarios({ name: "OAR", launchers: "oar", driver: "submit-oar.sh", user: process.env.XPM_OAR_USER ?? "xpmtest", cancel: { command: "oardel", reason: "cancelled" } }, reason);
 
-limitScenarios({ name: "OAR", launchers: "oar", driver: "submit-oar.sh", user: process.env.XPM_OAR_USER ?? "xpmtest", cancel: { command: "oardel", reason: "failed" } }, reason, (id) => void spawnSync("runuser", ["-u", process.env.XPM_OAR_USER ?? "xpmtest", "--", "oardel", id]));
+limitScenarios({ name: "OAR", launchers: "oar", driver: "submit-oar.sh", user: process.env.XPM_OAR_USER ?? "xpmtest", cancel: { command: "oardel", reason: "cancelled" } }, reason, (id) => void spawnSync("runuser", ["-u", process.env.XPM_OAR_USER ?? "xpmtest", "--", "oardel", id]));

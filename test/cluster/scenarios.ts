@@ -4,7 +4,7 @@
  * normal mode. Each scheduler adds its own checks through `extra`.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
@@ -73,8 +73,11 @@ export function schedulerScenarios(c: SchedulerCase, skipReason: string | undefi
       expect(first.stderr).toBe("");
       expect(first.status).toBe(0);
       expect(first.stdout).toContain("13 jobs: 13 submitted, 0 already queued or running, 0 done");
-      // After its six parents: their six ids, or the one id of their array (a scheduler with arrays).
-      expect(first.stdout).toMatch(/submitted {2}jobs\/grid\.report\/\S+ \(\d+, after \d+((:\d+){5})?\)/);
+      // The report goes after its six parents' ids, less those done before it was submitted (a
+      // parent done is left out): the line reads `(ID, after P1:P2:...)`; with SLURM's arrays, the
+      // one id of their array.
+      const reportLine = /submitted {2}jobs\/grid\.report\/\S+ \((\d+)(?:, after (\d+(?::\d+){0,5}))?\)\n/.exec(first.stdout);
+      expect(reportLine, first.stdout).not.toBeNull();
 
       const second = submit(ws, "grid");
       expect(second.stdout).toMatch(/13 jobs: 0 submitted, \d+ already queued or running, \d+ done/);
@@ -87,6 +90,14 @@ export function schedulerScenarios(c: SchedulerCase, skipReason: string | undefi
       // No job was submitted twice: the recorded ids did not change.
       expect(rows.map((r) => r.schedulerId)).toEqual(ids);
       const report = rows.find((r) => r.task === "grid.Report")!;
+      const submittedAt = statSync(join(ws, "jobs", report.key, `report.${c.name.toLowerCase()}-id`)).mtimeMs;
+      const after = reportLine![2]?.split(":") ?? [];
+      // An array element's id is <array>_<index>: its array's id stands for it.
+      const waitedFor = (id: string) => after.includes(id) || after.includes(id.split("_")[0]!);
+      for (const e of rows.filter((r) => r.task === "grid.Evaluate")) {
+        if (!waitedFor(e.schedulerId!)) expect(statSync(join(ws, "jobs", e.key, "evaluate.done")).mtimeMs, `${e.schedulerId} left out of ${reportLine![0]}`).toBeLessThanOrEqual(submittedAt);
+      }
+      expect(after.every((id) => rows.some((r) => r.task === "grid.Evaluate" && (r.schedulerId === id || r.schedulerId!.startsWith(`${id}_`))))).toBe(true);
       expect(readFileSync(join(ws, "jobs", report.key, "results.md"), "utf8")).toContain("| lr | seed |");
 
       const third = submit(ws, "grid");

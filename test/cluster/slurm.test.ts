@@ -3,7 +3,7 @@
  * when SLURM cannot be started it fails on CI (CI=true) and skips loudly elsewhere.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, fixture, tmp } from "../helpers.ts";
@@ -61,6 +61,27 @@ describe.skipIf(reason !== undefined)("SLURM: what its drivers must get right", 
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it("D7: once squeue has forgotten a job (MinJobAge), sacct says how it ended", async () => {
+    const dir = tmp("xpm-slurm-sacct-");
+    const ws = join(dir, "ws");
+    prepare(ws, fixture("projects/wait/normal"), "slurm", ["-c", "seconds=20"]);
+    expect(driver(join(ws, "experiments/wait/submit-slurm.sh")).status).toBe(0);
+    const b = status(ws, "wait")[1];
+    spawnSync("scancel", [b!.schedulerId!]);
+    await waitUntil("b to be cancelled", () => status(ws, "wait")[1]!.state === "failed");
+    await waitUntil("a to finish", () => status(ws, "wait")[0]!.state === "done");
+    // An squeue that no longer knows any job, as after MinJobAge (the real one keeps them an hour).
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    writeFileSync(join(bin, "squeue"), "#!/bin/sh\necho 'slurm_load_jobs error: Invalid job id specified' >&2\nexit 1\n", { mode: 0o755 });
+    const env = { PATH: `${bin}:${process.env.PATH}` };
+    const rows = JSON.parse(cli(["status", ws, "wait", "--json"], { env }).stdout);
+    expect(rows.map((r: { state: string; detail?: string }) => `${r.state} (${r.detail})`)).toEqual(["done (undefined)", "failed (cancelled)"]);
+    const sh = spawnSync("bash", [join(ws, "experiments/wait/status.sh")], { encoding: "utf8", env: { ...process.env, ...env } }).stdout;
+    expect(sh.trim().split("\n").map((l) => / {2}(done|failed \(\w+\)) \[/.exec(l)?.[1])).toEqual(["done", "failed (cancelled)"]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it("D13: a backslash, quotes and # in a launcher value reach SLURM as written", () => {
     const dir = tmp("xpm-slurm-quote-");
     const config = join(dir, "config");
@@ -70,11 +91,18 @@ describe.skipIf(reason !== undefined)("SLURM: what its drivers must get right", 
     const ws = join(dir, "ws");
     const r = cli(["run-experiment", "examples/grid/normal", "--run-mode", "prepare", "--workdir", ws, "--xpm-config-dir", config, "-c", "seeds=[9]", "-c", "lrs=[0.9]"]);
     expect(r.status).toBe(0);
-    expect(driver(join(ws, "experiments/grid/submit-slurm.sh")).status).toBe(0);
-    const id = status(ws, "grid")[0]!.schedulerId!;
-    expect(spawnSync("scontrol", ["show", "job", "-o", id], { encoding: "utf8" }).stdout).toContain(`Account=${account} `);
-    // Let the jobs finish before the workspace goes.
-    spawnSync("scancel", status(ws, "grid").map((x) => x.schedulerId!));
+    // Accounting knows no such account (AccountingStorageEnforce): the driver's check refuses
+    // the scripts before anything is submitted, with SLURM's word.
+    const refused = driver(join(ws, "experiments/grid/submit-slurm.sh"));
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain("SLURM refuses it: allocation failure: Invalid account or account/partition combination specified");
+    expect(refused.stderr).toContain("nothing was submitted");
+    const job = join(ws, "jobs", status(ws, "grid")[0]!.key);
+    expect(readdirSync(job).filter((f) => f.endsWith(".slurm-id"))).toEqual([]);
+    // What sbatch read on the #SBATCH line: its -v lists the options it parsed.
+    const script = readdirSync(job).find((f) => f.endsWith(".sh"))!;
+    const parsed = spawnSync("sbatch", ["-v", "--test-only", script], { cwd: job, encoding: "utf8" }).stderr;
+    expect(/^sbatch: account +: (.*)$/m.exec(parsed)?.[1]).toBe(account);
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -4,7 +4,7 @@
  * workspaces are read back by `experimaestro status`, which must say what status.sh says.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, fixture, scratchFolders } from "../helpers.ts";
@@ -178,6 +178,18 @@ describe("submit-slurm.sh against a fake SLURM", () => {
     expect(s.fake.submissions("sbatch")).toHaveLength(7);
     expect(s.fake.jobs().size).toBe(5);
 
+    // A time-out after sbatch took the job: the job is found by its name, not submitted twice.
+    const v = new Setup("slurm", SLURM);
+    v.fake.behave("taken.sbatch", "2\n");
+    const taken = v.run();
+    expect(taken.status).toBe(0);
+    expect(taken.stderr.match(/warning: sbatch had taken jobs\/pipeline\.step\/\S+ all the same, as job \d+: not submitted again/g)).toHaveLength(2);
+    expect(v.fake.submissions("sbatch")).toHaveLength(5);
+    expect(v.fake.jobs().size).toBe(5);
+    expect(v.fake.calls("squeue").filter((c) => c.includes(" -n "))).toHaveLength(2);
+    expect(v.fake.deps(v.id("b"))).toEqual([v.id("a")]);
+    expect(v.run().stdout).toContain("5 jobs: 0 submitted, 5 already queued or running");
+
     const t = new Setup("slurm", SLURM);
     t.fake.behave("fail.sbatch", "*|1|sbatch: error: Slurm temporarily unable to accept job: Resource temporarily unavailable");
     const stop = t.run(undefined, { XPM_RETRIES: "3" });
@@ -350,6 +362,20 @@ describe("submit-oar.sh against a fake OAR", () => {
     const old = { c: s.id("c"), g: s.id("g") };
     s.fake.set(s.id("b"), "Error");
     expect(s.statusSh().b).toBe("failed (failed)");
+    // The job's own marker, when it wrote one, says why (oarstat -s says only Error).
+    s.marker("b", "failed", '{"code": 137, "reason": "cancelled"}\n');
+    expect(s.statusSh().b).toBe("failed (cancelled)");
+    expect(s.status().rows.b).toMatchObject({ state: "failed", detail: "cancelled" });
+    rmSync(s.file("b", "failed"));
+    // Without one, why it ended is in its events: oardel (FRAG_JOB_REQUEST), or the walltime, which frags it too.
+    s.fake.event(s.id("b"), "SEND_KILL_JOB: [Leon] Send the kill signal to oarexec on localhost");
+    s.fake.event(s.id("b"), "FRAG_JOB_REQUEST: User alice requested to frag the job");
+    s.fake.event(s.id("b"), "SWITCH_INTO_ERROR_STATE: [bipbip] Ask to change the job state");
+    expect(s.statusSh().b).toBe("failed (cancelled)");
+    expect(s.status().rows.b).toMatchObject({ state: "failed", detail: "cancelled" });
+    s.fake.event(s.id("b"), "WALLTIME: [sarko] Job from 1 with 60; current time=62 (Elapsed)");
+    expect(s.statusSh().b).toBe("failed (timeout)");
+    expect(s.status().rows.b).toMatchObject({ state: "failed", detail: "timeout" });
     // -a starts c once b ended, however it ended: c's script will refuse to run; c is blocked.
     s.fake.set(old.c, "Running");
     expect(s.statusSh().c).toMatch(/^blocked \(by pipeline\.Step\/[0-9a-f]{8}\)$/);

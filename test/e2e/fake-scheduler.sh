@@ -69,6 +69,12 @@ case $cmd in
     else
       echo "PENDING|$reason|$name" >"$FAKE/jobs/$id"
     fi
+    # taken.sbatch (N): the next N submissions are taken, and then time out all the same.
+    if [ -f "$FAKE/taken.sbatch" ] && read -r n <"$FAKE/taken.sbatch" && [ "$n" -gt 0 ]; then
+      echo "$((n - 1))" >"$FAKE/taken.sbatch"
+      echo "sbatch: error: Batch job submission failed: Socket timed out on send/recv operation" >&2
+      exit 1
+    fi
     if [ -f "$FAKE/cluster" ]; then echo "$id;$(cat "$FAKE/cluster")"; else echo "$id"; fi
     ;;
   squeue)
@@ -77,6 +83,15 @@ case $cmd in
     while [ "$#" -gt 0 ]; do
       if [ "$1" = -j ]; then ids=${2//,/ }; shift; fi
       if [ "$1" = -u ]; then user=$2; shift; fi
+      # -n NAME (with -o %i): the ids of the queued or running jobs of that name.
+      if [ "$1" = -n ]; then
+        for f in "$FAKE"/jobs/*; do
+          [ -f "$f" ] || continue
+          IFS='|' read -r state reason name <"$f"
+          case $state in PENDING | RUNNING) if [ "$name" = "$2" ]; then echo "${f##*/}"; fi ;; esac
+        done
+        exit 0
+      fi
       shift
     done
     # -u USER: the user's jobs still queued or running, one id a line (the driver counts them).
@@ -129,8 +144,15 @@ case $cmd in
     echo "OAR_JOB_ID=$id"
     ;;
   oarstat)
+    # -s: `ID: State` per known job; -e: its events (what the real one prints of each).
+    events=""
+    if [ "${1:-}" = -e ]; then events=1; fi
     while [ "$#" -gt 0 ]; do
-      if [ "$1" = -j ] && known "$2"; then echo "$2: $(cut -d'|' -f1 "$FAKE/jobs/$2")"; fi
+      if [ "$1" = -j ] && [ -n "$events" ]; then
+        if [ -f "$FAKE/events/$2" ]; then cat "$FAKE/events/$2"; fi
+      elif [ "$1" = -j ] && known "$2"; then
+        echo "$2: $(cut -d'|' -f1 "$FAKE/jobs/$2")"
+      fi
       shift
     done
     ;;

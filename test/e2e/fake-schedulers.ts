@@ -9,7 +9,8 @@
  * `stderr.<cmd>` is printed on stderr at each call; `fail.<cmd>` (`N|exit code|message`) makes
  * the next N calls (`*`: all) fail; `stdout.<cmd>` replaces what the command prints;
  * `delay.<cmd>` (seconds) slows it down; `refuse` (grep patterns) makes `sbatch --test-only`
- * refuse the scripts that match.
+ * refuse the scripts that match; `taken.sbatch` (N) makes the next N submissions time out after
+ * sbatch took the job; `events/<id>` holds the lines `oarstat -e` prints.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -79,6 +80,12 @@ export class FakeScheduler {
   behave(file: string, text: string | undefined): void {
     if (text === undefined) rmSync(join(this.state, file), { force: true, recursive: true });
     else writeFileSync(join(this.state, file), text);
+  }
+
+  /** An event `oarstat -e` prints for an OAR job (`TYPE: description`), after those before. */
+  event(id: string, text: string): void {
+    mkdirSync(join(this.state, "events"), { recursive: true });
+    writeFileSync(join(this.state, "events", id), `2026-12-02 00:58:55> [${id}] ${text}\n`, { flag: "a" });
   }
 
   /** What sacct knows of a job (`STATE|REASON|NAME`); without any, sacct says accounting is disabled. */

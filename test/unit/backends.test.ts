@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { backends } from "../../src/backends/index.ts";
 import { loadLaunchers } from "../../src/load/launchers.ts";
-import { categorize, idWords } from "../../src/model/backend.ts";
+import { askAccounting, categorize, idWords } from "../../src/model/backend.ts";
 import { XpmError } from "../../src/model/diagnostics.ts";
 import { ask, parseStateLines } from "../../src/submit/query.ts";
 import { oarBackend } from "../../src/backends/oar.ts";
@@ -108,7 +108,7 @@ describe("scheduler declarations", () => {
       for (const p of [s.jobId, s.transient, s.status.line, s.accounting?.line, s.status.unknownIds].filter((x): x is string => x !== undefined)) {
         expect(p, p).not.toMatch(/\\[dswDSWbB]|\[\[:|\*\?|\+\?/);
       }
-      const lines = ["1234", "1234;cluster", "OAR_JOB_ID=42", "OAR_JOB_ID=-5", "42.pbs", "12|PENDING|Dependency|x-1", "12_3|RUNNING|None|x|y", "7: Waiting", "sbatch: error: x", ""];
+      const lines = ["1234", "1234;cluster", "OAR_JOB_ID=42", "OAR_JOB_ID=-5", "42.pbs", "12|PENDING|Dependency|x-1", "12_3|RUNNING|None|x|y", "7: Waiting", "2026-12-02 00:58:55> [30] FRAG_JOB_REQUEST: User x requested to frag the job 30", "sbatch: error: x", ""];
       for (const p of [s.jobId, s.status.line, ...(s.accounting ? [s.accounting.line] : [])]) expect(bashMatches(p, lines), p).toEqual(jsMatches(p, lines));
     });
   }
@@ -240,6 +240,30 @@ describe("OAR (canned output)", () => {
     expect([...lines.keys()].map((id) => `${id}=${categorize(oar, lines.get(id), "any")}`)).toEqual([
       "1=queued", "2=queued", "3=running", "4=running", "5=running", "6=running", "7=ended", "8=failed", "9=queued", "10=running", "11=queued", "12=failed", "13=unknown",
     ]);
+  });
+});
+
+describe("OAR's job events (canned oarstat -e output)", () => {
+  const events = (lines: string[]) => parseStateLines(oar.accounting!, lines.map((l) => `2026-12-02 00:58:55> ${l}`).join("\n"));
+  it("an oardel reads cancelled; the walltime, which frags the job too, reads timeout whatever the order", () => {
+    const oardel = events(["[30] FRAG_JOB_REQUEST: User xpmtest requested to frag the job 30", "[30] SEND_KILL_JOB: [Leon] Send the kill signal to oarexec on localhost for job 30", "[30] SWITCH_INTO_ERROR_STATE: [bipbip 30] Ask to change the job state"]);
+    expect(categorize(oar, oardel.get("30"), "any")).toBe("cancelled");
+    const walltime = ["[31] WALLTIME: [sarko] Job [31] from 1 with 60; current time=62 (Elapsed)", "[31] FRAG_JOB_REQUEST: User oar requested to frag the job 31"];
+    expect(categorize(oar, events(walltime).get("31"), "any")).toBe("timeout");
+    expect(categorize(oar, events([...walltime].reverse()).get("31"), "any")).toBe("timeout");
+    expect(categorize(oar, events(["[32] PROLOGUE_ERROR: [bipbip 32] error of prologue"]).get("32"), "any")).toBe("node-failure");
+    expect(events(["[33] SEND_KILL_JOB: [Leon] Send the kill signal"]).has("33")).toBe(false);
+  });
+
+  it("are asked only for jobs oarstat -s shows ended without saying why", () => {
+    expect(["Error", "Terminated", "Running", "Waiting"].map((raw) => askAccounting(oar, { raw, reason: undefined, name: undefined }))).toEqual([true, true, false, false]);
+    expect(askAccounting(oar, undefined)).toBe(true);
+    // Its words are never state words: one bash table holds both.
+    for (const w of Object.keys(oar.accounting!.states!)) expect(oar.states[w], w).toBeUndefined();
+  });
+
+  it("SLURM's node and launch failures read node-failure", () => {
+    expect(["NODE_FAIL", "BOOT_FAIL"].map((raw) => categorize(slurm, { raw, reason: undefined, name: undefined }, "n"))).toEqual(["node-failure", "node-failure"]);
   });
 });
 

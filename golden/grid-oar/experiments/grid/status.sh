@@ -35,8 +35,15 @@ xpm_use_none() {
   xpm_q_groups=()
   xpm_q_none=""
   xpm_q_unknown=""
+  xpm_q_rank=""
 }
 xpm_use_none
+# The categories of an ended job for which a scheduler's accounting may say more.
+# shellcheck disable=SC2034 # not every script uses every field
+xpm_unexplained=' failed ended '
+# The categories that say why a job ended (the reason of a job that left no marker).
+# shellcheck disable=SC2034 # not every script uses every field
+xpm_end_reasons=' failed cancelled timeout node-failure '
 
 # OAR (src/backends/oar.ts): the query that lists its jobs, how to cancel them.
 # shellcheck disable=SC2034 # not every script uses every field
@@ -54,6 +61,19 @@ xpm_use_oar() {
   xpm_q_groups=(1 2 0 0)
   xpm_q_none='  '
   xpm_q_unknown=''
+  xpm_q_rank=''
+}
+# OAR's accounting, for the jobs its queue no longer shows or shows ended without saying why.
+# shellcheck disable=SC2034 # not every script uses every field
+xpm_use_oar_accounting() {
+  xpm_q_cmd=(oarstat -e)
+  xpm_q_ids=(-j '' '')
+  xpm_q_batch=100
+  xpm_q_line='^[0-9: -]+> \[([0-9]+)\] ([A-Z_]+): '
+  xpm_q_groups=(1 2 0 0)
+  xpm_q_none='  '
+  xpm_q_unknown=''
+  xpm_q_rank=' WALLTIME BESTEFFORT_KILL FRAG_JOB_REQUEST PROLOGUE_ERROR CANNOT_CREATE_TMP_DIRECTORY CANNOT_WRITE_NODE_FILE CANNOT_WRITE_PID_FILE LAUNCHING_OAREXEC_TIMEOUT SSH_TRANSFER_TIMEOUT BAD_HASHTABLE_DUMP EXIT_VALUE_OAREXEC PING_CHECKER_NODE_SUSPECTED CPUSET_ERROR RESERVATION_NO_NODE EXTERMINATE_JOB USER_SHELL '
 }
 # OAR 2.5 documentation, Job states: what each state means here.
 xpm_table[oar:Waiting]=queued # the job is waiting OAR scheduler decision.
@@ -68,6 +88,23 @@ xpm_table[oar:Finishing]=running # the user command has terminated and OAR is do
 xpm_table[oar:Terminated]=ended # the job has terminated normally.
 xpm_table[oar:toError]=failed # something wrong occurred and the job is going into the error state.
 xpm_table[oar:Error]=failed # a problem has occurred.
+# OAR 2.5.9 job event types (oarstat -e), for its accounting, first first (of several about one job, the first wins).
+xpm_table[oar:WALLTIME]=timeout # sarko: the job ran past its walltime and is killed.
+xpm_table[oar:BESTEFFORT_KILL]=cancelled # the scheduler kills a besteffort job to give its resources to another job.
+xpm_table[oar:FRAG_JOB_REQUEST]=cancelled # a user (oardel) or OAR asked that the job be killed.
+xpm_table[oar:PROLOGUE_ERROR]=node-failure # the node's prologue failed: the job was not launched.
+xpm_table[oar:CANNOT_CREATE_TMP_DIRECTORY]=node-failure # oarexec could not create its directory on the node.
+xpm_table[oar:CANNOT_WRITE_NODE_FILE]=node-failure # oarexec could not write the job's node file.
+xpm_table[oar:CANNOT_WRITE_PID_FILE]=node-failure # oarexec could not write its pid file.
+xpm_table[oar:LAUNCHING_OAREXEC_TIMEOUT]=node-failure # bipbip could not launch oarexec on the node in time.
+xpm_table[oar:SSH_TRANSFER_TIMEOUT]=node-failure # the transfer of oarexec to the node over ssh timed out.
+xpm_table[oar:BAD_HASHTABLE_DUMP]=node-failure # oarexec received a bad description of the job.
+xpm_table[oar:EXIT_VALUE_OAREXEC]=node-failure # oarexec ended with an unexpected exit value.
+xpm_table[oar:PING_CHECKER_NODE_SUSPECTED]=node-failure # a node of the job did not answer the ping checker.
+xpm_table[oar:CPUSET_ERROR]=node-failure # the cpuset of the job could not be set up on a node.
+xpm_table[oar:RESERVATION_NO_NODE]=node-failure # no node is alive for the reservation.
+xpm_table[oar:EXTERMINATE_JOB]=node-failure # OAR could not end the job properly and removed it.
+xpm_table[oar:USER_SHELL]=node-failure # the user's shell on the node is not valid.
 
 # Scheduler commands write their stderr here, apart from their output.
 xpm_errfile=$(mktemp "${TMPDIR:-/tmp}/xpm-stderr.XXXXXX") || exit 1
@@ -124,18 +161,29 @@ xpm_unknown_only() {
   [ -n "$seen" ]
 }
 
+# Whether word $1 of a query with words of its own (xpm_q_rank, first first) wins over $2, the
+# word recorded before for the same job: it must be one of them, and come before $2.
+xpm_outranks() {
+  local before
+  [[ $xpm_q_rank == *" $1 "* ]] || return 1
+  before=${xpm_q_rank%%" $1 "*}
+  [[ "$before " != *" $2 "* ]] && [ "$1" != "$2" ]
+}
+
 # Records what each line of the query's output says: state, reason and job name by id.
 xpm_record() {
-  local line id reason
+  local line id word reason name
   while IFS= read -r line; do
     [[ $line =~ $xpm_q_line ]] || continue
     id=$xpm_key:${BASH_REMATCH[xpm_q_groups[0]]}
-    xpm_state_of[$id]=${BASH_REMATCH[xpm_q_groups[1]]}
-    if [ "${xpm_q_groups[2]}" -gt 0 ]; then
-      reason=${BASH_REMATCH[xpm_q_groups[2]]}
-      if [[ $xpm_q_none != *" $reason "* ]]; then xpm_reason_of[$id]=$reason; fi
-    fi
-    if [ "${xpm_q_groups[3]}" -gt 0 ]; then xpm_name_of[$id]=${BASH_REMATCH[xpm_q_groups[3]]}; fi
+    word=${BASH_REMATCH[xpm_q_groups[1]]}
+    reason=${BASH_REMATCH[xpm_q_groups[2]]}
+    name=${BASH_REMATCH[xpm_q_groups[3]]}
+    if [ -n "$xpm_q_rank" ] && ! xpm_outranks "$word" "${xpm_state_of[$id]:-}"; then continue; fi
+    xpm_state_of[$id]=$word
+    unset "xpm_reason_of[$id]"
+    if [ "${xpm_q_groups[2]}" -gt 0 ] && [[ $xpm_q_none != *" $reason "* ]]; then xpm_reason_of[$id]=$reason; fi
+    if [ "${xpm_q_groups[3]}" -gt 0 ]; then xpm_name_of[$id]=$name; fi
   done <<<"$xpm_out"
 }
 
@@ -204,9 +252,9 @@ xpm_array() {
 }
 
 # Asks each scheduler about the recorded ids of its jobs not done yet (one query per scheduler,
-# then its accounting for the ids it no longer knows).
+# then its accounting for the ids it no longer knows or says ended without saying why).
 xpm_ask() {
-  local k i ids absent
+  local k i ids absent raw
   for k in ${xpm_schedulers[@]+"${xpm_schedulers[@]}"}; do
     "xpm_use_$k"
     ids=()
@@ -225,7 +273,10 @@ xpm_ask() {
     xpm_answered[$k]=1
     declare -F "xpm_use_${k}_accounting" >/dev/null || continue
     absent=()
-    for i in "${ids[@]}"; do if [ -z "${xpm_state_of[$k:$i]:-}" ]; then absent+=("$i"); fi; done
+    for i in "${ids[@]}"; do
+      raw=${xpm_state_of[$k:$i]:-}
+      if [ -z "$raw" ] || [[ $xpm_unexplained == *" ${xpm_table[$k:$raw]:-unknown} "* ]]; then absent+=("$i"); fi
+    done
     "xpm_use_${k}_accounting"
     if [ "${#absent[@]}" -gt 0 ] && command -v "${xpm_q_cmd[0]}" >/dev/null 2>&1; then xpm_query "${absent[@]}" || true; fi
   done
@@ -271,12 +322,14 @@ xpm_state() {
   elif [ -n "$marker" ]; then
     xpm_now=failed
     xpm_detail=$marker
-    # The scheduler knows why it ended a job: a time limit ends in SIGTERM, which the job sees as a cancellation.
-    case $marker:$cat in dependency:*) ;; *:failed | *:cancelled | *:timeout) xpm_detail=$cat ;; esac
+    # The job's own marker says why it ended; but a time limit ends in SIGTERM, which the job
+    # may take for a cancellation, and the scheduler knows better.
+    if [ "$marker:$cat" = cancelled:timeout ]; then xpm_detail=timeout; fi
   elif [ -n "$cat" ]; then
     # It ended without a marker (cancelled while queued, failed to launch, killed): the scheduler says how.
     xpm_now=failed
-    case $cat in failed | cancelled | timeout) xpm_detail=$cat ;; *) xpm_detail=lost ;; esac
+    xpm_detail=lost
+    if [[ $xpm_end_reasons == *" $cat "* ]]; then xpm_detail=$cat; fi
   elif [ -n "${xpm_rec[i]:-}" ]; then
     xpm_now=submitted
   elif [ "$k" != - ]; then

@@ -63,8 +63,15 @@ xpm_use_none() {
   xpm_q_groups=()
   xpm_q_none=""
   xpm_q_unknown=""
+  xpm_q_rank=""
 }
 xpm_use_none
+# The categories of an ended job for which a scheduler's accounting may say more.
+# shellcheck disable=SC2034 # not every script uses every field
+xpm_unexplained=' failed ended '
+# The categories that say why a job ended (the reason of a job that left no marker).
+# shellcheck disable=SC2034 # not every script uses every field
+xpm_end_reasons=' failed cancelled timeout node-failure '
 
 # OAR (src/backends/oar.ts): the query that lists its jobs, how to cancel them.
 # shellcheck disable=SC2034 # not every script uses every field
@@ -82,6 +89,19 @@ xpm_use_oar() {
   xpm_q_groups=(1 2 0 0)
   xpm_q_none='  '
   xpm_q_unknown=''
+  xpm_q_rank=''
+}
+# OAR's accounting, for the jobs its queue no longer shows or shows ended without saying why.
+# shellcheck disable=SC2034 # not every script uses every field
+xpm_use_oar_accounting() {
+  xpm_q_cmd=(oarstat -e)
+  xpm_q_ids=(-j '' '')
+  xpm_q_batch=100
+  xpm_q_line='^[0-9: -]+> \[([0-9]+)\] ([A-Z_]+): '
+  xpm_q_groups=(1 2 0 0)
+  xpm_q_none='  '
+  xpm_q_unknown=''
+  xpm_q_rank=' WALLTIME BESTEFFORT_KILL FRAG_JOB_REQUEST PROLOGUE_ERROR CANNOT_CREATE_TMP_DIRECTORY CANNOT_WRITE_NODE_FILE CANNOT_WRITE_PID_FILE LAUNCHING_OAREXEC_TIMEOUT SSH_TRANSFER_TIMEOUT BAD_HASHTABLE_DUMP EXIT_VALUE_OAREXEC PING_CHECKER_NODE_SUSPECTED CPUSET_ERROR RESERVATION_NO_NODE EXTERMINATE_JOB USER_SHELL '
 }
 # OAR 2.5 documentation, Job states: what each state means here.
 xpm_table[oar:Waiting]=queued # the job is waiting OAR scheduler decision.
@@ -96,6 +116,23 @@ xpm_table[oar:Finishing]=running # the user command has terminated and OAR is do
 xpm_table[oar:Terminated]=ended # the job has terminated normally.
 xpm_table[oar:toError]=failed # something wrong occurred and the job is going into the error state.
 xpm_table[oar:Error]=failed # a problem has occurred.
+# OAR 2.5.9 job event types (oarstat -e), for its accounting, first first (of several about one job, the first wins).
+xpm_table[oar:WALLTIME]=timeout # sarko: the job ran past its walltime and is killed.
+xpm_table[oar:BESTEFFORT_KILL]=cancelled # the scheduler kills a besteffort job to give its resources to another job.
+xpm_table[oar:FRAG_JOB_REQUEST]=cancelled # a user (oardel) or OAR asked that the job be killed.
+xpm_table[oar:PROLOGUE_ERROR]=node-failure # the node's prologue failed: the job was not launched.
+xpm_table[oar:CANNOT_CREATE_TMP_DIRECTORY]=node-failure # oarexec could not create its directory on the node.
+xpm_table[oar:CANNOT_WRITE_NODE_FILE]=node-failure # oarexec could not write the job's node file.
+xpm_table[oar:CANNOT_WRITE_PID_FILE]=node-failure # oarexec could not write its pid file.
+xpm_table[oar:LAUNCHING_OAREXEC_TIMEOUT]=node-failure # bipbip could not launch oarexec on the node in time.
+xpm_table[oar:SSH_TRANSFER_TIMEOUT]=node-failure # the transfer of oarexec to the node over ssh timed out.
+xpm_table[oar:BAD_HASHTABLE_DUMP]=node-failure # oarexec received a bad description of the job.
+xpm_table[oar:EXIT_VALUE_OAREXEC]=node-failure # oarexec ended with an unexpected exit value.
+xpm_table[oar:PING_CHECKER_NODE_SUSPECTED]=node-failure # a node of the job did not answer the ping checker.
+xpm_table[oar:CPUSET_ERROR]=node-failure # the cpuset of the job could not be set up on a node.
+xpm_table[oar:RESERVATION_NO_NODE]=node-failure # no node is alive for the reservation.
+xpm_table[oar:EXTERMINATE_JOB]=node-failure # OAR could not end the job properly and removed it.
+xpm_table[oar:USER_SHELL]=node-failure # the user's shell on the node is not valid.
 
 # Scheduler commands write their stderr here, apart from their output.
 xpm_errfile=$(mktemp "${TMPDIR:-/tmp}/xpm-stderr.XXXXXX") || exit 1
@@ -152,18 +189,29 @@ xpm_unknown_only() {
   [ -n "$seen" ]
 }
 
+# Whether word $1 of a query with words of its own (xpm_q_rank, first first) wins over $2, the
+# word recorded before for the same job: it must be one of them, and come before $2.
+xpm_outranks() {
+  local before
+  [[ $xpm_q_rank == *" $1 "* ]] || return 1
+  before=${xpm_q_rank%%" $1 "*}
+  [[ "$before " != *" $2 "* ]] && [ "$1" != "$2" ]
+}
+
 # Records what each line of the query's output says: state, reason and job name by id.
 xpm_record() {
-  local line id reason
+  local line id word reason name
   while IFS= read -r line; do
     [[ $line =~ $xpm_q_line ]] || continue
     id=$xpm_key:${BASH_REMATCH[xpm_q_groups[0]]}
-    xpm_state_of[$id]=${BASH_REMATCH[xpm_q_groups[1]]}
-    if [ "${xpm_q_groups[2]}" -gt 0 ]; then
-      reason=${BASH_REMATCH[xpm_q_groups[2]]}
-      if [[ $xpm_q_none != *" $reason "* ]]; then xpm_reason_of[$id]=$reason; fi
-    fi
-    if [ "${xpm_q_groups[3]}" -gt 0 ]; then xpm_name_of[$id]=${BASH_REMATCH[xpm_q_groups[3]]}; fi
+    word=${BASH_REMATCH[xpm_q_groups[1]]}
+    reason=${BASH_REMATCH[xpm_q_groups[2]]}
+    name=${BASH_REMATCH[xpm_q_groups[3]]}
+    if [ -n "$xpm_q_rank" ] && ! xpm_outranks "$word" "${xpm_state_of[$id]:-}"; then continue; fi
+    xpm_state_of[$id]=$word
+    unset "xpm_reason_of[$id]"
+    if [ "${xpm_q_groups[2]}" -gt 0 ] && [[ $xpm_q_none != *" $reason "* ]]; then xpm_reason_of[$id]=$reason; fi
+    if [ "${xpm_q_groups[3]}" -gt 0 ]; then xpm_name_of[$id]=$name; fi
   done <<<"$xpm_out"
 }
 
@@ -209,6 +257,10 @@ xpm_dep_ids=(-a '' '')
 xpm_id_re=$'^OAR_JOB_ID=([0-9]+)$'
 # A submission that only checks a script, once per set of resources (none: no such command).
 xpm_test_cmd=()
+# Lists this user's queued or running jobs of a name (appended), one id per line matching
+# xpm_find_re: a submission that timed out is looked for before it is tried again (none: not).
+xpm_find_cmd=()
+xpm_find_re=''
 # The words of one job, submitted from its directory: $1 that directory (absolute), $2 the job's name.
 xpm_job_words() {
   xpm_words=("-d" "$1" "-S" "./$2.sh")
@@ -591,6 +643,40 @@ xpm_parent() {
   esac
 }
 
+# Submits job $1 with the scheduler command that follows, once: a transient error is retried
+# with a doubling delay, but a submission that timed out may have been taken all the same, so
+# the scheduler is asked first for a job of this name (other than the one recorded before);
+# when there is one, that is the submission (its id in xpm_new).
+xpm_submit_once() {
+  local i=$1 attempt=1 delay=${XPM_RETRY_DELAY:-2} tries=${XPM_RETRIES:-5} line
+  shift
+  xpm_new=""
+  while :; do
+    XPM_RETRIES=1 xpm_at "$i" "$@"
+    if [ "$xpm_rc" -eq 0 ] || [ "$attempt" -ge "$tries" ] || [[ ! $xpm_err =~ $xpm_transient ]]; then return 0; fi
+    echo "warning: $1: ${xpm_err//$'\n'/ } (attempt $attempt of $tries, again in ${delay}s)" >&2
+    sleep "$delay"
+    if [ "${#xpm_find_cmd[@]}" -gt 0 ]; then
+      xpm_call "${xpm_find_cmd[@]}" "${xpm_label[i]/\//-}"
+      if [ "$xpm_rc" -ne 0 ]; then
+        echo "error: $1 failed for ${xpm_dir[i]} (${xpm_label[i]}), and whether it took the job all the same is unknown: ${xpm_find_cmd[0]} failed (exit $xpm_rc): ${xpm_err:-$xpm_out}" >&2
+        echo "the $xpm_count_submitted jobs submitted before it are recorded; run this again when $xpm_sched answers" >&2
+        exit 1
+      fi
+      while IFS= read -r line; do
+        if [[ $line =~ $xpm_find_re ]] && [ "${BASH_REMATCH[1]}" != "${xpm_rec[i]:-}" ]; then xpm_new=${BASH_REMATCH[1]}; fi
+      done <<<"$xpm_out"
+      if [ -n "$xpm_new" ]; then
+        echo "warning: $1 had taken ${xpm_dir[i]} all the same, as job $xpm_new: not submitted again" >&2
+        xpm_rc=0 xpm_err=""
+        return 0
+      fi
+    fi
+    attempt=$((attempt + 1))
+    delay=$((delay * 2))
+  done
+}
+
 # Submits job $1 alone, after its parents: those done are left out, the others by their ids.
 xpm_submit() {
   local i=$1 p deps=() dep_words=() after="" d=${xpm_dir[$1]} n=${xpm_n[$1]}
@@ -612,8 +698,9 @@ xpm_submit() {
   fi
   if [ -e "$d/$n.failed" ]; then rm -f "$d/$n.failed"; fi
   xpm_pace
-  xpm_at "$i" "${xpm_submit_cmd[@]}" ${dep_words[@]+"${dep_words[@]}"}
-  xpm_read_id "$d (${xpm_label[i]})"
+  xpm_submit_once "$i" "${xpm_submit_cmd[@]}" ${dep_words[@]+"${dep_words[@]}"}
+  # Found by its name after a time-out: that is its id; else the id is in what was printed.
+  if [ -n "$xpm_new" ]; then xpm_wave+=("$xpm_new"); else xpm_read_id "$d (${xpm_label[i]})"; fi
   printf '%s\n' "$xpm_new" >"$d/$n.$xpm_ext"
   xpm_do[i]=submitted
   xpm_id[i]=$xpm_new

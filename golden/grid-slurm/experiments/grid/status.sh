@@ -35,8 +35,15 @@ xpm_use_none() {
   xpm_q_groups=()
   xpm_q_none=""
   xpm_q_unknown=""
+  xpm_q_rank=""
 }
 xpm_use_none
+# The categories of an ended job for which a scheduler's accounting may say more.
+# shellcheck disable=SC2034 # not every script uses every field
+xpm_unexplained=' failed ended '
+# The categories that say why a job ended (the reason of a job that left no marker).
+# shellcheck disable=SC2034 # not every script uses every field
+xpm_end_reasons=' failed cancelled timeout node-failure '
 
 # SLURM (src/backends/slurm.ts): the query that lists its jobs, how to cancel them.
 # shellcheck disable=SC2034 # not every script uses every field
@@ -54,8 +61,9 @@ xpm_use_slurm() {
   xpm_q_groups=(1 3 4 5)
   xpm_q_none=' None (null) '
   xpm_q_unknown='Invalid job id specified'
+  xpm_q_rank=''
 }
-# SLURM's accounting, for the jobs its queue no longer shows.
+# SLURM's accounting, for the jobs its queue no longer shows or shows ended without saying why.
 # shellcheck disable=SC2034 # not every script uses every field
 xpm_use_slurm_accounting() {
   xpm_q_cmd=(sacct -n -P -X -o 'JobID,State,Reason,JobName')
@@ -65,6 +73,7 @@ xpm_use_slurm_accounting() {
   xpm_q_groups=(1 3 4 5)
   xpm_q_none=' None (null) '
   xpm_q_unknown=''
+  xpm_q_rank=''
 }
 # How SLURM writes the id of an array element (known by its array's name, not the job's).
 xpm_element_form[slurm]=$'^([0-9]+)_([0-9]+)$'
@@ -85,8 +94,8 @@ xpm_table[slurm:SIGNALING]=running # Job is being signaled.
 xpm_table[slurm:STAGE_OUT]=running # Job is staging out files.
 xpm_table[slurm:COMPLETED]=completed # Job has terminated all processes on all nodes with an exit code of zero.
 xpm_table[slurm:FAILED]=failed # Job terminated with non-zero exit code or other failure condition.
-xpm_table[slurm:BOOT_FAIL]=failed # Job terminated due to launch failure, typically due to a hardware failure (e.g. unable to boot the node or block and the job can not be requeued).
-xpm_table[slurm:NODE_FAIL]=failed # Job terminated due to failure of one or more allocated nodes.
+xpm_table[slurm:BOOT_FAIL]=node-failure # Job terminated due to launch failure, typically due to a hardware failure (e.g. unable to boot the node or block and the job can not be requeued).
+xpm_table[slurm:NODE_FAIL]=node-failure # Job terminated due to failure of one or more allocated nodes.
 xpm_table[slurm:OUT_OF_MEMORY]=failed # Job experienced out of memory error.
 xpm_table[slurm:CANCELLED]=cancelled # Job was explicitly cancelled by the user or system administrator. The job may or may not have been initiated.
 xpm_table[slurm:PREEMPTED]=cancelled # Job terminated due to preemption.
@@ -150,18 +159,29 @@ xpm_unknown_only() {
   [ -n "$seen" ]
 }
 
+# Whether word $1 of a query with words of its own (xpm_q_rank, first first) wins over $2, the
+# word recorded before for the same job: it must be one of them, and come before $2.
+xpm_outranks() {
+  local before
+  [[ $xpm_q_rank == *" $1 "* ]] || return 1
+  before=${xpm_q_rank%%" $1 "*}
+  [[ "$before " != *" $2 "* ]] && [ "$1" != "$2" ]
+}
+
 # Records what each line of the query's output says: state, reason and job name by id.
 xpm_record() {
-  local line id reason
+  local line id word reason name
   while IFS= read -r line; do
     [[ $line =~ $xpm_q_line ]] || continue
     id=$xpm_key:${BASH_REMATCH[xpm_q_groups[0]]}
-    xpm_state_of[$id]=${BASH_REMATCH[xpm_q_groups[1]]}
-    if [ "${xpm_q_groups[2]}" -gt 0 ]; then
-      reason=${BASH_REMATCH[xpm_q_groups[2]]}
-      if [[ $xpm_q_none != *" $reason "* ]]; then xpm_reason_of[$id]=$reason; fi
-    fi
-    if [ "${xpm_q_groups[3]}" -gt 0 ]; then xpm_name_of[$id]=${BASH_REMATCH[xpm_q_groups[3]]}; fi
+    word=${BASH_REMATCH[xpm_q_groups[1]]}
+    reason=${BASH_REMATCH[xpm_q_groups[2]]}
+    name=${BASH_REMATCH[xpm_q_groups[3]]}
+    if [ -n "$xpm_q_rank" ] && ! xpm_outranks "$word" "${xpm_state_of[$id]:-}"; then continue; fi
+    xpm_state_of[$id]=$word
+    unset "xpm_reason_of[$id]"
+    if [ "${xpm_q_groups[2]}" -gt 0 ] && [[ $xpm_q_none != *" $reason "* ]]; then xpm_reason_of[$id]=$reason; fi
+    if [ "${xpm_q_groups[3]}" -gt 0 ]; then xpm_name_of[$id]=$name; fi
   done <<<"$xpm_out"
 }
 
@@ -230,9 +250,9 @@ xpm_array() {
 }
 
 # Asks each scheduler about the recorded ids of its jobs not done yet (one query per scheduler,
-# then its accounting for the ids it no longer knows).
+# then its accounting for the ids it no longer knows or says ended without saying why).
 xpm_ask() {
-  local k i ids absent
+  local k i ids absent raw
   for k in ${xpm_schedulers[@]+"${xpm_schedulers[@]}"}; do
     "xpm_use_$k"
     ids=()
@@ -251,7 +271,10 @@ xpm_ask() {
     xpm_answered[$k]=1
     declare -F "xpm_use_${k}_accounting" >/dev/null || continue
     absent=()
-    for i in "${ids[@]}"; do if [ -z "${xpm_state_of[$k:$i]:-}" ]; then absent+=("$i"); fi; done
+    for i in "${ids[@]}"; do
+      raw=${xpm_state_of[$k:$i]:-}
+      if [ -z "$raw" ] || [[ $xpm_unexplained == *" ${xpm_table[$k:$raw]:-unknown} "* ]]; then absent+=("$i"); fi
+    done
     "xpm_use_${k}_accounting"
     if [ "${#absent[@]}" -gt 0 ] && command -v "${xpm_q_cmd[0]}" >/dev/null 2>&1; then xpm_query "${absent[@]}" || true; fi
   done
@@ -297,12 +320,14 @@ xpm_state() {
   elif [ -n "$marker" ]; then
     xpm_now=failed
     xpm_detail=$marker
-    # The scheduler knows why it ended a job: a time limit ends in SIGTERM, which the job sees as a cancellation.
-    case $marker:$cat in dependency:*) ;; *:failed | *:cancelled | *:timeout) xpm_detail=$cat ;; esac
+    # The job's own marker says why it ended; but a time limit ends in SIGTERM, which the job
+    # may take for a cancellation, and the scheduler knows better.
+    if [ "$marker:$cat" = cancelled:timeout ]; then xpm_detail=timeout; fi
   elif [ -n "$cat" ]; then
     # It ended without a marker (cancelled while queued, failed to launch, killed): the scheduler says how.
     xpm_now=failed
-    case $cat in failed | cancelled | timeout) xpm_detail=$cat ;; *) xpm_detail=lost ;; esac
+    xpm_detail=lost
+    if [[ $xpm_end_reasons == *" $cat "* ]]; then xpm_detail=$cat; fi
   elif [ -n "${xpm_rec[i]:-}" ]; then
     xpm_now=submitted
   elif [ "$k" != - ]; then

@@ -63,8 +63,15 @@ xpm_use_none() {
   xpm_q_groups=()
   xpm_q_none=""
   xpm_q_unknown=""
+  xpm_q_rank=""
 }
 xpm_use_none
+# The categories of an ended job for which a scheduler's accounting may say more.
+# shellcheck disable=SC2034 # not every script uses every field
+xpm_unexplained=' failed ended '
+# The categories that say why a job ended (the reason of a job that left no marker).
+# shellcheck disable=SC2034 # not every script uses every field
+xpm_end_reasons=' failed cancelled timeout node-failure '
 
 # SLURM (src/backends/slurm.ts): the query that lists its jobs, how to cancel them.
 # shellcheck disable=SC2034 # not every script uses every field
@@ -82,8 +89,9 @@ xpm_use_slurm() {
   xpm_q_groups=(1 3 4 5)
   xpm_q_none=' None (null) '
   xpm_q_unknown='Invalid job id specified'
+  xpm_q_rank=''
 }
-# SLURM's accounting, for the jobs its queue no longer shows.
+# SLURM's accounting, for the jobs its queue no longer shows or shows ended without saying why.
 # shellcheck disable=SC2034 # not every script uses every field
 xpm_use_slurm_accounting() {
   xpm_q_cmd=(sacct -n -P -X -o 'JobID,State,Reason,JobName')
@@ -93,6 +101,7 @@ xpm_use_slurm_accounting() {
   xpm_q_groups=(1 3 4 5)
   xpm_q_none=' None (null) '
   xpm_q_unknown=''
+  xpm_q_rank=''
 }
 # How SLURM writes the id of an array element (known by its array's name, not the job's).
 xpm_element_form[slurm]=$'^([0-9]+)_([0-9]+)$'
@@ -113,8 +122,8 @@ xpm_table[slurm:SIGNALING]=running # Job is being signaled.
 xpm_table[slurm:STAGE_OUT]=running # Job is staging out files.
 xpm_table[slurm:COMPLETED]=completed # Job has terminated all processes on all nodes with an exit code of zero.
 xpm_table[slurm:FAILED]=failed # Job terminated with non-zero exit code or other failure condition.
-xpm_table[slurm:BOOT_FAIL]=failed # Job terminated due to launch failure, typically due to a hardware failure (e.g. unable to boot the node or block and the job can not be requeued).
-xpm_table[slurm:NODE_FAIL]=failed # Job terminated due to failure of one or more allocated nodes.
+xpm_table[slurm:BOOT_FAIL]=node-failure # Job terminated due to launch failure, typically due to a hardware failure (e.g. unable to boot the node or block and the job can not be requeued).
+xpm_table[slurm:NODE_FAIL]=node-failure # Job terminated due to failure of one or more allocated nodes.
 xpm_table[slurm:OUT_OF_MEMORY]=failed # Job experienced out of memory error.
 xpm_table[slurm:CANCELLED]=cancelled # Job was explicitly cancelled by the user or system administrator. The job may or may not have been initiated.
 xpm_table[slurm:PREEMPTED]=cancelled # Job terminated due to preemption.
@@ -178,18 +187,29 @@ xpm_unknown_only() {
   [ -n "$seen" ]
 }
 
+# Whether word $1 of a query with words of its own (xpm_q_rank, first first) wins over $2, the
+# word recorded before for the same job: it must be one of them, and come before $2.
+xpm_outranks() {
+  local before
+  [[ $xpm_q_rank == *" $1 "* ]] || return 1
+  before=${xpm_q_rank%%" $1 "*}
+  [[ "$before " != *" $2 "* ]] && [ "$1" != "$2" ]
+}
+
 # Records what each line of the query's output says: state, reason and job name by id.
 xpm_record() {
-  local line id reason
+  local line id word reason name
   while IFS= read -r line; do
     [[ $line =~ $xpm_q_line ]] || continue
     id=$xpm_key:${BASH_REMATCH[xpm_q_groups[0]]}
-    xpm_state_of[$id]=${BASH_REMATCH[xpm_q_groups[1]]}
-    if [ "${xpm_q_groups[2]}" -gt 0 ]; then
-      reason=${BASH_REMATCH[xpm_q_groups[2]]}
-      if [[ $xpm_q_none != *" $reason "* ]]; then xpm_reason_of[$id]=$reason; fi
-    fi
-    if [ "${xpm_q_groups[3]}" -gt 0 ]; then xpm_name_of[$id]=${BASH_REMATCH[xpm_q_groups[3]]}; fi
+    word=${BASH_REMATCH[xpm_q_groups[1]]}
+    reason=${BASH_REMATCH[xpm_q_groups[2]]}
+    name=${BASH_REMATCH[xpm_q_groups[3]]}
+    if [ -n "$xpm_q_rank" ] && ! xpm_outranks "$word" "${xpm_state_of[$id]:-}"; then continue; fi
+    xpm_state_of[$id]=$word
+    unset "xpm_reason_of[$id]"
+    if [ "${xpm_q_groups[2]}" -gt 0 ] && [[ $xpm_q_none != *" $reason "* ]]; then xpm_reason_of[$id]=$reason; fi
+    if [ "${xpm_q_groups[3]}" -gt 0 ]; then xpm_name_of[$id]=$name; fi
   done <<<"$xpm_out"
 }
 
@@ -235,6 +255,10 @@ xpm_dep_ids=('' --dependency=afterok: :)
 xpm_id_re=$'^([0-9]+)(;[^;]+)?$'
 # A submission that only checks a script, once per set of resources (none: no such command).
 xpm_test_cmd=(sbatch --test-only)
+# Lists this user's queued or running jobs of a name (appended), one id per line matching
+# xpm_find_re: a submission that timed out is looked for before it is tried again (none: not).
+xpm_find_cmd=(squeue -h --me -t 'PENDING,CONFIGURING,RUNNING,SUSPENDED' -o %i -n)
+xpm_find_re=$'^([0-9]+)$'
 # The words of one job, submitted from its directory: $1 that directory (absolute), $2 the job's name.
 xpm_job_words() {
   xpm_words=("--chdir=$1" "--output=${1//%/%%}/$2.out" "--error=${1//%/%%}/$2.err" "./$2.sh")
@@ -617,6 +641,40 @@ xpm_parent() {
   esac
 }
 
+# Submits job $1 with the scheduler command that follows, once: a transient error is retried
+# with a doubling delay, but a submission that timed out may have been taken all the same, so
+# the scheduler is asked first for a job of this name (other than the one recorded before);
+# when there is one, that is the submission (its id in xpm_new).
+xpm_submit_once() {
+  local i=$1 attempt=1 delay=${XPM_RETRY_DELAY:-2} tries=${XPM_RETRIES:-5} line
+  shift
+  xpm_new=""
+  while :; do
+    XPM_RETRIES=1 xpm_at "$i" "$@"
+    if [ "$xpm_rc" -eq 0 ] || [ "$attempt" -ge "$tries" ] || [[ ! $xpm_err =~ $xpm_transient ]]; then return 0; fi
+    echo "warning: $1: ${xpm_err//$'\n'/ } (attempt $attempt of $tries, again in ${delay}s)" >&2
+    sleep "$delay"
+    if [ "${#xpm_find_cmd[@]}" -gt 0 ]; then
+      xpm_call "${xpm_find_cmd[@]}" "${xpm_label[i]/\//-}"
+      if [ "$xpm_rc" -ne 0 ]; then
+        echo "error: $1 failed for ${xpm_dir[i]} (${xpm_label[i]}), and whether it took the job all the same is unknown: ${xpm_find_cmd[0]} failed (exit $xpm_rc): ${xpm_err:-$xpm_out}" >&2
+        echo "the $xpm_count_submitted jobs submitted before it are recorded; run this again when $xpm_sched answers" >&2
+        exit 1
+      fi
+      while IFS= read -r line; do
+        if [[ $line =~ $xpm_find_re ]] && [ "${BASH_REMATCH[1]}" != "${xpm_rec[i]:-}" ]; then xpm_new=${BASH_REMATCH[1]}; fi
+      done <<<"$xpm_out"
+      if [ -n "$xpm_new" ]; then
+        echo "warning: $1 had taken ${xpm_dir[i]} all the same, as job $xpm_new: not submitted again" >&2
+        xpm_rc=0 xpm_err=""
+        return 0
+      fi
+    fi
+    attempt=$((attempt + 1))
+    delay=$((delay * 2))
+  done
+}
+
 # Submits job $1 alone, after its parents: those done are left out, the others by their ids.
 xpm_submit() {
   local i=$1 p deps=() dep_words=() after="" d=${xpm_dir[$1]} n=${xpm_n[$1]}
@@ -638,8 +696,9 @@ xpm_submit() {
   fi
   if [ -e "$d/$n.failed" ]; then rm -f "$d/$n.failed"; fi
   xpm_pace
-  xpm_at "$i" "${xpm_submit_cmd[@]}" ${dep_words[@]+"${dep_words[@]}"}
-  xpm_read_id "$d (${xpm_label[i]})"
+  xpm_submit_once "$i" "${xpm_submit_cmd[@]}" ${dep_words[@]+"${dep_words[@]}"}
+  # Found by its name after a time-out: that is its id; else the id is in what was printed.
+  if [ -n "$xpm_new" ]; then xpm_wave+=("$xpm_new"); else xpm_read_id "$d (${xpm_label[i]})"; fi
   printf '%s\n' "$xpm_new" >"$d/$n.$xpm_ext"
   xpm_do[i]=submitted
   xpm_id[i]=$xpm_new
