@@ -56,7 +56,8 @@ describe("jobs list over the example with a failing job and experimaestro's own 
     expect(summary(grid())).toEqual([
       'grid.Evaluate done {"lr":0.1,"seed":1} [grid]',
       'grid.Evaluate failed:failed {"lr":5,"seed":1} [grid]',
-      "grid.Report blocked {} [grid]",
+      // Report gets the tags its evaluations agree on (seed 1), not lr (0.1 and 5).
+      'grid.Report blocked {"seed":1} [grid]',
       'grid.Train done {"lr":0.1,"seed":1} [grid]',
       'grid.Train done {"lr":5,"seed":1} [grid]',
     ]);
@@ -106,7 +107,8 @@ describe("jobs list over the example with a failing job and experimaestro's own 
     expect(await filtered("--filter", "epochs = 200 and samples = 256", "--experiment", "grid")).toEqual(["grid.Train done", "grid.Train done"]);
     expect(await filtered("--filter", "hidden = 16")).toEqual(["compat.tasks.Learn done", "compat.tasks.Learn running"]);
     expect(await filtered("--filter", 'checkpoint.hidden = 16 and metric = "accuracy"')).toEqual(["compat.tasks.Evaluate done"]);
-    expect(await filtered("--filter", "seed = 7", "--experiment", "grid-more")).toHaveLength(6);
+    // Six runs with seed 7, and the Report over them (their common tag).
+    expect(await filtered("--filter", "seed = 7", "--experiment", "grid-more")).toHaveLength(7);
     expect(await filtered("--experiment", "compat-fail")).toEqual(["compat.tasks.ExitCode failed:failed", "compat.tasks.Explode failed:failed"]);
   });
 
