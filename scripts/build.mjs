@@ -107,8 +107,14 @@ function prune(keep) {
 
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
   mkdirSync(DIST, { recursive: true });
+  // A build of these very sources is left as it is: removing it would pull it from under a CLI
+  // running meanwhile (npm runs this `prepare` again, e.g. for a project installing this package
+  // from its folder while tests run).
   const dir = join(DIST, stamp());
-  rmSync(dir, { recursive: true, force: true });
-  await build(dir);
-  console.log(`built ${relative(ROOT, dir)}/`);
+  let built = false;
+  try {
+    built = statSync(join(dir, "cli.js")).isFile();
+  } catch {}
+  if (!built) await build(dir);
+  console.log(`${built ? "up to date" : "built"}: ${relative(ROOT, dir)}/`);
 }

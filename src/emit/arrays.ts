@@ -51,10 +51,10 @@ function rawGroups(plan: ResolvedPlan, backends: Backends): { groups: ResolvedJo
   const groupOf = new Map<string, number>();
   for (const j of plan.jobs) {
     if (!backends.of(j.resources.backend).scheduler?.arrays) continue;
-    // A resumable job submits its own continuations and moves its dependents onto them: alone.
-    if (j.resumable !== undefined) continue;
     const parents = [...new Set(j.deps.map((d) => groupOf.get(d) ?? -1))].sort((a, b) => a - b);
-    const key = JSON.stringify([j.resources.backend, j.taskId, j.resources.launcher, resourceText(texts, j), parents]);
+    // A resumable job submits its own continuations and moves its dependents onto them: it is
+    // a group of its own (submitted alone, as a job, not an array).
+    const key = JSON.stringify([j.resources.backend, j.taskId, j.resources.launcher, resourceText(texts, j), parents, j.resumable === undefined ? "" : j.key]);
     let g = byKey.get(key);
     if (g === undefined) {
       g = groups.length;
