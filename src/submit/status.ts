@@ -5,10 +5,11 @@
  * dependency failed is "blocked", never "waiting"; a job the scheduler ended without a marker
  * (cancelled while queued, failed to launch) is "failed" with the scheduler's reason.
  */
+import { statSync } from "node:fs";
 import { END_REASONS, askAccounting, categorize, type Backends, type Scheduler, type SchedulerCategory, type StateLine } from "../model/backend.ts";
 import type { Manifest, ManifestJob } from "../model/manifest.ts";
 import { isFailure, markerState, type JobState } from "../model/state.ts";
-import { isDone, jobLabel, lockHeld, readContinuation, readProgress, readRecordedId, type JobProgress } from "../model/workspace.ts";
+import { isDone, jobLabel, lockHeld, markerPath, readContinuation, readProgress, readRecordedId, type JobProgress } from "../model/workspace.ts";
 import { hasCommand } from "./index.ts";
 import { ask, type Runner } from "./query.ts";
 
@@ -55,6 +56,15 @@ function knownAs(s: Scheduler, id: string, j: ManifestJob, arrayName: string | u
   return arrayName !== undefined && s.arrays && new RegExp(s.arrays.elementPattern).test(id) ? arrayName : jobLabel(j, "-");
 }
 
+/** Whether file a was modified after file b (bash's `-nt`); false when either is missing. */
+function newerThan(a: string, b: string): boolean {
+  try {
+    return statSync(a).mtimeMs > statSync(b).mtimeMs;
+  } catch {
+    return false;
+  }
+}
+
 /** One job's state: markers, then the scheduler or its lock, then what was recorded. */
 function stateOf(workspace: string, j: ManifestJob, line: StateLine | undefined, view: SchedulerView | undefined, failedParent: JobStatus | undefined, s: Scheduler | undefined, id: string | undefined, arrayName: string | undefined): JobState {
   const marked = markerState(workspace, j);
@@ -63,7 +73,10 @@ function stateOf(workspace: string, j: ManifestJob, line: StateLine | undefined,
   // A job below a failed one is blocked even while a scheduler launches it: OAR's -a starts it
   // once the parent ended, however it ended, and its script then refuses to run.
   if (failedParent && (!marked || marked.detail === "dependency")) return { state: "blocked", detail: jobLabel(failedParent) };
-  if (c === "running" || (!s && !marked && lockHeld(workspace, j))) return { state: "running" };
+  // A job script clears its markers when it starts: a marker newer than the recorded submission
+  // is this run's end, while the scheduler may still show the job finishing (SLURM's COMPLETING).
+  const ending = marked !== undefined && s !== undefined && id !== undefined && newerThan(markerPath(workspace, j, "failed"), markerPath(workspace, j, s.idExtension));
+  if ((c === "running" && !ending) || (!s && !marked && lockHeld(workspace, j))) return { state: "running" };
   if (c === "blocked") return { state: "blocked", detail: line?.reason };
   if (c === "queued" || c === "unknown") return { state: "queued", detail: line?.reason ?? line?.raw };
   if (marked) {

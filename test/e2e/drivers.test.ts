@@ -220,6 +220,21 @@ describe("submit-slurm.sh against a fake SLURM", () => {
     expect(st.status).toBe(3);
   });
 
+  it("a job SLURM is still completing reads as the marker its script wrote since the submission; an older marker does not", () => {
+    const s = new Setup("slurm", SLURM);
+    s.run();
+    // Cancelled while running: the script wrote its marker, squeue shows COMPLETING a while longer.
+    s.fake.set(s.id("a"), "COMPLETING");
+    s.marker("a", "failed", '{"code": 143, "reason": "cancelled"}\n');
+    // A marker left by an earlier run (older than this submission) is not this run's end.
+    s.fake.set(s.id("b"), "RUNNING");
+    s.marker("b", "failed", '{"code": 1, "reason": "failed"}\n');
+    const before = new Date(Date.now() - 3600_000);
+    utimesSync(s.file("b", "failed"), before, before);
+    expect(s.statusSh()).toMatchObject({ a: "failed (cancelled)", b: "running" });
+    expect(s.status().rows).toMatchObject({ a: { state: "failed", detail: "cancelled" }, b: { state: "running" } });
+  });
+
   it("D9: with kill_on_invalid_dep false, one re-run replaces the whole failed subtree", () => {
     const s = new Setup("slurm", SLURM_NO_KILL);
     s.run();

@@ -167,6 +167,7 @@ xpm_label=()
 xpm_sk=()
 xpm_par=()
 xpm_rec=()
+xpm_idf=()
 xpm_bad=()
 declare -A xpm_answered=()
 xpm_schedulers=()
@@ -199,7 +200,8 @@ xpm_ask() {
     ids=()
     for i in "${!xpm_dir[@]}"; do
       if [ "${xpm_sk[i]}" = "$k" ] && [ -f "${xpm_dir[i]}/${xpm_n[i]}.$xpm_ext" ]; then
-        IFS= read -r "xpm_rec[$i]" <"${xpm_dir[i]}/${xpm_n[i]}.$xpm_ext"
+        xpm_idf[i]=${xpm_dir[i]}/${xpm_n[i]}.$xpm_ext
+        IFS= read -r "xpm_rec[$i]" <"${xpm_idf[i]}"
         # A job that is done needs no asking.
         if [ -n "${xpm_rec[i]}" ] && [ ! -e "${xpm_dir[i]}/${xpm_n[i]}.done" ]; then ids+=("${xpm_rec[i]}"); fi
       fi
@@ -250,7 +252,9 @@ xpm_state() {
     # parent ended, and its script then refuses to run).
     xpm_now=blocked
     xpm_detail="by $by"
-  elif [ "$cat" = running ] || { [ "$k" = - ] && [ -z "$marker" ] && [ -e "$d.lock" ] && ! flock -n "$d.lock" true 2>/dev/null; }; then
+  # A job script clears its markers when it starts: a marker newer than the recorded submission
+  # is this run's end, while the scheduler may still show the job finishing (SLURM's COMPLETING).
+  elif { [ "$cat" = running ] && ! { [ -n "$marker" ] && [ "$d.failed" -nt "${xpm_idf[i]}" ]; }; } || { [ "$k" = - ] && [ -z "$marker" ] && [ -e "$d.lock" ] && ! flock -n "$d.lock" true 2>/dev/null; }; then
     xpm_now=running
   elif [ "$cat" = blocked ]; then
     xpm_now=blocked
