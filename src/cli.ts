@@ -9,7 +9,12 @@ import { parseArgs, type Parsed } from "./cli/args.ts";
 import type { Out } from "./cli/shared.ts";
 import { Codes, XpmError, fail, formatDiagnostics } from "./model/diagnostics.ts";
 
-export { setTypeScriptLoader } from "./util/ts-import.ts";
+import { setUserModuleImporter } from "./util/ts-import.ts";
+
+/** The compiled CLI (bin/) imports the experiment's modules bundled, "experimaestro-ts" being `indexUrl` (its own build). */
+export function useBundledModules(indexUrl: string): void {
+  setUserModuleImporter(async (path, group) => (await import("./load/user-modules.ts")).importBundled(path, group, indexUrl));
+}
 
 const VERSION = "0.1.0";
 

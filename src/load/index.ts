@@ -6,12 +6,12 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { Codes, XpmError, fail, type Diagnostic } from "../model/diagnostics.ts";
 import { ExperimentConfig, EXPERIMENT_KEYS, type ExperimentKeys, type LoadedExperiment, type RunFunction } from "../model/experiment.ts";
 import { didYouMean, displayPath } from "../util/text.ts";
-import { prepareTypeScript } from "../util/ts-import.ts";
+import { importUserModule } from "../util/ts-import.ts";
 import { layerYaml, locateLayered, valueLocator, type Layered } from "./layers.ts";
 import { keysAt, zodDiagnostics, type Locator } from "./yaml.ts";
 
@@ -99,10 +99,10 @@ function userFrame(err: Error): string | undefined {
   return undefined;
 }
 
-async function importModule(layered: Layered, path: string, key: string): Promise<Record<string, unknown>> {
+/** Imports one of the experiment's modules; `group`: all those this run imports (see importUserModule). */
+async function importModule(layered: Layered, path: string, key: string, group: readonly string[] = [path]): Promise<Record<string, unknown>> {
   try {
-    await prepareTypeScript();
-    return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    return await importUserModule(path, group);
   } catch (e) {
     // A declaration refused at import time (e.g. a lightweight task without a command): its own code, at its line.
     if (e instanceof XpmError) {
@@ -156,8 +156,7 @@ export async function loadExperimentModule(path: string, isModule: boolean): Pro
   let mod: Record<string, unknown>;
   if (isModule) {
     try {
-      await prepareTypeScript();
-      mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+      mod = await importUserModule(path);
     } catch (e) {
       return fail(Codes.MODULE_LOAD_FAILED, `cannot load ${displayPath(path)}: ${(e as Error).message.split("\n")[0]}`, { where: { file: displayPath(path) }, hint: "fix the module, or give the experiment YAML instead" });
     }
@@ -180,10 +179,12 @@ export async function loadExperiment(yamlArg: string, opts: LoadOptions = {}): P
   const layered = layerYaml({ main: yamlPath, pre: opts.preYaml ?? [], post: opts.postYaml ?? [], overrides: opts.overrides ?? [] }, cwd);
   const keys = experimentKeys(layered);
   const yamlDir = dirname(yamlPath);
-  if (keys.pre_experiment !== undefined) await importModule(layered, resolveModule(layered, "pre_experiment", keys.pre_experiment, yamlDir), "pre_experiment");
   const key = keys.file !== undefined ? "file" : "module";
   const modulePath = resolveModule(layered, key, (keys.file ?? keys.module)!, yamlDir);
-  const mod = await importModule(layered, modulePath, key);
+  const prePath = keys.pre_experiment === undefined ? undefined : resolveModule(layered, "pre_experiment", keys.pre_experiment, yamlDir);
+  const group = prePath === undefined ? [modulePath] : [prePath, modulePath];
+  if (prePath !== undefined) await importModule(layered, prePath, "pre_experiment", group);
+  const mod = await importModule(layered, modulePath, key, group);
   const where = locateLayered(layered, [key]);
   if (typeof mod.run !== "function") {
     fail(Codes.MODULE_NO_RUN, `${relative(cwd, modulePath)} does not export a 'run' function`, { where, hint: "add `export async function run(helper, cfg) { ... }` to the module" });

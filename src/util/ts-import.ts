@@ -1,18 +1,22 @@
 /**
- * What must happen before an experiment's TypeScript module is imported: nothing when the
- * process already runs TypeScript (tsx, vitest), registering tsx when the CLI runs compiled
- * (bin/experimaestro.mjs sets it), so that commands that import no user module never load it.
+ * How an experiment's modules (TypeScript, no build step) are imported: plainly where the
+ * process already runs TypeScript (tsx, vitest); bundled by esbuild where the CLI runs compiled
+ * (bin/experimaestro.mjs sets it, src/load/user-modules.ts does it), so that commands that
+ * import no user module never load esbuild, and those that do pay no module hooks.
  */
-let loader: (() => Promise<void>) | undefined;
+import { pathToFileURL } from "node:url";
 
-/** Sets what prepareTypeScript runs (once) before the first user module is imported. */
-export function setTypeScriptLoader(fn: () => Promise<void>): void {
-  loader = fn;
+/** Imports `path`; `group` holds every module of the experiment to be imported in this process (in order), bundled together so they share the modules they both import. */
+export type UserModuleImporter = (path: string, group: readonly string[]) => Promise<Record<string, unknown>>;
+
+let importer: UserModuleImporter = async (path) => (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+
+/** Sets how user modules are imported (the compiled CLI). */
+export function setUserModuleImporter(fn: UserModuleImporter): void {
+  importer = fn;
 }
 
-/** Makes TypeScript modules importable (the first call does the work). */
-export async function prepareTypeScript(): Promise<void> {
-  const fn = loader;
-  loader = undefined;
-  if (fn) await fn();
+/** Imports one of the experiment's modules (an absolute path); `group`: see UserModuleImporter. */
+export function importUserModule(path: string, group: readonly string[] = [path]): Promise<Record<string, unknown>> {
+  return importer(path, group);
 }

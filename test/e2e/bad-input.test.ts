@@ -13,6 +13,7 @@ const cases: { name: string; args?: string[]; code: string; fragments: string[] 
   { name: "mistyped-key", code: "XPM104", fragments: ["'seconds': expected number, received string", "mistyped-key.yaml:3:10", 'got "ten"'] },
   { name: "missing-run", code: "XPM112", fragments: ["does not export a 'run' function", "missing-run.yaml:2:7", "export async function run"] },
   { name: "missing-module", code: "XPM110", fragments: ["'nowhere.ts' does not exist", "missing-module.yaml:2:7"] },
+  { name: "ts-syntax", code: "XPM111", fragments: ['Unexpected ")"', "ts-syntax.ts:4:42", "fix the module at this location"] },
   { name: "broken-import", code: "XPM110", fragments: ["does-not-exist.ts", "check the import paths"] },
   { name: "wrong-param", code: "XPM201", fragments: ["bad.Sleep: param 'seconds' expected int", "wrong-param.ts:8:", "got 1.5"] },
   { name: "no-id", code: "XPM104", fragments: ["has no 'id'", "add `id: my-experiment`"] },
