@@ -70,11 +70,11 @@ export const allTokens: TokenType[] = [
   Comma,
 ];
 
-export const filterLexer = new Lexer(allTokens, { positionTracking: "onlyOffset", ensureOptimizations: false });
 
 export class FilterParser extends CstParser {
-  constructor() {
-    super(allTokens, { recoveryEnabled: false });
+  /** `validate`: chevrotain's checks of the grammar itself (tests run them; a parse need not pay them). */
+  constructor(validate = false) {
+    super(allTokens, { recoveryEnabled: false, skipValidations: !validate });
     this.performSelfAnalysis();
   }
 
@@ -159,5 +159,18 @@ export class FilterParser extends CstParser {
   });
 }
 
-/** One parser instance, reused (chevrotain parsers are stateful but resettable via `input`). */
-export const filterParser = new FilterParser();
+/** The lexer; `validate`: chevrotain's checks of the token definitions (tests run them). */
+export function grammarLexer(validate = false): InstanceType<typeof Lexer> {
+  return new Lexer(allTokens, { positionTracking: "onlyOffset", ensureOptimizations: false, skipValidations: !validate });
+}
+
+let grammar: { lexer: InstanceType<typeof Lexer>; parser: FilterParser } | undefined;
+
+/**
+ * The lexer and one parser instance, reused (chevrotain parsers are stateful but resettable via
+ * `input`), built at the first parse: their self-analysis is not paid by runs that parse nothing.
+ */
+export function filterGrammar(): { lexer: InstanceType<typeof Lexer>; parser: FilterParser } {
+  grammar ??= { lexer: grammarLexer(), parser: new FilterParser() };
+  return grammar;
+}

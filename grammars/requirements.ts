@@ -68,11 +68,11 @@ export const allTokens: TokenType[] = [
   Equals,
 ];
 
-export const requirementsLexer = new Lexer(allTokens, { positionTracking: "onlyOffset", ensureOptimizations: false });
 
 export class RequirementsParser extends CstParser {
-  constructor() {
-    super(allTokens, { recoveryEnabled: false });
+  /** `validate`: chevrotain's checks of the grammar itself (tests run them; a parse need not pay them). */
+  constructor(validate = false) {
+    super(allTokens, { recoveryEnabled: false, skipValidations: !validate });
     this.performSelfAnalysis();
   }
 
@@ -150,5 +150,18 @@ export class RequirementsParser extends CstParser {
   });
 }
 
-/** One parser instance, reused (chevrotain parsers are stateful but resettable via `input`). */
-export const requirementsParser = new RequirementsParser();
+/** The lexer; `validate`: chevrotain's checks of the token definitions (tests run them). */
+export function grammarLexer(validate = false): InstanceType<typeof Lexer> {
+  return new Lexer(allTokens, { positionTracking: "onlyOffset", ensureOptimizations: false, skipValidations: !validate });
+}
+
+let grammar: { lexer: InstanceType<typeof Lexer>; parser: RequirementsParser } | undefined;
+
+/**
+ * The lexer and one parser instance, reused (chevrotain parsers are stateful but resettable via
+ * `input`), built at the first parse: their self-analysis is not paid by runs that parse nothing.
+ */
+export function requirementsGrammar(): { lexer: InstanceType<typeof Lexer>; parser: RequirementsParser } {
+  grammar ??= { lexer: grammarLexer(), parser: new RequirementsParser() };
+  return grammar;
+}

@@ -5,12 +5,11 @@
  */
 import { readFileSync } from "node:fs";
 import type { ManifestJob } from "../model/manifest.ts";
-import { jobLabel, markerPath } from "../model/workspace.ts";
+import { jobLabel, markerPath, readProgress } from "../model/workspace.ts";
 import type { RunEvent, RunSummary } from "../run/index.ts";
-import { clock } from "../view/report.ts";
+import { clock } from "../util/format.ts";
 import { watchFrame, type WatchJob } from "../view/watch.ts";
 import type { Out } from "./shared.ts";
-import { readProgress } from "./watch.ts";
 
 const label = jobLabel;
 

@@ -7,29 +7,17 @@
  * twice in a row, so the gap between two jobs of a run does not end it).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve as resolvePath } from "node:path";
 import { backends } from "../backends/index.ts";
 import { Codes, fail } from "../model/diagnostics.ts";
 import { readManifest, type Manifest, type ManifestJob } from "../model/manifest.ts";
-import { EXPERIMENT_FILES, experimentFile, jobLabel, markerPath } from "../model/workspace.ts";
+import { EXPERIMENT_FILES, experimentFile, jobLabel, markerPath, readProgress } from "../model/workspace.ts";
 import { experimentStatus } from "../submit/status.ts";
 import { changeLines, countsLine, watchFrame, type WatchJob } from "../view/watch.ts";
 import { last, type Parsed } from "./args.ts";
 import { jobTimes, tailOf } from "./report.ts";
 import type { Out } from "./shared.ts";
-
-/** `<name>.progress` of a job: `{"fraction": 0.5, "message": "epoch 3/6"}`, when readable. */
-export function readProgress(workspace: string, job: { dir: string; name: string }): WatchJob["progress"] {
-  try {
-    const raw = JSON.parse(readFileSync(markerPath(workspace, job, "progress"), "utf8")) as { fraction?: unknown; message?: unknown };
-    const fraction = typeof raw.fraction === "number" ? raw.fraction : undefined;
-    const message = typeof raw.message === "string" ? raw.message : undefined;
-    return fraction === undefined && message === undefined ? undefined : { fraction, message };
-  } catch {
-    return undefined;
-  }
-}
 
 /** Whether a run holds the experiment's lock (`flock` on experiments/<id>/lock). */
 export function experimentLockHeld(workspace: string, experimentId: string): boolean {

@@ -19,7 +19,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { build, type BuildFailure, type Message, type Plugin } from "esbuild";
+import type { BuildFailure, Message, Plugin } from "esbuild";
 import { Codes, XpmError, type Diagnostic } from "../model/diagnostics.ts";
 import type { LoadedAsset } from "../model/plan.ts";
 import { bundlePath } from "../model/workspace.ts";
@@ -196,6 +196,8 @@ export async function bundleTasks(req: BundleRequest): Promise<LoadedAsset> {
   const root = projectRoot(req.experimentYaml, req.modules, own);
   let result;
   try {
+    // esbuild is loaded here only: its CommonJS entry costs ~100 ms to load, which runs without execute tasks do not pay.
+    const { build } = await import("esbuild");
     result = await build({
       stdin: { contents: entry(req, root), resolveDir: root, sourcefile: "experimaestro-ts/tasks-entry.js", loader: "js" },
       absWorkingDir: root,

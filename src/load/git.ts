@@ -8,11 +8,29 @@ export interface GitState {
   changes: string[];
 }
 
-/** The state of the repository holding `dir`, or undefined when it is not in one (or git is missing). */
+/** Fields before the path in `git status --porcelain=v2` entries: ordinary, renamed or copied, unmerged. */
+const FIELDS: Record<string, number> = { "1": 8, "2": 9, u: 10 };
+
+/**
+ * The state of the repository holding `dir`, or undefined when it is not in one, has no commit
+ * yet, or git is missing. One git process (it runs at every compile): the commit from the
+ * `branch.oid` header, the changed tracked files from the entries (NUL-separated, so any path).
+ */
 export function gitState(dir: string): GitState | undefined {
-  const head = spawnSync("git", ["-C", dir, "rev-parse", "HEAD"], { encoding: "utf8" });
-  if (head.status !== 0) return undefined;
-  const status = spawnSync("git", ["-C", dir, "status", "--porcelain", "--untracked-files=no"], { encoding: "utf8" });
-  const changes = status.stdout.split("\n").filter(Boolean).map((l) => l.slice(3));
-  return { commit: head.stdout.trim(), dirty: changes.length > 0, changes };
+  const r = spawnSync("git", ["-C", dir, "status", "--porcelain=v2", "--branch", "-z", "--untracked-files=no"], { encoding: "utf8" });
+  if (r.status !== 0) return undefined;
+  let commit: string | undefined;
+  const changes: string[] = [];
+  const items = r.stdout.split("\0");
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    if (item.startsWith("# branch.oid ")) commit = item.slice("# branch.oid ".length);
+    const fields = FIELDS[item[0]!];
+    if (fields === undefined || item[1] !== " ") continue;
+    changes.push(item.split(" ").slice(fields).join(" "));
+    // A rename's or copy's entry is followed by the path it came from.
+    if (item[0] === "2") i++;
+  }
+  if (!commit || !/^[0-9a-f]{40,64}$/.test(commit)) return undefined;
+  return { commit, dirty: changes.length > 0, changes };
 }

@@ -5,7 +5,7 @@
  * column, rendered with the string and a caret under the offending part.
  */
 import type { CstNode, IToken } from "chevrotain";
-import { requirementsLexer, requirementsParser } from "../../grammars/requirements.ts";
+import { requirementsGrammar } from "../../grammars/requirements.ts";
 import { Codes, type Diagnostic } from "../model/diagnostics.ts";
 import { DURATION_UNITS, SIZE_UNITS } from "../util/format.ts";
 
@@ -152,6 +152,7 @@ function syntaxError(spec: string, err: ParseError, previous: IToken | undefined
 /** Parses a requirement string; never throws for bad input. */
 export function parseRequirement(spec: string): ParseResult {
   try {
+    const { lexer: requirementsLexer, parser: requirementsParser } = requirementsGrammar();
     const lexed = requirementsLexer.tokenize(spec);
     const lexError = lexed.errors[0];
     if (lexError) {

@@ -49,7 +49,7 @@
  * neither experimaestro's nor ours is an error rather than a filter that matches nothing.
  */
 import type { CstNode, IToken } from "chevrotain";
-import { filterLexer, filterParser } from "../../grammars/filter.ts";
+import { filterGrammar } from "../../grammars/filter.ts";
 import { Codes, XpmError, type Diagnostic } from "../model/diagnostics.ts";
 import { didYouMean } from "./text.ts";
 
@@ -340,6 +340,7 @@ function toDiagnostic(text: string, e: FilterError): Diagnostic {
 /** Parses a filter expression; a mistake throws an XpmError holding one located Diagnostic. */
 export function parseFilter(text: string): Filter {
   try {
+    const { lexer: filterLexer, parser: filterParser } = filterGrammar();
     const lexed = filterLexer.tokenize(text);
     const bad = lexed.errors[0];
     if (bad) throw lexError(text, bad.offset);

@@ -14,6 +14,7 @@ import { cleanText, xmlAttr, xmlText } from "./escape.ts";
 import { STATE_STYLES, STATES, normalizeState, type GraphJob } from "./graph.ts";
 import { REPORT_CSS, REPORT_SCRIPT } from "./report-assets.ts";
 import { toSvg } from "./svg.ts";
+import { clock } from "../util/format.ts";
 
 /** One job as the report shows it (the CLI reads these from the manifest and the job folders). */
 export interface ReportJob extends GraphJob {
@@ -57,16 +58,6 @@ export interface ReportInput {
 }
 
 const esc = (s: string) => xmlText(cleanText(s));
-
-/** `1:02:03`, `4:05`, or `—`. */
-export function clock(seconds: number | undefined): string {
-  if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return "—";
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = String(s % 60).padStart(2, "0");
-  return h ? `${h}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
-}
 
 function tagWords(tags: GraphJob["tags"]): string[] {
   return Object.keys(tags)

@@ -12,7 +12,7 @@
  *     grid.Train/3a8de950   failed (exit 3): ValueError: lr too large
  */
 import { STATES, normalizeState } from "./graph.ts";
-import { clock } from "./report.ts";
+import { clock } from "../util/format.ts";
 
 export interface WatchJob {
   /** `task/hash8`. */

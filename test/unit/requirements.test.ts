@@ -1,5 +1,6 @@
 /** The requirement grammar: valid strings and their values; invalid ones with code and caret. */
 import { describe, expect, it } from "vitest";
+import { RequirementsParser, grammarLexer } from "../../grammars/requirements.ts";
 import { parseRequirement, multiplyDuration, type HostRequirement } from "../../src/resolve/requirements.ts";
 
 const GiB = 1024 ** 3;
@@ -117,5 +118,12 @@ describe("durations can be multiplied for a retry", () => {
   it("multiplies every alternative's duration", () => {
     const r = parseRequirement("duration=2h & cpu(cores=1) | cpu(cores=2)");
     expect(r.ok && multiplyDuration(r.value, 1.5).map((h) => h.duration)).toEqual([10800, undefined]);
+  });
+});
+
+describe("the requirements grammar", () => {
+  it("passes chevrotain's own checks of its rules and tokens (parses skip them to start faster)", () => {
+    expect(() => grammarLexer(true)).not.toThrow();
+    expect(() => new RequirementsParser(true)).not.toThrow();
   });
 });
