@@ -27,10 +27,11 @@ import type { BuildFailure, Message, Plugin } from "esbuild";
 import { Codes, XpmError, type Diagnostic } from "../model/diagnostics.ts";
 import { displayPath } from "../util/text.ts";
 
-/** What a cache folder's index.json holds: the files the bundle was made from, and each entry's output file. */
+/** What a cache folder's index.json holds: the files the bundle was made from, each entry's output file, and all its files. */
 interface CacheIndex {
   inputs: Record<string, [size: number, mtimeMs: number]>;
   outputs: Record<string, string>;
+  files: string[];
 }
 
 const SKIP = Symbol("resolving");
@@ -66,7 +67,7 @@ function freshIndex(dir: string): CacheIndex | undefined {
       return undefined;
     }
   }
-  return Object.values(index.outputs).every((f) => existsSync(join(dir, f))) ? index : undefined;
+  return Array.isArray(index.files) && index.files.every((f) => existsSync(join(dir, f))) ? index : undefined;
 }
 
 /** The folder of the zod package the CLI was built with (its copy is bundled in the build). */
@@ -162,7 +163,12 @@ async function bundle(entries: readonly string[], dir: string, indexUrl: string)
     if ((e as BuildFailure).errors?.length) throw new XpmError(buildDiagnostics(e as BuildFailure));
     throw e;
   }
-  for (const f of result.outputFiles) if (!existsSync(f.path)) writeFileSync(f.path, f.contents);
+  // Each file through a temporary name: a run at the same time never imports a half-written one.
+  for (const f of result.outputFiles) {
+    if (existsSync(f.path)) continue;
+    writeFileSync(`${f.path}.${process.pid}.tmp`, f.contents);
+    renameSync(`${f.path}.${process.pid}.tmp`, f.path);
+  }
   const inputs: CacheIndex["inputs"] = {};
   for (const input of Object.keys(result.metafile.inputs)) {
     const file = resolve(input);
@@ -174,7 +180,7 @@ async function bundle(entries: readonly string[], dir: string, indexUrl: string)
     const i = meta.entryPoint === undefined ? -1 : entries.indexOf(resolve(meta.entryPoint));
     if (i >= 0) outputs[entries[i]!] = out.slice(out.lastIndexOf("/") + 1);
   }
-  const index: CacheIndex = { inputs, outputs };
+  const index: CacheIndex = { inputs, outputs, files: result.outputFiles.map((f) => f.path.slice(f.path.lastIndexOf("/") + 1)) };
   const tmp = join(dir, `index.json.${process.pid}`);
   writeFileSync(tmp, `${JSON.stringify(index)}\n`);
   renameSync(tmp, join(dir, "index.json"));
