@@ -156,7 +156,7 @@ async function dispatch(command: string, sub: Parsed, out: Out, err: Out): Promi
     case "run-experiment":
       return (await import("./cli/run-experiment.ts")).runExperimentCommand(sub, out, err);
     case "run":
-      return (await import("./cli/commands.ts")).runCommand(sub, out, err);
+      return (await import("./cli/run.ts")).runCommand(sub, out, err);
     case "status":
       return sub.flags.has("--watch") ? (await import("./cli/watch.ts")).watchCommand(sub, out) : (await import("./cli/status.ts")).statusCommand(sub, out);
     case "graph":

@@ -23,7 +23,7 @@ const SHARED: Record<string, string[]> = {
   runtime: ["runtime", "model", "util"],
 };
 /** The wiring: may import any folder. */
-const WIRING = ["cli", "cli.ts", "compile.ts", "prepare.ts", "index.ts"];
+const WIRING = ["cli", "cli.ts", "compile.ts", "prepare.ts", "run-prepared.ts", "index.ts"];
 const MAX_FUNCTION_LINES = 60;
 
 function sources(dir: string): string[] {

@@ -11,18 +11,11 @@ import { explainRefusals } from "../resolve/index.ts";
 import { findLauncher } from "../resolve/match.ts";
 import { parseRequirement } from "../resolve/requirements.ts";
 import { readManifest } from "../model/manifest.ts";
-import { runPrepared } from "../prepare.ts";
 import { experimentStatus } from "../submit/status.ts";
 import { displayPath } from "../util/text.ts";
 import { last, type Parsed } from "./args.ts";
 import { formatHost } from "./format.ts";
-import { workspaceAndId } from "./status.ts";
-import { configOpt, host, printRun, runRequest, type Out } from "./shared.ts";
-
-export async function runCommand(p: Parsed, out: Out, err: Out): Promise<number> {
-  const [workspace, id] = workspaceAndId(p, "run");
-  return printRun(await runPrepared(workspace, id, runRequest(p), host(out, err)), workspace, id, out);
-}
+import { configOpt, type Out } from "./shared.ts";
 
 export function findLauncherCommand(p: Parsed, out: Out): number {
   const [spec, ...extra] = p.positional;

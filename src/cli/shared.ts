@@ -2,7 +2,7 @@
 import { join, resolve as resolvePath } from "node:path";
 import { formatDiagnostics } from "../model/diagnostics.ts";
 import { experimentDir, experimentFile, EXPERIMENT_FILES } from "../model/workspace.ts";
-import type { Host, RunOutcome, RunRequest } from "../prepare.ts";
+import type { Host, RunOutcome, RunRequest } from "../run-prepared.ts";
 import type { RunSummary } from "../run/index.ts";
 import { displayPath } from "../util/text.ts";
 import { last, parallelOf, type Parsed } from "./args.ts";
