@@ -183,7 +183,7 @@ describe("submit-slurm.sh against a fake SLURM", () => {
     v.fake.behave("taken.sbatch", "2\n");
     const taken = v.run();
     expect(taken.status).toBe(0);
-    expect(taken.stderr.match(/warning: sbatch had taken jobs\/pipeline\.step\/\S+ all the same, as job \d+: not submitted again/g)).toHaveLength(2);
+    expect(taken.stderr.match(/warning: sbatch had taken jobs\/pipeline\.step\/\S+ \(pipeline\.Step\/[0-9a-f]{8}\) all the same, as job \d+: not submitted again/g)).toHaveLength(2);
     expect(v.fake.submissions("sbatch")).toHaveLength(5);
     expect(v.fake.jobs().size).toBe(5);
     expect(v.fake.calls("squeue").filter((c) => c.includes(" -n "))).toHaveLength(2);
