@@ -216,6 +216,45 @@ describe("submit-slurm.sh with arrays (fake SLURM)", () => {
     expect(r.stdout).toContain(`continuing in job ${id}`);
   });
 
+  it("experimaestro report asks SLURM once: the summary, the graph, the jobs table and the results section show the same states as status", () => {
+    const g = new Grid();
+    expect(g.run().status).toBe(0);
+    for (const j of g.of("grid.Train")) g.end(j, "COMPLETED");
+    const [bad, ...evaluations] = g.of("grid.Evaluate");
+    g.end(bad!, "FAILED");
+    for (const e of evaluations.slice(0, 3)) {
+      writeFileSync(join(g.ws, e.dir, "metrics.json"), '{"mse": 0.5}\n');
+      g.end(e, "COMPLETED");
+    }
+    g.fake.set(g.id(evaluations[3]!)!, "RUNNING");
+    g.fake.forgetCalls();
+    const r = cli(["report", g.ws, "grid"], { env: g.fake.env() });
+    expect(r.status, r.stderr).toBe(0);
+    // One query of the jobs' states (squeue -j), for every section of the page.
+    expect(g.fake.calls("squeue").filter((c) => c.includes(" -j "))).toHaveLength(1);
+    const html = readFileSync(join(g.ws, "experiments/grid/report.html"), "utf8");
+    const table = new Map([...html.matchAll(/<tr class="job" data-key="([^"]*)" data-state="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+    const status = JSON.parse(cli(["status", g.ws, "grid", "--json"], { env: g.fake.env() }).stdout) as { key: string; state: string }[];
+    expect(Object.fromEntries(table)).toEqual(Object.fromEntries(status.map((s) => [s.key, s.state])));
+    expect(new Set(table.values())).toEqual(new Set(["done", "failed", "running", "queued", "blocked"]));
+    // The summary counts the table's states; each graph node shows its jobs' states.
+    const counts = (keys: string[]) => keys.reduce<Record<string, number>>((c, k) => ({ ...c, [table.get(k)!]: (c[table.get(k)!] ?? 0) + 1 }), {});
+    const summary = /<p class="meta">[\s\S]*?<\/p>/.exec(html)![0];
+    const shown = Object.fromEntries([...summary.matchAll(/<span class="pill st-[^"]*">([a-z ]+) (\d+)<\/span>/g)].map((m) => [m[1]!, Number(m[2])]));
+    expect(shown).toEqual(counts([...table.keys()]));
+    const nodes = [...html.matchAll(/<g class="xpm-node[^"]*" id="[^"]*" data-node=[^>]*>/g)].map((m) => m[0]);
+    expect(nodes.length).toBeGreaterThan(0);
+    for (const node of nodes) {
+      const keys = /data-key="([^"]*)"/.exec(node)![1]!.split(" ");
+      const group = /data-counts="([^"]*)"/.exec(node)?.[1];
+      if (group) expect(JSON.parse(group.replace(/&quot;/g, '"'))).toEqual(counts(keys));
+      else expect(/data-state="([^"]*)"/.exec(node)![1]).toBe(table.get(keys[0]!));
+    }
+    // The results section: the three evaluations that wrote their metrics.
+    const results = /<section id="results">[\s\S]*?<\/section>/.exec(html)![0];
+    expect([...results.matchAll(/<tr><td data-v="grid\.Evaluate\/[0-9a-f]{8}"/g)]).toHaveLength(3);
+  });
+
   it("within max_submit and max_array_size: waves drained by continuation jobs, each job submitted once", () => {
     const g = new Grid(", max_array_size: 4, max_submit: 6");
     const seen = new Map<string, number>();
