@@ -1,8 +1,9 @@
 /**
  * Arrays and site limits in submit-slurm.sh, run by bash against the fake SLURM on PATH
  * (fake-schedulers.ts): the words of each submission, what each job records, the re-run of a
- * failed element, the waves under max_submit and the continuation job. The real SLURM runs the
- * same in test/cluster/slurm-arrays.test.ts.
+ * failed element, the waves under max_submit and the continuation job, submissions that timed
+ * out after SLURM took them (which a live SLURM cannot be made to do), and `report` over such a
+ * workspace. The real SLURM runs the rest in test/cluster/slurm-arrays.test.ts.
  */
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
