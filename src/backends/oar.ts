@@ -8,7 +8,7 @@
 import { z } from "zod";
 import type { ResolvedJob } from "../model/plan.ts";
 import { formatDuration } from "../util/format.ts";
-import type { Backend, Scheduler, StateTable } from "../model/backend.ts";
+import { ALIVE, type Backend, type Scheduler, type StateTable } from "../model/backend.ts";
 import { jobLabel } from "../model/workspace.ts";
 import { extraDirectives, optionalValue } from "./options.ts";
 import { oarDiscovery } from "./oar-discover.ts";
@@ -63,6 +63,14 @@ const EVENTS: StateTable = {
   USER_SHELL: ["node-failure", "the user's shell on the node is not valid."],
 };
 
+/** The states of a table in which the scheduler still holds a job, as an SQL list (`'Waiting','Hold',...`). */
+function alive(table: StateTable): string {
+  return Object.entries(table)
+    .filter(([, [category]]) => ALIVE.includes(category))
+    .map(([word]) => `'${word}'`)
+    .join(",");
+}
+
 const scheduler: Scheduler = {
   name: "OAR",
   idExtension: "oar-id",
@@ -72,7 +80,9 @@ const scheduler: Scheduler = {
   // Admission rules print lines of their own on stdout; a refused job prints OAR_JOB_ID=-N.
   jobId: "^OAR_JOB_ID=([0-9]+)$",
   transient: "DB connection error|Resource temporarily unavailable",
-  find: undefined,
+  // A time-out of oarsub may come after the job is in OAR's database: looked for by its name
+  // among this user's jobs OAR still holds (`1   W alice   0:00:00 R=1,...,N=<name> ...`).
+  find: { command: ["oarstat", "-u", "{user}", "--sql", `job_name = '{name}' and state in (${alive(STATES)})`], line: "^([0-9]+) +[A-Za-z] " },
   // `1: Waiting`; an id OAR does not know is left out (exit 0); no reason, no name.
   status: {
     command: ["oarstat", "-s"],

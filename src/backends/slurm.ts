@@ -101,8 +101,9 @@ const scheduler: Scheduler = {
   // `--parsable` prints `JOBID` or `JOBID;CLUSTER`.
   jobId: "^([0-9]+)(;[^;]+)?$",
   transient: "Socket timed out|Resource temporarily unavailable|Unable to contact slurm controller",
-  // "Socket timed out" may come after slurmctld took the job (sbatch(1), PERFORMANCE).
-  find: { command: ["squeue", "-h", "--me", "-t", "PENDING,CONFIGURING,RUNNING,SUSPENDED", "-o", "%i", "-n"], line: "^([0-9]+)$" },
+  // "Socket timed out" may come after slurmctld took the job (sbatch(1), PERFORMANCE). `-r`:
+  // an array one element a line (`12_3`), not `12_[0-5]`.
+  find: { command: ["squeue", "-h", "--me", "-r", "-t", "PENDING,CONFIGURING,RUNNING,SUSPENDED", "-o", "%i", "-n", "{name}"], line: "^([0-9]+)$" },
   status: squeue,
   accounting: sacct,
   states: STATES,

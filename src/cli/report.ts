@@ -2,7 +2,9 @@
  * `experimaestro report <ws> <id> [-o FILE]`: one self-contained HTML page of a prepared
  * experiment (view/report.ts), by default `experiments/<id>/report.html`. Reads the manifest,
  * each job's state (as `status`), its markers' times, its stderr's tail; links to `.out`/`.err`
- * are relative to the page, so the report keeps working in a copied workspace.
+ * are relative to the page, so the report keeps working in a copied workspace. The states are
+ * computed once (one round of scheduler queries) and every section reads them: the summary, the
+ * graph, the jobs table and the results section's jobs.
  */
 import { closeSync, openSync, readSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve as resolvePath, sep } from "node:path";
@@ -15,7 +17,6 @@ import { formatBytes, formatDuration } from "../util/format.ts";
 import { displayPath } from "../util/text.ts";
 import { resultsTable } from "../inspect/results.ts";
 import { xpInfo } from "../inspect/xpinfo.ts";
-import { statesOf } from "./jobs.ts";
 import { renderReport, type ReportJob, type ReportResults } from "../view/report.ts";
 import { last, type Parsed } from "./args.ts";
 import type { Out } from "./shared.ts";
@@ -79,9 +80,9 @@ function href(from: string, to: string): string {
   return relative(from, to).split(sep).map(encodeURIComponent).join("/");
 }
 
-/** One report row per manifest job. */
-export function reportJobs(workspace: string, manifest: Manifest, reportDir: string): ReportJob[] {
-  const states = new Map(experimentStatus(workspace, manifest, backends).map((r) => [r.key, r]));
+/** One report row per manifest job, in the given states. */
+export function reportJobs(workspace: string, manifest: Manifest, reportDir: string, statuses: readonly JobStatus[]): ReportJob[] {
+  const states = new Map(statuses.map((r) => [r.key, r]));
   return manifest.jobs.map((j) => {
     const s = states.get(j.key)!;
     return {
@@ -109,20 +110,28 @@ export function reportJobs(workspace: string, manifest: Manifest, reportDir: str
 /**
  * Writes the report of a prepared experiment to `output` (default `experiments/<id>/report.html`)
  * and returns its path. `results` is the results table, when there is one (the `results`
- * command's rows); without it the page has no results section.
+ * command's rows); without it the page has no results section. `statuses`: the job states, when
+ * they were computed already (else computed here).
  */
-export function writeReport(workspace: string, experimentId: string, opts: { output?: string; results?: ReportResults; now?: Date } = {}): string {
+export function writeReport(workspace: string, experimentId: string, opts: { output?: string; results?: ReportResults; now?: Date; statuses?: readonly JobStatus[] } = {}): string {
   const manifest = readManifest(workspace, experimentId);
+  const statuses = opts.statuses ?? experimentStatus(workspace, manifest, backends);
   const output = opts.output ?? join(workspace, experimentFile(experimentId, "report.html"));
   const html = renderReport({
     experiment: experimentId,
     generatedAt: (opts.now ?? new Date()).toISOString().replace(/\.\d+Z$/, "Z"),
     workspace: displayPath(workspace),
-    jobs: reportJobs(workspace, manifest, dirname(output)),
+    jobs: reportJobs(workspace, manifest, dirname(output), statuses),
     results: opts.results,
   });
   writeFileSync(output, html);
   return output;
+}
+
+/** The job states of one experiment's manifest as `status` computes them, at the first call only. */
+function once(workspace: string): (m: Manifest) => readonly JobStatus[] {
+  let statuses: JobStatus[] | undefined;
+  return (m) => (statuses ??= experimentStatus(workspace, m, backends));
 }
 
 export function reportCommand(p: Parsed, out: Out): number {
@@ -131,10 +140,13 @@ export function reportCommand(p: Parsed, out: Out): number {
   const output = last(p, "--output");
   const workspace = resolvePath(ws);
   // The results section is the `results` command's table, when some job has written its results.
-  const info = xpInfo(workspace, id, statesOf(workspace));
+  // Its jobs get the states the rest of the page shows (other experiments' are not asked for).
+  const states = once(workspace);
+  const info = xpInfo(workspace, id, (m) => (m.experiment === id ? states(m) : []));
   const table = info.jobs.some((j) => j.resultsFile !== undefined) ? resultsTable(info) : undefined;
   const results = table && table.rows.length > 0 ? { columns: table.columns, rows: table.rows } : undefined;
-  const written = writeReport(workspace, id, { ...(output === undefined ? {} : { output: resolvePath(output) }), ...(results ? { results } : {}) });
+  const statuses = states(readManifest(workspace, id));
+  const written = writeReport(workspace, id, { ...(output === undefined ? {} : { output: resolvePath(output) }), ...(results ? { results } : {}), statuses });
   out(`report written to ${displayPath(written)} (one file: open it in a browser, from the workspace or a copy of it)`);
   return 0;
 }

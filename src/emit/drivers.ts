@@ -7,7 +7,7 @@
  */
 import { END_REASONS, UNEXPLAINED, idWords, type Backend, type Backends, type IdList, type Scheduler, type StateQuery, type StateTable } from "../model/backend.ts";
 import type { ResolvedJob, ResolvedPlan } from "../model/plan.ts";
-import { experimentDir, jobLabel } from "../model/workspace.ts";
+import { EXPERIMENT_FILES, experimentDir, experimentFile, jobLabel } from "../model/workspace.ts";
 import { shellJoin, shellQuote } from "../util/shell.ts";
 import { leastOption, type ArrayGroup } from "./arrays.ts";
 import { render } from "./templates.ts";
@@ -84,9 +84,6 @@ function arrayView(plan: ResolvedPlan, backend: Backend) {
 
 const label = (j: ResolvedJob) => jobLabel({ task: j.taskId, hash: j.hash });
 
-/** The drivers' lock in `experiments/<id>/` (flock): one submit driver of an experiment at a time. */
-const LOCK = "submit.lock";
-
 /** status.sh: every job, with its scheduler's key ("-" for none) and its parents. */
 function statusScript(plan: ResolvedPlan, backends: Backends, schedulers: readonly Backend[], groups: readonly ArrayGroup[]): string {
   const indexOf = new Map(plan.jobs.map((j) => [j.key, j.index]));
@@ -127,7 +124,7 @@ function schedulerDriver(plan: ResolvedPlan, backend: Backend, groups: readonly 
     testCommand: arrayWords(s.test ?? []),
     findCommand: arrayWords(s.find?.command ?? []),
     findLine: shellQuote(s.find?.line ?? ""),
-    lockFile: shellQuote(`${experimentDir(plan.experimentId)}/${LOCK}`),
+    lockFile: shellQuote(experimentFile(plan.experimentId, EXPERIMENT_FILES.submitLock)),
     jobWords: submitJobWords(s),
     ...arrayView(plan, backend),
     experimentDir: shellQuote(experimentDir(plan.experimentId)),

@@ -142,9 +142,11 @@ export interface Scheduler {
   /** Pattern of a submit or query error worth retrying, with a growing delay ("Socket timed out"). */
   readonly transient: string;
   /**
-   * Lists the ids of this user's queued or running jobs of a name (the job's label, appended),
-   * one per line matching `line` (group 1): a submission that timed out may have been accepted
-   * all the same, and is looked for before it is tried again. Undefined: tried again unchecked.
+   * Lists this user's queued or running jobs of a name (`{name}`: the job's label, an array's
+   * name or the continuation job's; `{user}`: the user), one per line: a single job's id matching
+   * `line` (group 1), an array element's id matching `arrays.elementPattern` (one line per
+   * element). A submission that timed out may have been accepted all the same, and is looked
+   * for by its name before it is tried again. Undefined: tried again unchecked.
    */
   readonly find: { readonly command: readonly string[]; readonly line: string } | undefined;
   /** The states of recorded ids; `states` says what each state means. */

@@ -5,7 +5,7 @@
  *
  * ```
  * <ws>/jobs/<task-id>/<hash>/   params.json, <name>.sh, .done, .failed, .out, .err, .lock, .progress, .<scheduler>-id
- * <ws>/experiments/<xp-id>/     manifest.json, run-local.sh, submit-*.sh, status.sh, lock
+ * <ws>/experiments/<xp-id>/     manifest.json, run-local.sh, submit-*.sh, status.sh, lock, submit.lock
  * <ws>/assets/<digest16>/<name> project files used by commands
  * ```
  */
@@ -34,13 +34,20 @@ export function experimentDir(experimentId: string): string {
   return `experiments/${experimentId}`;
 }
 
-/** The files of an experiment's folder. */
+/**
+ * The files of an experiment's folder. Nothing of ours deletes them (`clean` removes job
+ * folders only, prepare rewrites the emitted ones): a lock stays in place when released, so
+ * a driver or run holding it never loses it to a removal (the next one would flock a new file).
+ */
 export const EXPERIMENT_FILES = {
   manifest: "manifest.json",
   runLocal: "run-local.sh",
   status: "status.sh",
+  /** Held (flock) by a `normal` run, ours or experimaestro's (run/lock.ts), its holder in `lockHolder`. */
   lock: "lock",
   lockHolder: "lock.holder",
+  /** Held (flock) by a submit driver while it runs (one at a time), its holder written in it. */
+  submitLock: "submit.lock",
   git: "git.json",
 } as const;
 

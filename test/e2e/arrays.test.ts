@@ -1,8 +1,9 @@
 /**
  * Arrays and site limits in submit-slurm.sh, run by bash against the fake SLURM on PATH
  * (fake-schedulers.ts): the words of each submission, what each job records, the re-run of a
- * failed element, the waves under max_submit and the continuation job. The real SLURM runs the
- * same in test/cluster/slurm-arrays.test.ts.
+ * failed element, the waves under max_submit and the continuation job, submissions that timed
+ * out after SLURM took them (which a live SLURM cannot be made to do), and `report` over such a
+ * workspace. The real SLURM runs the rest in test/cluster/slurm-arrays.test.ts.
  */
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -148,6 +149,111 @@ describe("submit-slurm.sh with arrays (fake SLURM)", () => {
     expect(calls[1]).toContain(`--dependency=aftercorr:${newTrain} `);
     expect(g.id(child)).toMatch(/_2$/);
     expect(r.stdout).toContain("13 jobs: 3 submitted, 0 already queued or running, 10 done");
+  });
+
+  it("an array submission that timed out after SLURM took it is found by its name: submitted once, its id recorded for every element, the children chained to it", () => {
+    const g = new Grid();
+    // The train and the evaluate arrays time out, taken all the same.
+    g.fake.behave("taken.sbatch", "2\n");
+    const r = g.run();
+    expect(r.status, r.stderr).toBe(0);
+    const taken = r.stderr.match(/warning: sbatch had taken experiments\/grid\/arrays\/\S+\.sh \(6 jobs\) all the same, as job \d+: not submitted again/g);
+    expect(taken).toHaveLength(2);
+    const calls = g.submissions();
+    expect(calls).toHaveLength(3);
+    expect(g.fake.jobs().size).toBe(13);
+    const finds = g.fake.calls("squeue").filter((c) => c.includes(" -n "));
+    expect(finds.map((c) => c.split(" ").at(-1))).toEqual([/--job-name=(\S+)/.exec(calls[0]!)![1], /--job-name=(\S+)/.exec(calls[1]!)![1]]);
+    // Every element records its element of the one array; evaluate waits element by element, the report on the whole array.
+    const train = /^[0-9]+/.exec(g.id(g.of("grid.Train")[0]!)!)![0];
+    expect(g.of("grid.Train").map((j) => g.id(j)!.split("_")[0])).toEqual(Array(6).fill(train));
+    expect(g.of("grid.Train").map((j) => g.id(j)!.split("_")[1]).sort()).toEqual(["0", "1", "2", "3", "4", "5"]);
+    expect(calls[1]).toContain(`--dependency=aftercorr:${train} `);
+    const evaluate = /^[0-9]+/.exec(g.id(g.of("grid.Evaluate")[0]!)!)![0];
+    expect(g.of("grid.Evaluate").every((j) => g.id(j)!.startsWith(`${evaluate}_`))).toBe(true);
+    expect(calls[2]).toContain(`--dependency=afterok:${evaluate} `);
+    expect(r.stdout).toContain("13 jobs: 13 submitted");
+    g.fake.forgetCalls();
+    expect(g.run().stdout).toContain("13 jobs: 0 submitted, 13 already queued or running");
+    expect(g.submissions()).toHaveLength(0);
+  });
+
+  it("a re-run's smaller array that timed out is not taken for the older array of the same name still running", () => {
+    const g = new Grid();
+    expect(g.run().status).toBe(0);
+    const train = g.of("grid.Train");
+    const first = g.id(train[0]!)!.split("_")[0]!;
+    const bad = train.find((j) => g.id(j)!.endsWith("_2"))!;
+    // The other elements of the first train array still run, under the array's name.
+    for (const j of train) if (j === bad) g.end(j, "FAILED");
+    else g.fake.set(g.id(j)!, "RUNNING");
+    g.fake.behave("taken.sbatch", "1\n");
+    g.fake.forgetCalls();
+    const r = g.run();
+    expect(r.status, r.stderr).toBe(0);
+    const calls = g.submissions();
+    expect(arrayOf(calls[0]!)).toBe("2");
+    expect(calls.filter((c) => arrayOf(c) === "2" && c.includes("train"))).toHaveLength(1);
+    const again = g.id(bad)!;
+    expect(again).toMatch(/^[0-9]+_2$/);
+    expect(again.split("_")[0]).not.toBe(first);
+    expect(g.fake.jobs().get(again)).toBeDefined();
+    expect(r.stderr).toContain(`as job ${again.split("_")[0]}: not submitted again`);
+    // The other elements keep their ids in the first array.
+    for (const j of train) if (j !== bad) expect(g.id(j)!.split("_")[0]).toBe(first);
+  });
+
+  it("a continuation job's submission that timed out after SLURM took it is found by its name, not submitted twice", () => {
+    const g = new Grid(", max_submit: 3");
+    mkdirSync(join(g.fake.state, "jobs"), { recursive: true });
+    for (const id of ["7", "8", "9"]) writeFileSync(join(g.fake.state, "jobs", id), "RUNNING|None|other\n");
+    g.fake.behave("taken.sbatch", "1\n");
+    const r = g.run();
+    expect(r.status, r.stderr).toBe(0);
+    expect(g.submissions()).toHaveLength(1);
+    expect(r.stderr).toMatch(/warning: sbatch had taken the continuation job \(experiments\/grid\/submit-slurm\.sh\) all the same, as job (\d+): not submitted again/);
+    const id = readFileSync(join(g.ws, "experiments/grid/continuation.slurm-id"), "utf8").trim();
+    expect(g.fake.jobs().get(id)![2]).toBe("xpm-continue-submit-slurm");
+    expect(r.stdout).toContain(`continuing in job ${id}`);
+  });
+
+  it("experimaestro report asks SLURM once: the summary, the graph, the jobs table and the results section show the same states as status", () => {
+    const g = new Grid();
+    expect(g.run().status).toBe(0);
+    for (const j of g.of("grid.Train")) g.end(j, "COMPLETED");
+    const [bad, ...evaluations] = g.of("grid.Evaluate");
+    g.end(bad!, "FAILED");
+    for (const e of evaluations.slice(0, 3)) {
+      writeFileSync(join(g.ws, e.dir, "metrics.json"), '{"mse": 0.5}\n');
+      g.end(e, "COMPLETED");
+    }
+    g.fake.set(g.id(evaluations[3]!)!, "RUNNING");
+    g.fake.forgetCalls();
+    const r = cli(["report", g.ws, "grid"], { env: g.fake.env() });
+    expect(r.status, r.stderr).toBe(0);
+    // One query of the jobs' states (squeue -j), for every section of the page.
+    expect(g.fake.calls("squeue").filter((c) => c.includes(" -j "))).toHaveLength(1);
+    const html = readFileSync(join(g.ws, "experiments/grid/report.html"), "utf8");
+    const table = new Map([...html.matchAll(/<tr class="job" data-key="([^"]*)" data-state="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+    const status = JSON.parse(cli(["status", g.ws, "grid", "--json"], { env: g.fake.env() }).stdout) as { key: string; state: string }[];
+    expect(Object.fromEntries(table)).toEqual(Object.fromEntries(status.map((s) => [s.key, s.state])));
+    expect(new Set(table.values())).toEqual(new Set(["done", "failed", "running", "queued", "blocked"]));
+    // The summary counts the table's states; each graph node shows its jobs' states.
+    const counts = (keys: string[]) => keys.reduce<Record<string, number>>((c, k) => ({ ...c, [table.get(k)!]: (c[table.get(k)!] ?? 0) + 1 }), {});
+    const summary = /<p class="meta">[\s\S]*?<\/p>/.exec(html)![0];
+    const shown = Object.fromEntries([...summary.matchAll(/<span class="pill st-[^"]*">([a-z ]+) (\d+)<\/span>/g)].map((m) => [m[1]!, Number(m[2])]));
+    expect(shown).toEqual(counts([...table.keys()]));
+    const nodes = [...html.matchAll(/<g class="xpm-node[^"]*" id="[^"]*" data-node=[^>]*>/g)].map((m) => m[0]);
+    expect(nodes.length).toBeGreaterThan(0);
+    for (const node of nodes) {
+      const keys = /data-key="([^"]*)"/.exec(node)![1]!.split(" ");
+      const group = /data-counts="([^"]*)"/.exec(node)?.[1];
+      if (group) expect(JSON.parse(group.replace(/&quot;/g, '"'))).toEqual(counts(keys));
+      else expect(/data-state="([^"]*)"/.exec(node)![1]).toBe(table.get(keys[0]!));
+    }
+    // The results section: the three evaluations that wrote their metrics.
+    const results = /<section id="results">[\s\S]*?<\/section>/.exec(html)![0];
+    expect([...results.matchAll(/<tr><td data-v="grid\.Evaluate\/[0-9a-f]{8}"/g)]).toHaveLength(3);
   });
 
   it("within max_submit and max_array_size: waves drained by continuation jobs, each job submitted once", () => {

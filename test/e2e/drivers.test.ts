@@ -183,7 +183,7 @@ describe("submit-slurm.sh against a fake SLURM", () => {
     v.fake.behave("taken.sbatch", "2\n");
     const taken = v.run();
     expect(taken.status).toBe(0);
-    expect(taken.stderr.match(/warning: sbatch had taken jobs\/pipeline\.step\/\S+ all the same, as job \d+: not submitted again/g)).toHaveLength(2);
+    expect(taken.stderr.match(/warning: sbatch had taken jobs\/pipeline\.step\/\S+ \(pipeline\.Step\/[0-9a-f]{8}\) all the same, as job \d+: not submitted again/g)).toHaveLength(2);
     expect(v.fake.submissions("sbatch")).toHaveLength(5);
     expect(v.fake.jobs().size).toBe(5);
     expect(v.fake.calls("squeue").filter((c) => c.includes(" -n "))).toHaveLength(2);
@@ -406,6 +406,23 @@ describe("submit-oar.sh against a fake OAR", () => {
     expect(s.run().stdout).toContain("5 jobs: 3 submitted, 2 already queued or running");
     expect(s.fake.calls("oardel")).toEqual([`oardel ${old.c} ${old.g}`]);
     expect(s.fake.deps(s.id("c"))).toEqual([s.id("b")]);
+  });
+
+  it("an oarsub that failed after OAR took the job: found by its name among the user's jobs, not submitted twice", () => {
+    const s = new Setup("oar", OAR);
+    s.fake.behave("taken.oarsub", "2\n");
+    const r = s.run(undefined, { USER: "alice" });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr.match(/warning: oarsub had taken jobs\/pipeline\.step\/\S+ \(pipeline\.Step\/[0-9a-f]{8}\) all the same, as job \d+: not submitted again/g)).toHaveLength(2);
+    expect(s.fake.submissions("oarsub")).toHaveLength(5);
+    expect(s.fake.jobs().size).toBe(5);
+    const finds = s.fake.calls("oarstat").filter((c) => c.includes("--sql"));
+    expect(finds).toHaveLength(2);
+    expect(finds[0]).toMatch(/^oarstat -u alice --sql job_name = 'pipeline\.Step-[0-9a-f]{8}' and state in \('Waiting',.*'Running'.*\)$/);
+    // The found ids are recorded and chained: b after a, c after b.
+    expect(s.fake.deps(s.id("b"))).toEqual([s.id("a")]);
+    expect(s.fake.deps(s.id("c"))).toEqual([s.id("b")]);
+    expect(s.run().stdout).toContain("5 jobs: 0 submitted, 5 already queued or running");
   });
 });
 

@@ -141,12 +141,32 @@ case $cmd in
     echo "Waiting||$(name_of "$script" '#OAR -n ')" >"$FAKE/jobs/$id"
     echo "[ADMISSION RULE] Set default walltime to 7200."
     echo "[ADMISSION RULE] Modify resource description with type constraints"
+    # taken.oarsub (N): the next N submissions are in the database, and then fail all the same.
+    if [ -f "$FAKE/taken.oarsub" ] && read -r n <"$FAKE/taken.oarsub" && [ "$n" -gt 0 ]; then
+      echo "$((n - 1))" >"$FAKE/taken.oarsub"
+      echo "[ERROR] DB connection error" >&2
+      exit 1
+    fi
     echo "OAR_JOB_ID=$id"
     ;;
   oarstat)
     # -s: `ID: State` per known job; -e: its events (what the real one prints of each).
     events=""
     if [ "${1:-}" = -e ]; then events=1; fi
+    # -u USER --sql "job_name = 'NAME' and state in (...)": the jobs of that name OAR holds, as
+    # the default format prints them.
+    if [ "${1:-}" = -u ] && [ "${3:-}" = --sql ]; then
+      want=${4#job_name = \'}
+      want=${want%%\'*}
+      echo "Job id    S User     Duration   System message"
+      echo "--------- - -------- ---------- ------------------------------------------------"
+      for f in "$FAKE"/jobs/*; do
+        [ -f "$f" ] || continue
+        IFS='|' read -r state reason name <"$f"
+        case $state in Waiting | Running) if [ "$name" = "$want" ]; then printf '%-9s %s %-8s    0:00:00 R=1,W=2:0:0,J=B,N=%s (Karma=0.000,quota_ok)\n' "${f##*/}" "${state:0:1}" "$2" "$name"; fi ;; esac
+      done
+      exit 0
+    fi
     while [ "$#" -gt 0 ]; do
       if [ "$1" = -j ] && [ -n "$events" ]; then
         if [ -f "$FAKE/events/$2" ]; then cat "$FAKE/events/$2"; fi

@@ -9,8 +9,9 @@
  * `stderr.<cmd>` is printed on stderr at each call; `fail.<cmd>` (`N|exit code|message`) makes
  * the next N calls (`*`: all) fail; `stdout.<cmd>` replaces what the command prints;
  * `delay.<cmd>` (seconds) slows it down; `refuse` (grep patterns) makes `sbatch --test-only`
- * refuse the scripts that match; `taken.sbatch` (N) makes the next N submissions time out after
- * sbatch took the job; `events/<id>` holds the lines `oarstat -e` prints.
+ * refuse the scripts that match; `taken.sbatch` (`taken.oarsub`) (N) makes the next N
+ * submissions time out (fail on the database) after the scheduler took the job; `events/<id>`
+ * holds the lines `oarstat -e` prints.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

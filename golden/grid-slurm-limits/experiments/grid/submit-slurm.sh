@@ -255,9 +255,10 @@ xpm_dep_ids=('' --dependency=afterok: :)
 xpm_id_re=$'^([0-9]+)(;[^;]+)?$'
 # A submission that only checks a script, once per set of resources (none: no such command).
 xpm_test_cmd=(sbatch --test-only)
-# Lists this user's queued or running jobs of a name (appended), one id per line matching
-# xpm_find_re: a submission that timed out is looked for before it is tried again (none: not).
-xpm_find_cmd=(squeue -h --me -t 'PENDING,CONFIGURING,RUNNING,SUSPENDED' -o %i -n)
+# Lists this user's queued or running jobs of a name ({name}; {user} the user), one id per line
+# matching xpm_find_re (an array's elements: xpm_element_re): a submission that timed out is
+# looked for by its name before it is tried again (none: it is tried again unchecked).
+xpm_find_cmd=(squeue -h --me -r -t 'PENDING,CONFIGURING,RUNNING,SUSPENDED' -o %i -n '{name}')
 xpm_find_re=$'^([0-9]+)$'
 # The words of one job, submitted from its directory: $1 that directory (absolute), $2 the job's name.
 xpm_job_words() {
@@ -327,6 +328,10 @@ xpm_fresh=()
 # What this run submitted (the continuation waits for it), and how many more it may submit (-1: no limit).
 xpm_wave=()
 xpm_left=-1
+# What a submission that timed out is looked for as (xpm_found).
+xpm_seek_old=""
+xpm_seek_ks=""
+xpm_seek_group=""
 
 # A job of this driver: index, directory, name, label (task/hash8), resources (jobs with the
 # same number ask for the same resources), then its parents' indices.
@@ -592,12 +597,19 @@ xpm_read_id() {
   xpm_wave+=("$xpm_new")
 }
 
+# The user the scheduler knows (xpm_user).
+xpm_whoami() {
+  xpm_user=${USER:-}
+  if [ -z "$xpm_user" ]; then xpm_user=$(id -un); fi
+}
+
 # How many more jobs this run may submit (xpm_left, -1: no limit): the site's max_submit, less
 # what the user has queued or running, less one for the continuation job.
 xpm_budget() {
-  local user=${USER:-} line n=0 words=()
+  local user line n=0 words=()
   [ "$xpm_max_submit" -gt 0 ] && [ "${#xpm_queued_cmd[@]}" -gt 0 ] || return 0
-  if [ -z "$user" ]; then user=$(id -un); fi
+  xpm_whoami
+  user=$xpm_user
   words=("${xpm_queued_cmd[@]//\{user\}/$user}")
   xpm_call "${words[@]}"
   if [ "$xpm_rc" -ne 0 ]; then
@@ -641,38 +653,70 @@ xpm_parent() {
   esac
 }
 
-# Submits job $1 with the scheduler command that follows, once: a transient error is retried
-# with a doubling delay, but a submission that timed out may have been taken all the same, so
-# the scheduler is asked first for a job of this name (other than the one recorded before);
-# when there is one, that is the submission (its id in xpm_new).
-xpm_submit_once() {
-  local i=$1 attempt=1 delay=${XPM_RETRY_DELAY:-2} tries=${XPM_RETRIES:-5} line
-  shift
+# What the scheduler holds under the name looked for (xpm_out, the find command's answer):
+# xpm_new the id of the submission that timed out, '' none. A job: an id other than those
+# recorded before (xpm_seek_old, between spaces). An array (xpm_seek_ks: its indices, between
+# spaces): an array of elements all among those submitted, other than the arrays recorded for
+# the jobs of its group (xpm_seek_group) or submitted by this run (an older array of the
+# name holds other elements, or is one of those).
+xpm_found() {
+  local line a i old=" $xpm_seek_old " bad=" " cands=()
   xpm_new=""
+  if [ -z "$xpm_seek_ks" ]; then
+    while IFS= read -r line; do
+      if [[ $line =~ $xpm_find_re ]] && [[ $old != *" ${BASH_REMATCH[1]} "* ]]; then xpm_new=${BASH_REMATCH[1]}; fi
+    done <<<"$xpm_out"
+    return 0
+  fi
+  for i in ${xpm_members[xpm_seek_group]}; do
+    if [[ ${xpm_rec[i]:-} =~ $xpm_element_re ]]; then old+="${BASH_REMATCH[1]} "; fi
+    if [ -n "${xpm_fresh[i]:-}" ]; then old+="${xpm_fresh[i]} "; fi
+  done
+  while IFS= read -r line; do
+    [[ $line =~ $xpm_element_re ]] || continue
+    a=${BASH_REMATCH[1]}
+    [[ $old != *" $a "* ]] || continue
+    if [[ $xpm_seek_ks == *" ${BASH_REMATCH[2]} "* ]]; then cands+=("$a"); else bad+="$a "; fi
+  done <<<"$xpm_out"
+  for a in ${cands[@]+"${cands[@]}"}; do
+    if [[ $bad != *" $a "* ]]; then xpm_new=$a; fi
+  done
+}
+
+# Submits $1 (what, in messages), known to the scheduler as $2, with the call that follows
+# (xpm_at <job> <command...>, or xpm_call <command...> from the right folder), once: a
+# transient error is retried with a doubling delay, but a submission that timed out may have
+# been taken all the same, so the scheduler is asked first for what it holds of that name
+# (xpm_found, with xpm_seek_* set by the caller); when it holds it, that is the submission.
+# The new id in xpm_new, and in this run's wave; stops the run when there is none.
+xpm_submit_once() {
+  local what=$1 name=$2 attempt=1 delay=${XPM_RETRY_DELAY:-2} tries=${XPM_RETRIES:-5} words=()
+  shift 2
   while :; do
-    XPM_RETRIES=1 xpm_at "$i" "$@"
-    if [ "$xpm_rc" -eq 0 ] || [ "$attempt" -ge "$tries" ] || [[ ! $xpm_err =~ $xpm_transient ]]; then return 0; fi
-    echo "warning: $1: ${xpm_err//$'\n'/ } (attempt $attempt of $tries, again in ${delay}s)" >&2
+    XPM_RETRIES=1 "$@"
+    if [ "$xpm_rc" -eq 0 ] || [ "$attempt" -ge "$tries" ] || [[ ! $xpm_err =~ $xpm_transient ]]; then break; fi
+    echo "warning: ${xpm_submit_cmd[0]}: ${xpm_err//$'\n'/ } (attempt $attempt of $tries, again in ${delay}s)" >&2
     sleep "$delay"
     if [ "${#xpm_find_cmd[@]}" -gt 0 ]; then
-      xpm_call "${xpm_find_cmd[@]}" "${xpm_label[i]/\//-}"
+      xpm_whoami
+      words=("${xpm_find_cmd[@]//\{user\}/$xpm_user}")
+      xpm_call "${words[@]//\{name\}/$name}"
       if [ "$xpm_rc" -ne 0 ]; then
-        echo "error: $1 failed for ${xpm_dir[i]} (${xpm_label[i]}), and whether it took the job all the same is unknown: ${xpm_find_cmd[0]} failed (exit $xpm_rc): ${xpm_err:-$xpm_out}" >&2
+        echo "error: ${xpm_submit_cmd[0]} failed for $what, and whether it took it all the same is unknown: ${xpm_find_cmd[0]} failed (exit $xpm_rc): ${xpm_err:-$xpm_out}" >&2
         echo "the $xpm_count_submitted jobs submitted before it are recorded; run this again when $xpm_sched answers" >&2
         exit 1
       fi
-      while IFS= read -r line; do
-        if [[ $line =~ $xpm_find_re ]] && [ "${BASH_REMATCH[1]}" != "${xpm_rec[i]:-}" ]; then xpm_new=${BASH_REMATCH[1]}; fi
-      done <<<"$xpm_out"
+      xpm_found
       if [ -n "$xpm_new" ]; then
-        echo "warning: $1 had taken ${xpm_dir[i]} all the same, as job $xpm_new: not submitted again" >&2
-        xpm_rc=0 xpm_err=""
+        echo "warning: ${xpm_submit_cmd[0]} had taken $what all the same, as job $xpm_new: not submitted again" >&2
+        xpm_wave+=("$xpm_new")
         return 0
       fi
     fi
     attempt=$((attempt + 1))
     delay=$((delay * 2))
   done
+  xpm_read_id "$what"
 }
 
 # Submits job $1 alone, after its parents: those done are left out, the others by their ids.
@@ -696,9 +740,8 @@ xpm_submit() {
   fi
   if [ -e "$d/$n.failed" ]; then rm -f "$d/$n.failed"; fi
   xpm_pace
-  xpm_submit_once "$i" "${xpm_submit_cmd[@]}" ${dep_words[@]+"${dep_words[@]}"}
-  # Found by its name after a time-out: that is its id; else the id is in what was printed.
-  if [ -n "$xpm_new" ]; then xpm_wave+=("$xpm_new"); else xpm_read_id "$d (${xpm_label[i]})"; fi
+  xpm_seek_old=${xpm_rec[i]:-} xpm_seek_ks=""
+  xpm_submit_once "$d (${xpm_label[i]})" "${xpm_label[i]/\//-}" xpm_at "$i" "${xpm_submit_cmd[@]}" ${dep_words[@]+"${dep_words[@]}"}
   printf '%s\n' "$xpm_new" >"$d/$n.$xpm_ext"
   xpm_do[i]=submitted
   xpm_id[i]=$xpm_new
@@ -762,10 +805,10 @@ xpm_submit_elements() {
   local array_words=("${xpm_words[@]}")
   xpm_array_job_words "$xpm_ws/$arrays" "${xpm_gname[g]}"
   xpm_pace
+  xpm_seek_old="" xpm_seek_ks=" ${ks[*]} " xpm_seek_group=$g
   cd "$arrays" || exit 1
-  xpm_call "${xpm_submit_cmd[@]}" "${array_words[@]}" ${dep_words[@]+"${dep_words[@]}"} "${xpm_words[@]}" "$offset"
+  xpm_submit_once "$arrays/${xpm_gname[g]}.sh (${#head[@]} jobs)" "${xpm_gname[g]}" xpm_call "${xpm_submit_cmd[@]}" "${array_words[@]}" ${dep_words[@]+"${dep_words[@]}"} "${xpm_words[@]}" "$offset"
   cd "$xpm_ws" || exit 1
-  xpm_read_id "$arrays/${xpm_gname[g]}.sh (${#head[@]} jobs)"
   for i in "${head[@]}"; do
     xpm_element "$xpm_new" "$((xpm_pos[i] - offset))"
     printf '%s\n' "$xpm_el" >"${xpm_dir[i]}/${xpm_n[i]}.$xpm_ext"
@@ -885,9 +928,9 @@ xpm_continue() {
   script=${xpm_driver%.sh}
   xpm_continue_words "$xpm_ws/$xpm_xp" "$script"
   cd "$xpm_xp" || exit 1
-  xpm_call "${xpm_submit_cmd[@]}" "${dep_words[@]}" "${xpm_words[@]}" --continue
+  xpm_seek_old=$old xpm_seek_ks=""
+  xpm_submit_once "the continuation job ($xpm_xp/$xpm_driver)" "xpm-continue-$script" xpm_call "${xpm_submit_cmd[@]}" "${dep_words[@]}" "${xpm_words[@]}" --continue
   cd "$xpm_ws" || exit 1
-  xpm_read_id "the continuation job ($xpm_xp/$xpm_driver)"
   printf '%s\n' "$xpm_new" >"$rec"
   echo "continuing in job $xpm_new: $xpm_count_deferred jobs wait for the next wave (after ${#xpm_wave[@]} submissions of this one)"
 }
