@@ -72,7 +72,7 @@ export const allTokens: TokenType[] = [
 export class RequirementsParser extends CstParser {
   /** `validate`: chevrotain's checks of the grammar itself (tests run them; a parse need not pay them). */
   constructor(validate = false) {
-    super(allTokens, { recoveryEnabled: false, skipValidations: !validate });
+    super(allTokens, { recoveryEnabled: false, skipValidations: !validate, maxLookahead: 1 });
     this.performSelfAnalysis();
   }
 
