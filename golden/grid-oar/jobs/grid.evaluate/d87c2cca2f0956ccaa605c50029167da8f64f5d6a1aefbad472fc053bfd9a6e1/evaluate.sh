@@ -155,8 +155,9 @@ fi
 # script) writes the marker the job could not (reason by the rule above, code 137). It holds
 # the read end of a pipe whose write end, fd 7, every process of the job inherits along with
 # the lock (fd 9): its read ends when the last of them is gone, with no process to wait. Only
-# then, and only when no marker is there, it takes the lock (one flock): a next run that took
-# it meanwhile removed this run's marker, and the watcher waits for that run's own.
+# then, and only when no marker is there, it tries the lock (one flock): held, a next run took
+# it and removed this run's marker, and that run's own watcher is there; so it never waits for
+# the lock, nor holds it when a next run is starting.
 if [ -n "$xpm_flock" ]; then
   # shellcheck disable=SC2317 # run by the process substitution below
   xpm_watcher() {
@@ -164,7 +165,7 @@ if [ -n "$xpm_flock" ]; then
     while read -r -u 8 _; do :; done
     xpm_unmarked || return 0
     exec 8<&- 8>> evaluate.lock
-    flock 8
+    flock -n 8 || return 0
     if xpm_unmarked; then
       xpm_stop_reason
       xpm_mark_failed 137 "$xpm_reason"
