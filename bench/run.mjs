@@ -11,7 +11,8 @@
 //   4. Submission to the real SLURM (bench/submit.mjs, when one answers): sbatch calls and seconds
 //      for N jobs with arrays against one sbatch per job (XPM_BENCH_SUBMIT=N, default 1000).
 //
-// Usage: npm run bench [-- --quick] [-- SIZES...] [-- --rounds R]
+// Usage: npm run bench [-- --quick] [-- SIZES...] [-- --rounds R] [-- --only SECTION[,SECTION]]
+//   SECTION: startup, jobs, compile, submit (default: all of them, in that order).
 //   default: sizes 1000 10000 100000 (the issue's targets are the 100,000-job figures), 5 rounds,
 //   1,000 runner jobs; --quick (or XPM_BENCH_QUICK=1): sizes 1000 10000, 3 rounds, 400 runner jobs.
 import { spawnSync } from "node:child_process";
@@ -27,6 +28,10 @@ const args = process.argv.slice(2);
 const quick = args.includes("--quick") || process.env.XPM_BENCH_QUICK === "1";
 const roundsAt = args.indexOf("--rounds");
 const ROUNDS = roundsAt >= 0 ? Number(args[roundsAt + 1]) : quick ? 3 : 5;
+const onlyAt = args.indexOf("--only");
+const SECTIONS = ["startup", "jobs", "compile", "submit"];
+const only = onlyAt >= 0 ? String(args[onlyAt + 1] ?? "").split(",") : SECTIONS;
+for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section '${s}' (sections: ${SECTIONS.join(", ")})`);
 const sizes = args.filter((a, i) => /^\d+$/.test(a) && args[i - 1] !== "--rounds").map(Number);
 const N = sizes.length ? sizes : quick ? [1000, 10000] : [1000, 10000, 100000];
 const RUNNER_JOBS = quick ? 400 : 1000;
@@ -115,7 +120,7 @@ function makefile(path, jobs, recipe) {
 }
 
 // 1. Start-up: node -e 0, --version, status of a prepared experiment, dry-run of the example.
-{
+if (only.includes("startup")) {
   const example = join(root, "examples/grid/normal");
   const ws = join(scratch, "example");
   measure(xpmArgv("run-experiment", example, "--run-mode", "prepare", "--workdir", ws));
@@ -136,7 +141,7 @@ function makefile(path, jobs, recipe) {
 }
 
 // 2. Job scripts and the runner: make running true, bash -c true, the job scripts; the runner.
-{
+if (only.includes("jobs")) {
   const ws = join(scratch, "runner");
   measure(compileArgv("prepare", join(root, "bench/runner/bench"), ws, RUNNER_JOBS));
   const jobs = manifestJobs(ws, "benchrun");
@@ -175,7 +180,7 @@ function layoutOf(dir) {
 
 // 3. Compile at N jobs. Each prepare and floor writes a fresh folder (deletions wait until a
 // size is done: a deletion just before a measurement slows it down).
-for (const n of N) {
+for (const n of only.includes("compile") ? N : []) {
   const yaml = join(root, "bench/synthetic/bench");
   const rounds = n >= 100000 ? Math.min(ROUNDS, 3) : ROUNDS;
   const layout = join(scratch, `layout-${n}.json`);
@@ -205,7 +210,7 @@ for (const n of N) {
 }
 
 // 4. Submission to the real SLURM: sbatch calls and seconds, arrays against one sbatch per job.
-{
+if (only.includes("submit")) {
   const s = submissionRows(Number(process.env.XPM_BENCH_SUBMIT ?? 1000));
   if (s.skipped) extra("submission to SLURM (skipped)", s.skipped);
   else {

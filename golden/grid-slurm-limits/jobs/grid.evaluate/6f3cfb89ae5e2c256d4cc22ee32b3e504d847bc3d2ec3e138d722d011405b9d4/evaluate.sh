@@ -34,8 +34,11 @@ export XPM_JOB_DIR XPM_WORKSPACE
 # a scheduler) never run it twice at once. The kernel releases the lock of a dead holder.
 # experimaestro locks the same file (flock, from Python) and may unlink it on release: a lock
 # taken on a file no longer at that path is no lock, so the inode is checked after locking
-# (`-ef` compares device and inode, without a fork).
+# (`-ef` compares device and inode, without a fork). flock(2) has no bash builtin: this
+# `flock -n` is the one process a job pays for its lock.
+xpm_flock=""
 if command -v flock >/dev/null 2>&1; then
+  xpm_flock=1
   for xpm_try in 1 2 3; do
     exec 9>> evaluate.lock
     if ! flock -n 9; then
@@ -61,6 +64,8 @@ xpm_limit=
 # early warning of the time limit came; whether a trap interrupted a wait.
 xpm_child="" xpm_watch="" xpm_warned="" xpm_trapped=""
 # Writes <name>.failed atomically: $1 exit code, $2 reason (failed|timeout|cancelled|dependency).
+# (Its readers parse it: they must never see it half written, hence the mv. The empty .done
+# needs none: a redirection creates it whole.)
 xpm_mark_failed() {
   printf '{"code": %d, "reason": "%s"}\n' "$1" "$2" > evaluate.failed.tmp && mv -f evaluate.failed.tmp evaluate.failed
 }
@@ -146,21 +151,33 @@ fi
 : > evaluate.err
 # A SIGKILL leaves this script no chance to write a marker, and OAR's oardel and walltime kill
 # a job's whole process tree at once (oarexec, OAR 2.5), as kill -9 does. A watcher outside
-# that tree (started by a subshell that exits at once: it is no child of this script) waits
-# for the job's lock, that is for every process of the job to end, and writes the marker the
-# job could not (reason by the rule above, code 137).
-if command -v flock >/dev/null 2>&1; then
+# that tree (started by a process substitution that exits at once: it is no child of this
+# script) writes the marker the job could not (reason by the rule above, code 137). It holds
+# the read end of a pipe whose write end, fd 7, every process of the job inherits along with
+# the lock (fd 9): its read ends when the last of them is gone, with no process to wait. Only
+# then, and only when no marker is there, it tries the lock (one flock): held, a next run took
+# it and removed this run's marker, and that run's own watcher is there; so it never waits for
+# the lock, nor holds it when a next run is starting.
+if [ -n "$xpm_flock" ]; then
+  # shellcheck disable=SC2317 # run by the process substitution below
   xpm_watcher() {
-    exec 9>&- 8>> evaluate.lock
-    flock 8
-    if [ ! -e evaluate.done ] && [ ! -e evaluate.failed ]; then
+    exec 9>&-
+    while read -r -u 8 _; do :; done
+    xpm_unmarked || return 0
+    exec 8<&- 8>> evaluate.lock
+    flock -n 8 || return 0
+    if xpm_unmarked; then
       xpm_stop_reason
       xpm_mark_failed 137 "$xpm_reason"
       echo "experimaestro: killed after ${SECONDS}s, no signal to trap: $xpm_reason" >> evaluate.err
       rm -f evaluate.pid
     fi
   }
-  (xpm_watcher < /dev/null > /dev/null 2>&1 &)
+  # shellcheck disable=SC2317 # run by the watcher
+  xpm_unmarked() {
+    [ ! -e evaluate.done ] && [ ! -e evaluate.failed ]
+  }
+  exec 7> >(xpm_watcher 8<&0 < /dev/null > /dev/null 2>&1 &)
 fi
 
 # Every parent job must have finished successfully: check their .done markers.
@@ -185,17 +202,19 @@ xpm_code=$?
 # The command is over: what is left (its marker) is not interrupted.
 trap '' TERM INT HUP USR1 USR2
 if [ -n "$xpm_watch" ]; then kill -- "-$xpm_watch" 2>/dev/null; fi
-rm -f evaluate.pid
 if [ "$xpm_code" -eq 0 ]; then
+  # Done, then the pid file goes: rm replaces this shell (its status, 0, is the job's), so
+  # removing it costs no fork.
   : > evaluate.done
-else
-  # A command that SIGTERM, SIGINT or SIGHUP ended was stopped from outside (a kill of the
-  # group in evaluate.pid): that is the script's own stop, not a failure.
-  xpm_reason=failed
-  case $xpm_code in
-    129 | 130 | 143) xpm_stop_reason ;;
-  esac
-  if [ -n "$xpm_warned" ]; then xpm_reason=timeout; fi
-  xpm_mark_failed "$xpm_code" "$xpm_reason"
+  exec rm -f evaluate.pid
 fi
+rm -f evaluate.pid
+# A command that SIGTERM, SIGINT or SIGHUP ended was stopped from outside (a kill of the
+# group in evaluate.pid): that is the script's own stop, not a failure.
+xpm_reason=failed
+case $xpm_code in
+  129 | 130 | 143) xpm_stop_reason ;;
+esac
+if [ -n "$xpm_warned" ]; then xpm_reason=timeout; fi
+xpm_mark_failed "$xpm_code" "$xpm_reason"
 exit "$xpm_code"
