@@ -2,6 +2,7 @@
  * evaluate: calls the experiment's `run(helper, cfg)` once and returns what it submitted.
  * An exception from the user's code becomes a diagnostic pointing at the user's file.
  */
+import { sourceStack } from "../util/stack.ts";
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Codes, XpmError, fail } from "../model/diagnostics.ts";
@@ -11,7 +12,7 @@ import { Helper } from "./helper.ts";
 
 /** The first stack frame in the user's module, as `file:line:col`. */
 function userFrame(err: Error, modulePath: string): string | undefined {
-  for (const line of (err.stack ?? "").split("\n")) {
+  for (const line of sourceStack(err.stack ?? "").split("\n")) {
     const m = /\(?((?:file:\/\/)?\/[^()]+?):(\d+):(\d+)\)?$/.exec(line.trim());
     if (!m) continue;
     const file = m[1]!.startsWith("file://") ? fileURLToPath(m[1]!) : m[1]!;

@@ -6,8 +6,8 @@
  * about a third of a dry run's time).
  *
  * What a module sees is what it sees unbundled: `import.meta.url` (and `dirname`, `filename`)
- * name its own file, stack traces name its own lines (inline source maps, with Node's source map
- * support turned on), and "experimaestro-ts" is the CLI's own build, so that the configs and
+ * name its own file, the stacks experimaestro-ts reads (where a type was declared, where an
+ * error was thrown) name its own lines (inline source maps, read only when a stack is), and "experimaestro-ts" is the CLI's own build, so that the configs and
  * tasks it declares are the CLI's. The modules imported in one run are bundled together (code
  * splitting), so a pre_experiment module and the experiment share the modules they both import.
  *
@@ -19,12 +19,13 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createRequire, isBuiltin } from "node:module";
+import { SourceMap, createRequire, isBuiltin } from "node:module";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BuildFailure, Message, Plugin } from "esbuild";
 import { Codes, XpmError, type Diagnostic } from "../model/diagnostics.ts";
+import { setStackMapper } from "../util/stack.ts";
 import { displayPath } from "../util/text.ts";
 
 /** What a cache folder's index.json holds: the files the bundle was made from, each entry's output file, and all its files. */
@@ -214,6 +215,33 @@ function pruneStale(root: string, keep: string): void {
   }
 }
 
+/** A bundle file's source map (its inline one), read at the first stack that names the file. */
+function inlineMap(file: string): SourceMap | undefined {
+  const text = readFileSync(file, "utf8");
+  const at = text.lastIndexOf(INLINE_MAP);
+  if (at < 0) return undefined;
+  return new SourceMap(JSON.parse(Buffer.from(text.slice(at + INLINE_MAP.length).trim(), "base64").toString("utf8")));
+}
+
+const INLINE_MAP = "//# sourceMappingURL=data:application/json;base64,";
+
+/** Maps the frames of a stack that name a bundle file in `dir` (`file:///…/entry0-X.js:12:5`) to the project's file and position. */
+function bundleFrames(dir: string): (stack: string) => string {
+  const prefix = pathToFileURL(dir).href;
+  const maps = new Map<string, SourceMap | undefined>();
+  const frame = /(file:\/\/\/[^\s()]+?\.js):(\d+):(\d+)/g;
+  return (stack) =>
+    stack.includes(prefix)
+      ? stack.replace(frame, (whole, url: string, line: string, column: string) => {
+          if (!url.startsWith(prefix)) return whole;
+          if (!maps.has(url)) maps.set(url, inlineMap(fileURLToPath(url)));
+          const entry = maps.get(url)?.findEntry(Number(line) - 1, Number(column) - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
+          if (!entry?.originalSource) return whole;
+          return `${new URL(entry.originalSource, url).href}:${entry.originalLine! + 1}:${entry.originalColumn! + 1}`;
+        })
+      : stack;
+}
+
 /** The bundles of this process, by group: built once, each entry imported once. */
 const built = new Map<string, Promise<{ dir: string; index: CacheIndex }>>();
 
@@ -236,8 +264,7 @@ export async function importBundled(path: string, group: readonly string[], inde
     built.set(key, pending);
   }
   const { dir, index } = await pending;
-  // Stack frames of the bundle are mapped back to the project's files (as tsx does).
-  process.setSourceMapsEnabled(true);
+  setStackMapper(bundleFrames(dir));
   return (await import(pathToFileURL(join(dir, index.outputs[path]!)).href)) as Record<string, unknown>;
 }
 

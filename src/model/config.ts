@@ -2,6 +2,7 @@
  * `defineConfig` / `defineTask`: typed declarations of configurations and tasks, and the
  * validated construction of their instances.
  */
+import { sourceStack } from "../util/stack.ts";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
@@ -194,7 +195,7 @@ function declaringModule(): string | undefined {
   if (!trackDeclarations) return undefined;
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 100;
-  const stack = new Error().stack ?? "";
+  const stack = sourceStack(new Error().stack ?? "");
   Error.stackTraceLimit = limit;
   const own = (file: string) => OWN_CODE.some((dir) => file.startsWith(dir));
   let found: string | undefined;
