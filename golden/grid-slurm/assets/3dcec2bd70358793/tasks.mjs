@@ -16,6 +16,12 @@ import { dirname as dirname2, join as join3, resolve as resolve2 } from "node:pa
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 import { constants } from "node:os";
 
+// experimaestro-ts/src/util/stack.ts
+var mapper;
+function sourceStack(stack) {
+  return mapper ? mapper(stack) : stack;
+}
+
 // experimaestro-ts/src/model/config.ts
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -1640,19 +1646,19 @@ function node(obj, key, make) {
   }
   return obj[key];
 }
-function flattenError(error62, mapper = (issue2) => issue2.message) {
+function flattenError(error62, mapper2 = (issue2) => issue2.message) {
   const fieldErrors = {};
   const formErrors = [];
   for (const sub of error62.issues) {
     if (sub.path.length > 0) {
-      node(fieldErrors, sub.path[0], () => []).push(mapper(sub));
+      node(fieldErrors, sub.path[0], () => []).push(mapper2(sub));
     } else {
-      formErrors.push(mapper(sub));
+      formErrors.push(mapper2(sub));
     }
   }
   return { formErrors, fieldErrors };
 }
-function formatError(error62, mapper = (issue2) => issue2.message) {
+function formatError(error62, mapper2 = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
   const processError = (error63, path = []) => {
     for (const issue2 of error63.issues) {
@@ -1665,7 +1671,7 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
       } else {
         const fullpath = [...path, ...issue2.path];
         if (fullpath.length === 0) {
-          fieldErrors._errors.push(mapper(issue2));
+          fieldErrors._errors.push(mapper2(issue2));
         } else {
           let curr = fieldErrors;
           let i = 0;
@@ -1674,7 +1680,7 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
             const terminal = i === fullpath.length - 1;
             if (el === "_errors") {
               if (terminal)
-                curr._errors.push(mapper(issue2));
+                curr._errors.push(mapper2(issue2));
               i++;
               continue;
             }
@@ -1688,7 +1694,7 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
             }
             const node2 = curr[el];
             if (terminal) {
-              node2._errors.push(mapper(issue2));
+              node2._errors.push(mapper2(issue2));
             }
             curr = node2;
             i++;
@@ -1700,7 +1706,7 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
   processError(error62);
   return fieldErrors;
 }
-function treeifyError(error62, mapper = (issue2) => issue2.message) {
+function treeifyError(error62, mapper2 = (issue2) => issue2.message) {
   const result = { errors: [] };
   const processError = (error63, path = []) => {
     var _a3;
@@ -1714,7 +1720,7 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
       } else {
         const fullpath = [...path, ...issue2.path];
         if (fullpath.length === 0) {
-          result.errors.push(mapper(issue2));
+          result.errors.push(mapper2(issue2));
           continue;
         }
         let curr = result;
@@ -1739,7 +1745,7 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
             curr = curr.items[el];
           }
           if (terminal) {
-            curr.errors.push(mapper(issue2));
+            curr.errors.push(mapper2(issue2));
           }
           i++;
         }
@@ -17289,8 +17295,8 @@ var initializer2 = (inst, issues) => {
   if (_installedErrorProtos.has(proto))
     return;
   _installedErrorProtos.add(proto);
-  _lazyMethod(proto, "format", (self) => (mapper) => formatError(self, mapper));
-  _lazyMethod(proto, "flatten", (self) => (mapper) => flattenError(self, mapper));
+  _lazyMethod(proto, "format", (self) => (mapper2) => formatError(self, mapper2));
+  _lazyMethod(proto, "flatten", (self) => (mapper2) => flattenError(self, mapper2));
   _lazyMethod(proto, "addIssue", (self) => (issue2) => {
     self.issues.push(issue2);
     self.message = JSON.stringify(self.issues, jsonStringifyReplacer, 2);
@@ -20281,7 +20287,7 @@ function declaringModule() {
   if (!trackDeclarations) return void 0;
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 100;
-  const stack = new Error().stack ?? "";
+  const stack = sourceStack(new Error().stack ?? "");
   Error.stackTraceLimit = limit;
   const own2 = (file2) => OWN_CODE.some((dir) => file2.startsWith(dir));
   let found;
