@@ -2,9 +2,8 @@
  * evaluate: calls the experiment's `run(helper, cfg)` once and returns what it submitted.
  * An exception from the user's code becomes a diagnostic pointing at the user's file.
  */
-import { sourceStack } from "../util/stack.ts";
+import { fileFrames, frameWhere } from "../util/stack.ts";
 import { relative } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Codes, XpmError, fail } from "../model/diagnostics.ts";
 import type { LoadedExperiment } from "../model/experiment.ts";
 import type { Evaluated } from "../model/plan.ts";
@@ -12,14 +11,9 @@ import { Helper } from "./helper.ts";
 
 /** The first stack frame in the user's module, as `file:line:col`. */
 function userFrame(err: Error, modulePath: string): string | undefined {
-  for (const line of sourceStack(err.stack ?? "").split("\n")) {
-    const m = /\(?((?:file:\/\/)?\/[^()]+?):(\d+):(\d+)\)?$/.exec(line.trim());
-    if (!m) continue;
-    const file = m[1]!.startsWith("file://") ? fileURLToPath(m[1]!) : m[1]!;
-    if (file.includes("/node_modules/") || !file.startsWith(modulePath.slice(0, modulePath.lastIndexOf("/")))) continue;
-    return `${relative(process.cwd(), file)}:${m[2]}:${m[3]}`;
-  }
-  return undefined;
+  const dir = modulePath.slice(0, modulePath.lastIndexOf("/"));
+  const frame = fileFrames(err).find((f) => !f.file.includes("/node_modules/") && f.file.startsWith(dir));
+  return frame && frameWhere(frame);
 }
 
 /** `params: false` skips the params.json texts (for a dry run, which writes nothing). */

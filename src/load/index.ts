@@ -3,7 +3,7 @@
  * experiment keys, the TypeScript module (imported directly, through tsx), and the module's
  * `Configuration` (zod) validating the rest. Every error points at the layer that set the value.
  */
-import { sourceStack } from "../util/stack.ts";
+import { fileFrames, frameWhere } from "../util/stack.ts";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
@@ -92,12 +92,8 @@ const OWN_SOURCES = [`${OWN_ROOT}/src/`, `${OWN_ROOT}/dist/`];
 
 /** The first stack frame outside experimaestro-ts and node_modules, as `file:line:col`: where a refused declaration was written. */
 function userFrame(err: Error): string | undefined {
-  for (const line of sourceStack(err.stack ?? "").split("\n")) {
-    const m = /\(?((?:file:\/\/)?\/[^()]+?):(\d+):(\d+)\)?$/.exec(line.trim());
-    const file = m && (m[1]!.startsWith("file://") ? fileURLToPath(m[1]!) : m[1]!);
-    if (file && !OWN_SOURCES.some((own) => file.startsWith(own)) && !file.includes("/node_modules/")) return `${relative(process.cwd(), file)}:${m[2]}:${m[3]}`;
-  }
-  return undefined;
+  const frame = fileFrames(err).find((f) => !OWN_SOURCES.some((own) => f.file.startsWith(own)) && !f.file.includes("/node_modules/"));
+  return frame && frameWhere(frame);
 }
 
 /** Imports one of the experiment's modules; `group`: all those this run imports (see importUserModule). */

@@ -185,7 +185,7 @@ fi
 
 # The command, one xpm_step per line. Values are quoted: $, backticks and quotes stay literal.
 xpm_run() {
-  xpm_step bash ../../../assets/3dcec2bd70358793/node.sh ../../../assets/3dcec2bd70358793/tasks.mjs grid.Train
+  xpm_step bash ../../../assets/73b91939e0d12ab0/node.sh ../../../assets/73b91939e0d12ab0/tasks.mjs grid.Train
 }
 xpm_run
 xpm_code=$?
