@@ -4,8 +4,9 @@
 // and the figure is the median of the ratios of each pair; seconds shown are medians too.
 //
 //   1. CLI start-up: `--version`, `status`, a dry-run of the README's example, against `node -e 0`.
-//   2. Job scripts and the local runner: `make -j<cores>` running `true`, `bash -c true` and the
-//      emitted job scripts (same DAG: N/2 independent pairs), and `experimaestro run` on them.
+//   2. Job scripts and the local runner: `make -j<cores>` running `true`, `bash -c true`, two
+//      floors of any job script (a command run as a child then a marker; that and a flock), and
+//      the emitted job scripts (same DAG: N/2 independent pairs), and `experimaestro run` on them.
 //   3. Compile at N jobs: prepare against the plain-write floor, an unchanged re-prepare against
 //      the first prepare, a dry-run against the floor, and prepare's peak memory.
 //   4. Submission to the real SLURM (bench/submit.mjs, when one answers): sbatch calls and seconds
@@ -16,7 +17,7 @@
 //   default: sizes 1000 10000 100000 (the issue's targets are the 100,000-job figures), 5 rounds,
 //   1,000 runner jobs; --quick (or XPM_BENCH_QUICK=1): sizes 1000 10000, 3 rounds, 400 runner jobs.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -146,22 +147,40 @@ if (only.includes("jobs")) {
   measure(compileArgv("prepare", join(root, "bench/runner/bench"), ws, RUNNER_JOBS));
   const jobs = manifestJobs(ws, "benchrun");
   const make = (file) => () => measure(["make", "-s", `-j${cores}`, "-f", file]);
+  // What any job script pays before its own lines: its command run as a child (its status is
+  // wanted), then a marker; and that plus the one lock (a flock process: bash has no builtin).
+  const floors = join(scratch, "floors");
+  const floorScript = (kind, j) => {
+    const dir = join(floors, kind, j.dir);
+    mkdirSync(dir, { recursive: true });
+    const lock = kind === "lock" ? "exec 9>> job.lock\nflock -n 9 || exit 75\n" : "";
+    writeFileSync(join(dir, "job.sh"), `cd "\${BASH_SOURCE[0]%/*}" || exit 1\n${lock}(exec true) &\nwait $! && : > job.done\n`);
+    return `bash ${join(dir, "job.sh")}`;
+  };
   const steps = {
     true: make(makefile(join(scratch, "Makefile.true"), jobs, () => "true")),
     bash: make(makefile(join(scratch, "Makefile.bash"), jobs, () => "bash -c true")),
+    child: make(makefile(join(scratch, "Makefile.child"), jobs, (j) => floorScript("child", j))),
+    lock: make(makefile(join(scratch, "Makefile.lock"), jobs, (j) => floorScript("lock", j))),
     scripts: make(makefile(join(scratch, "Makefile.scripts"), jobs, (j) => `bash ${join(ws, j.script)}`)),
     runner: () => measure(xpmArgv("run", ws, "benchrun", "-j", String(cores)), { env: { ...process.env, CI: "1" } }),
   };
-  const runs = interleave(steps, ROUNDS, (name) => (name === "scripts" || name === "runner" ? resetJobs(ws, jobs) : undefined));
+  const runs = interleave(steps, ROUNDS, (name) => {
+    if (name === "scripts" || name === "runner") resetJobs(ws, jobs);
+    if (name === "child" || name === "lock") resetJobs(join(floors, name), jobs);
+  });
   const n = `${RUNNER_JOBS} jobs`;
   row("jobs", `make -j${cores}: true (${n})`, runs.true, null, "", null);
   row("jobs", `make -j${cores}: bash -c true`, runs.bash, runs.true, `make true`, null);
+  row("jobs", `make -j${cores}: a command as a child, a marker`, runs.child, runs.bash, "make bash -c true", null);
+  row("jobs", `make -j${cores}: that and a lock (flock)`, runs.lock, runs.bash, "make bash -c true", null);
   row("jobs", `make -j${cores}: the job scripts`, runs.scripts, runs.bash, "make bash -c true", 2);
+  row("jobs", `make -j${cores}: the job scripts`, runs.scripts, runs.lock, "the lock floor", null);
   row("jobs", `experimaestro run -j${cores}`, runs.runner, runs.scripts, "make job scripts", 1.2);
   row("jobs", `experimaestro run -j${cores}`, runs.runner, runs.bash, "make bash -c true", 2.4);
   row("jobs", `experimaestro run -j${cores}`, runs.runner, runs.true, "make true", null);
   const perJob = (k) => (median(runs[k].map((r) => r.seconds)) * cores * 1000) / RUNNER_JOBS;
-  extra("cost per job (ms of a core): bash / script / runner", `${perJob("bash").toFixed(1)} / ${perJob("scripts").toFixed(1)} / ${perJob("runner").toFixed(1)}`);
+  extra("cost per job (ms of a core): bash / child / lock / script / runner", ["bash", "child", "lock", "scripts", "runner"].map((k) => perJob(k).toFixed(1)).join(" / "));
 }
 
 /** The files (relative path, size) of a folder, for the floor to write the same. */

@@ -73,6 +73,9 @@ function jobScript(job: ResolvedJob, { byKey, assets, backends }: ScriptContext)
     // Seconds; a scheduler enforces it itself, elsewhere the script's watchdog does.
     limit: duration === undefined ? "" : String(Math.ceil(duration)),
     watchdog: duration !== undefined && backend.scheduler === undefined,
+    // A scheduler may kill the job's whole tree at once (OAR): a watcher outside it writes the
+    // marker. Elsewhere whoever runs the script waits for it and writes it (the runner, run-local.sh).
+    watcher: backend.scheduler !== undefined,
     taskId: job.taskId,
     hash: job.hash,
     name: shellQuote(job.name),

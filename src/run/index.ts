@@ -10,15 +10,15 @@
  * Killed at any moment, it can be started again: done jobs are kept, a job still running
  * (orphaned) is waited for through its lock, an interrupted one reruns from scratch.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { availableParallelism, totalmem } from "node:os";
-import { accessSync, constants, existsSync, renameSync } from "node:fs";
+import { accessSync, appendFileSync, constants, existsSync, renameSync, rmSync } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
 import { readManifest, type ManifestJob } from "../model/manifest.ts";
 import type { JobStateName } from "../model/state.ts";
 import { isDone, isForeign, lockHeld, markerPath, readFailed, readRecordedId, writeFailed, type FailedMarker, type FailReason } from "../model/workspace.ts";
 import { checkFits, Pool, type Allocation, type Capacity } from "./capacity.ts";
 import { ReadyQueue } from "./queue.ts";
+import { Spawner, type JobProcess } from "./spawner.ts";
 
 /** What the runner reports as it goes (rendered by the CLI: lines, or one live line on a terminal). */
 export type RunEvent =
@@ -71,7 +71,7 @@ export function detectedCapacity(): Capacity {
 }
 
 interface Running {
-  child: ChildProcess;
+  child: JobProcess;
   alloc: Allocation;
   /** The time limit, then the grace period after the SIGTERM. */
   timer: NodeJS.Timeout | undefined;
@@ -120,6 +120,22 @@ function keepLogs(workspace: string, job: ManifestJob, attempt: number): void {
   }
 }
 
+/**
+ * The marker of a job script that ended without one: killed by a signal no script can trap
+ * (kill -9, by the runner after the grace period or from outside: a cancellation unless the
+ * runner knows better), or failed before its command (a folder it does not recognise).
+ */
+function markKilled(workspace: string, job: ManifestJob, code: number | null, reason: FailReason | undefined): FailedMarker {
+  const killed = code === null || code > 128;
+  const marker: FailedMarker = { code: code ?? 137, reason: reason ?? (killed ? "cancelled" : "failed") };
+  writeFailed(workspace, job, marker.code, marker.reason);
+  if (killed) {
+    appendFileSync(markerPath(workspace, job, "err"), `experimaestro: killed, no signal to trap: ${marker.reason}\n`);
+    rmSync(markerPath(workspace, job, "pid"), { force: true });
+  }
+  return marker;
+}
+
 /** One run over a manifest: the state of each job, what runs, and the summary. */
 class Run {
   private readonly jobs: ManifestJob[];
@@ -141,9 +157,8 @@ class Run {
   readonly summary: RunSummary;
   private stopping = false;
   private wake: () => void = () => {};
-  private readonly bash = bashPath();
-  /** The environment of a job with no GPU and no time limit (built once, not per job). */
-  private readonly env: NodeJS.ProcessEnv = { ...process.env };
+  /** The bash processes that start the jobs, with the environment of every job (built once). */
+  private readonly spawner: Spawner;
 
   constructor(private readonly opts: RunOptions) {
     this.jobs = readManifest(opts.workspace, opts.experimentId).jobs;
@@ -156,7 +171,9 @@ class Run {
         else this.dependents.set(d, [j]);
       }
     });
-    delete this.env.XPM_TIME_LIMIT;
+    const env = { ...process.env };
+    delete env.XPM_TIME_LIMIT;
+    this.spawner = new Spawner(bashPath(), env);
     this.emit = opts.onEvent ?? (() => {});
     this.grace = opts.graceMs ?? 10_000;
     this.limit = opts.parallel ?? Number.POSITIVE_INFINITY;
@@ -227,15 +244,17 @@ class Run {
     clearTimeout(r.timer);
     if (isDone(ws, j)) return this.markDone(j);
     let marker = readFailed(ws, j);
-    if (!marker && code === BUSY) {
+    // BUSY: another process holds the job's lock. No status (its slot died): the job may run on.
+    if (!marker && (code === BUSY || (code === null && lockHeld(ws, j)))) {
       this.held.add(j.key);
       this.state.set(j.key, "running");
       this.emit({ kind: "busy", job: j });
       return;
     }
     // The runner knows why it stopped a job; the script's marker may be missing (SIGKILL).
-    if (!marker || (r.stoppedFor && marker.reason !== r.stoppedFor)) {
-      marker = { code: marker?.code ?? code ?? 137, reason: r.stoppedFor ?? (this.stopping ? "cancelled" : "failed") };
+    if (!marker) marker = markKilled(ws, j, code, r.stoppedFor ?? (this.stopping ? "cancelled" : undefined));
+    else if (r.stoppedFor && marker.reason !== r.stoppedFor) {
+      marker = { code: marker.code, reason: r.stoppedFor };
       writeFailed(ws, j, marker.code, marker.reason);
     }
     if (this.retried(j, marker)) return;
@@ -256,23 +275,25 @@ class Run {
     this.state.set(j.key, "running");
     this.emit({ kind: "started", job: j });
     const limitS = this.limitOf(j);
-    let env = this.env;
-    if (alloc.gpus.length || limitS !== undefined) {
-      env = { ...this.env };
-      if (alloc.gpus.length) env.CUDA_VISIBLE_DEVICES = alloc.gpus.join(",");
-      // The script's own watchdog enforces this attempt's limit too (run-local.sh relies on it).
-      if (limitS !== undefined) env.XPM_TIME_LIMIT = String(Math.ceil(limitS));
-    }
-    // Own process group (the script and what it runs in the foreground; the command has its own).
-    const child = spawn(this.bash, [`${j.name}.sh`], { cwd: join(this.opts.workspace, j.dir), detached: true, stdio: "ignore", env });
-    const r: Running = { child, alloc, timer: undefined, stoppedFor: undefined };
+    // Its own process group (the script and what it runs in the foreground; the command has its
+    // own). The script's watchdog enforces this attempt's limit too (run-local.sh relies on it).
+    const r: Running = {
+      child: this.spawner.start({
+        cwd: join(this.opts.workspace, j.dir),
+        script: `${j.name}.sh`,
+        gpus: alloc.gpus.length ? alloc.gpus.join(",") : undefined,
+        timeLimit: limitS === undefined ? undefined : String(Math.ceil(limitS)),
+        onExit: (code) => {
+          this.finish(j, r, code);
+          this.wake();
+        },
+      }),
+      alloc,
+      timer: undefined,
+      stoppedFor: undefined,
+    };
     if (limitS !== undefined) r.timer = setTimeout(() => this.stop(j, r, "timeout"), limitS * 1000);
     this.running.set(j.key, r);
-    child.on("error", () => {});
-    child.on("close", (code) => {
-      this.finish(j, r, code);
-      this.wake();
-    });
   }
 
   /**
@@ -283,16 +304,10 @@ class Run {
     if (r.stoppedFor) return;
     r.stoppedFor = reason;
     clearTimeout(r.timer);
-    const pid = r.child.pid;
-    if (pid === undefined) return;
-    try {
-      process.kill(pid, "SIGTERM");
-    } catch {
-      // Already gone.
-    }
+    r.child.kill("SIGTERM");
     r.timer = setTimeout(() => {
       const group = commandGroup(this.opts.workspace, j);
-      killGroup(pid, "SIGKILL");
+      killGroup(r.child.pid, "SIGKILL");
       killGroup(group, "SIGKILL");
     }, this.grace);
     r.timer.unref();
@@ -357,6 +372,10 @@ class Run {
     return j.deps.some((d) => this.state.get(d) === "elsewhere" || (this.state.get(d) === "todo" && this.waitsElsewhere(this.byKey.get(d)!)));
   }
 
+  closeSlots(): void {
+    this.spawner.close();
+  }
+
   /** Sorts what did not run into waiting (on scheduler jobs) and not run. */
   close(): RunSummary {
     for (const j of this.jobs) {
@@ -379,6 +398,7 @@ export async function runExperiment(opts: RunOptions): Promise<RunSummary> {
   try {
     await run.loop();
   } finally {
+    run.closeSlots();
     process.off("SIGINT", run.interrupt);
     process.off("SIGTERM", run.interrupt);
   }

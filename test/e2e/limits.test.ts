@@ -20,12 +20,12 @@ interface JobSpec {
   requirements?: string;
 }
 
-function prepare(jobs: JobSpec[]): string {
+function prepare(jobs: JobSpec[], launchers = LOCAL4): string {
   const dir = scratch();
   const yaml = join(dir, "xp.yaml");
   writeFileSync(yaml, stringify({ id: "runner", file: fixture("projects/runner/experiment.ts"), log: "../../../run.log", jobs }));
   const ws = join(dir, "ws");
-  const r = cli(["run-experiment", yaml, "--run-mode", "prepare", "--workdir", ws], { env: { XPM_CONFIG_DIR: LOCAL4 } });
+  const r = cli(["run-experiment", yaml, "--run-mode", "prepare", "--workdir", ws], { env: { XPM_CONFIG_DIR: launchers } });
   if (r.status !== 0) throw new Error(r.stderr);
   return ws;
 }
@@ -62,6 +62,12 @@ function bashRun(script: string): { done: Promise<{ status: number | null; secon
   const child = spawn("bash", [script], { stdio: "ignore" });
   const done = new Promise<{ status: number | null; seconds: number }>((r) => child.on("exit", (status) => r({ status, seconds: (Date.now() - started) / 1000 })));
   return { done, pid: child.pid! };
+}
+
+/** Starts a command (output ignored); resolves with its exit status. */
+function spawnAsync(command: string, args: string[], env: Record<string, string> = {}): Promise<number | null> {
+  const child = spawn(command, args, { stdio: "ignore", env: { ...process.env, ...env } });
+  return new Promise((r) => child.on("exit", (status) => r(status)));
 }
 
 describe("time limits with the runner", () => {
@@ -165,9 +171,12 @@ describe("time limits and signals with bash alone", () => {
 });
 
 describe("a SIGKILL, which no script can trap (OAR's oardel and walltime, kill -9)", () => {
-  it("still leaves a marker: the watcher writes it once every process of the job has ended", async () => {
-    const ws = prepare([{ label: "killed", script: `bash -c 'sleep 307.7${TAG} & wait'`, requirements: "duration=1h" }]);
+  it("a scheduler's job script still leaves a marker: its watcher writes it once every process of the job has ended", async () => {
+    // An OAR job's script, run by hand (its directives are comments to bash): OAR kills a job's
+    // whole tree at once, so its scripts carry the watcher.
+    const ws = prepare([{ label: "killed", script: `bash -c 'sleep 307.7${TAG} & wait'`, requirements: "duration=1h" }], fixture("launchers/oar"));
     const dir = jobDir(ws, "killed");
+    expect(readFileSync(join(dir, "job.sh"), "utf8")).toContain("xpm_watcher");
     const job = bashRun(join(dir, "job.sh"));
     await until("the command to start", () => processes(`sleep 307.7${TAG}`) !== "" && existsSync(join(dir, "job.pid")));
     const pgid = Number(readFileSync(join(dir, "job.pid"), "utf8"));
@@ -182,6 +191,39 @@ describe("a SIGKILL, which no script can trap (OAR's oardel and walltime, kill -
     expect(readFileSync(join(dir, "job.err"), "utf8")).toMatch(/experimaestro: killed after \d+s, no signal to trap: cancelled\n$/);
     expect(existsSync(join(dir, "job.pid"))).toBe(false);
     expect(processes(`sleep 307.7${TAG}`)).toBe("");
+  });
+
+  /** SIGKILL to a running job's script, then to its command's group; the script is the parent of the group's leader. */
+  function killJob(dir: string): void {
+    const group = Number(readFileSync(join(dir, "job.pid"), "utf8"));
+    const script = Number(spawnSync("ps", ["-o", "ppid=", "-p", String(group)], { encoding: "utf8" }).stdout.trim());
+    expect(readFileSync(`/proc/${script}/cmdline`, "utf8")).toMatch(/job\.sh\0$/);
+    process.kill(script, "SIGKILL");
+    process.kill(-group, "SIGKILL");
+  }
+
+  it("a local job's script has no watcher: run-local.sh, which waits for it, writes the marker", async () => {
+    const ws = prepare([{ label: "killed", script: `sleep 308.8${TAG}` }]);
+    const dir = jobDir(ws, "killed");
+    expect(readFileSync(join(dir, "job.sh"), "utf8")).not.toContain("xpm_watcher");
+    const driver = spawnAsync("bash", [join(ws, "experiments/runner/run-local.sh")]);
+    await until("the job to start", () => existsSync(join(dir, "job.pid")) && processes(`sleep 308.8${TAG}`) !== "");
+    killJob(dir);
+    expect(await driver).toBe(1);
+    expect(marker(dir)).toEqual({ code: 137, reason: "cancelled" });
+    expect(readFileSync(join(dir, "job.err"), "utf8")).toMatch(/experimaestro: killed, no signal to trap: cancelled\n$/);
+  });
+
+  it("…and so does the runner: a job killed from outside ends cancelled, its pid file gone", async () => {
+    const ws = prepare([{ label: "killed", script: `sleep 309.9${TAG}` }]);
+    const dir = jobDir(ws, "killed");
+    const runner = spawnAsync(process.execPath, [CLI, "run", ws, "runner"], { XPM_CONFIG_DIR: LOCAL4 });
+    await until("the job to start", () => existsSync(join(dir, "job.pid")) && processes(`sleep 309.9${TAG}`) !== "");
+    killJob(dir);
+    expect(await runner).toBe(1);
+    expect(marker(dir)).toEqual({ code: 137, reason: "cancelled" });
+    expect(readFileSync(join(dir, "job.err"), "utf8")).toMatch(/experimaestro: killed, no signal to trap: cancelled\n$/);
+    expect(existsSync(join(dir, "job.pid"))).toBe(false);
   });
 });
 

@@ -26,7 +26,13 @@ xpm_job() {
   fi
   echo "run      $1"
   bash "$1/$2.sh"
-  case $? in
+  local code=$?
+  # Killed by a signal no script can trap (kill -9): no marker was written, so it is written here.
+  if [ "$code" -gt 128 ] && [ ! -e "$1/$2.failed" ] && [ ! -e "$1/$2.done" ]; then
+    printf '{"code": %d, "reason": "cancelled"}\n' "$code" > "$1/$2.failed.tmp" && mv -f "$1/$2.failed.tmp" "$1/$2.failed"
+    echo "experimaestro: killed, no signal to trap: cancelled" >> "$1/$2.err"
+  fi
+  case $code in
     0) xpm_ran=$((xpm_ran + 1)) ;;
     75)
       echo "busy     $1 (running elsewhere: its lock is held)"

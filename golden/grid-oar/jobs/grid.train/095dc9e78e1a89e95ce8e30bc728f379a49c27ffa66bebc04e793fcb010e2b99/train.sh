@@ -36,9 +36,7 @@ export XPM_JOB_DIR XPM_WORKSPACE
 # taken on a file no longer at that path is no lock, so the inode is checked after locking
 # (`-ef` compares device and inode, without a fork). flock(2) has no bash builtin: this
 # `flock -n` is the one process a job pays for its lock.
-xpm_flock=""
 if command -v flock >/dev/null 2>&1; then
-  xpm_flock=1
   for xpm_try in 1 2 3; do
     exec 9>> train.lock
     if ! flock -n 9; then
@@ -158,7 +156,7 @@ fi
 # then, and only when no marker is there, it tries the lock (one flock): held, a next run took
 # it and removed this run's marker, and that run's own watcher is there; so it never waits for
 # the lock, nor holds it when a next run is starting.
-if [ -n "$xpm_flock" ]; then
+if command -v flock >/dev/null 2>&1; then
   # shellcheck disable=SC2317 # run by the process substitution below
   xpm_watcher() {
     exec 9>&-

@@ -29,9 +29,7 @@ export XPM_JOB_DIR XPM_WORKSPACE
 # taken on a file no longer at that path is no lock, so the inode is checked after locking
 # (`-ef` compares device and inode, without a fork). flock(2) has no bash builtin: this
 # `flock -n` is the one process a job pays for its lock.
-xpm_flock=""
 if command -v flock >/dev/null 2>&1; then
-  xpm_flock=1
   for xpm_try in 1 2 3; do
     exec 9>> train.lock
     if ! flock -n 9; then
@@ -137,15 +135,15 @@ xpm_step() {
   return "$code"
 }
 # No scheduler enforces the limit here (the runner, run-local.sh, bash by hand): a watchdog,
-# in its own process group and without the lock (fd 9) or the watcher's pipe (fd 7), sends
-# SIGTERM at the limit, as a scheduler would (unless this script is gone by then).
+# in its own process group and without the lock (fd 9), sends SIGTERM at the limit, as a
+# scheduler would (unless this script is gone by then).
 if [ -n "$xpm_limit" ]; then
   set -m
   {
     xpm_me=$BASHPID
     sleep "$xpm_limit"
     if [ "$(ps -o ppid= -p "$xpm_me" 2>/dev/null || echo $$)" -eq $$ ]; then kill -TERM $$; fi
-  } < /dev/null > /dev/null 2>&1 9>&- 7>&- &
+  } < /dev/null > /dev/null 2>&1 9>&- &
   xpm_watch=$!
   set +m
 fi
@@ -156,36 +154,9 @@ if [ -e train.done ] || [ -e train.failed ] || [ -e train.pid ]; then
 fi
 : > train.out
 : > train.err
-# A SIGKILL leaves this script no chance to write a marker, and OAR's oardel and walltime kill
-# a job's whole process tree at once (oarexec, OAR 2.5), as kill -9 does. A watcher outside
-# that tree (started by a process substitution that exits at once: it is no child of this
-# script) writes the marker the job could not (reason by the rule above, code 137). It holds
-# the read end of a pipe whose write end, fd 7, every process of the job inherits along with
-# the lock (fd 9): its read ends when the last of them is gone, with no process to wait. Only
-# then, and only when no marker is there, it tries the lock (one flock): held, a next run took
-# it and removed this run's marker, and that run's own watcher is there; so it never waits for
-# the lock, nor holds it when a next run is starting.
-if [ -n "$xpm_flock" ]; then
-  # shellcheck disable=SC2317 # run by the process substitution below
-  xpm_watcher() {
-    exec 9>&-
-    while read -r -u 8 _; do :; done
-    xpm_unmarked || return 0
-    exec 8<&- 8>> train.lock
-    flock -n 8 || return 0
-    if xpm_unmarked; then
-      xpm_stop_reason
-      xpm_mark_failed 137 "$xpm_reason"
-      echo "experimaestro: killed after ${SECONDS}s, no signal to trap: $xpm_reason" >> train.err
-      rm -f train.pid
-    fi
-  }
-  # shellcheck disable=SC2317 # run by the watcher
-  xpm_unmarked() {
-    [ ! -e train.done ] && [ ! -e train.failed ]
-  }
-  exec 7> >(xpm_watcher 8<&0 < /dev/null > /dev/null 2>&1 &)
-fi
+# A SIGKILL leaves this script no chance to write a marker: the runner and run-local.sh, which
+# wait for it, write it then (code 137). No watcher process is needed here (a scheduler's job
+# script has one: OAR kills a job's whole tree at once).
 
 # The command, one xpm_step per line. Values are quoted: $, backticks and quotes stay literal.
 xpm_run() {
