@@ -99,6 +99,44 @@ describe("crash safety and exclusion", () => {
   }, 180_000);
 });
 
+describe("the bash slots that start the jobs", () => {
+  /** The runner's slots: bash processes whose command line is the slot loop, children of `runner`. */
+  const slotsOf = (runner: number) =>
+    spawnSync("pgrep", ["-P", String(runner), "-f", "read -r -d"], { encoding: "utf8" }).stdout.trim().split("\n").filter(Boolean);
+
+  it("a few slots start every job: 30 jobs, two at a time, never more than two slots", async () => {
+    const ws = prepare(CHAIN, { copies: 10 });
+    const runner = startRun(ws, ["-j", "2"]);
+    const exited = new Promise<number | null>((r) => runner.on("exit", r));
+    let peak = 0;
+    const seen = new Set<string>();
+    for (let done = false; !done; ) {
+      done = await Promise.race([exited.then(() => true), sleep(50).then(() => false)]);
+      const now = slotsOf(runner.pid!);
+      for (const pid of now) seen.add(pid);
+      peak = Math.max(peak, now.length);
+    }
+    expect(await exited).toBe(0);
+    expect(logLines(ws)).toHaveLength(30);
+    expect(peak).toBeGreaterThanOrEqual(1);
+    expect(seen.size).toBeLessThanOrEqual(2);
+  }, 120_000);
+
+  it("a slot killed while its job runs: the job runs on, held through its lock, and ends done", async () => {
+    const ws = prepare([{ label: "long", script: 'sleep 1.5; echo "$1" >> "$2"' }]);
+    const runner = startRun(ws);
+    const exited = new Promise<number | null>((r) => runner.on("exit", r));
+    const dir = byLabel(ws, "long");
+    for (let i = 0; i < 200 && !existsSync(join(dir, "job.pid")); i++) await sleep(25);
+    const slots = slotsOf(runner.pid!);
+    expect(slots).toHaveLength(1);
+    process.kill(Number(slots[0]), "SIGKILL");
+    expect(await exited).toBe(0);
+    expect(marker(dir, "job")).toBe("done");
+    expect(logLines(ws)).toEqual(["long"]);
+  }, 60_000);
+});
+
 describe("capacity", () => {
   it("jobs asking 1, 2 and 4 cores on a 4-core budget never exceed it", () => {
     const jobs: JobSpec[] = [1, 2, 4, 1, 2, 4, 1, 1, 2].map((cores, i) => ({
