@@ -51,9 +51,8 @@ export type Outcome =
   | { kind: "ran"; workspace: string; plan: ResolvedPlan; report: WriteReport; run: RunOutcome };
 
 /** The git check: a warning, or (dirty_git: error, outside a dry run) a refusal. */
-function checkGit(loaded: Loaded, mode: Mode, host: Host): GitState | undefined {
+function checkGit(git: GitState | undefined, loaded: Loaded, mode: Mode, host: Host): GitState | undefined {
   const xp = loaded.experiment;
-  const git = gitState(dirname(xp.modulePath));
   if (!git?.dirty || xp.dirty_git === "ignore") return git;
   const d = {
     code: Codes.DIRTY_GIT,
@@ -135,14 +134,17 @@ export async function emitInMemory(loaded: Loaded, request: ExperimentRequest, h
 export async function prepareExperiment(loaded: Loaded, chosen: ChosenWorkspace, request: ExperimentRequest, host: Host): Promise<Outcome> {
   const xp = loaded.experiment;
   const workspace = chosen.path;
-  const git = checkGit(loaded, request.mode, host);
+  // git runs while the experiment compiles; its check comes before anything is written.
+  const gitRun = gitState(dirname(xp.modulePath));
   const env = jobEnv(loaded, chosen, request.env);
   const writes = request.mode !== "dry-run" && !request.golden;
   // What the last prepare wrote is checked against the disk while the experiment is compiled.
   const writer = writes ? new WorkspaceWriter(workspace, xp.id) : undefined;
   let compiled: Compiled;
+  let git: GitState | undefined;
   try {
     compiled = await compileLoaded(loaded, env, { emit: request.mode !== "dry-run" || request.golden !== undefined || request.against !== undefined });
+    git = checkGit(await gitRun, loaded, request.mode, host);
   } catch (e) {
     writer?.cancel();
     throw e;
