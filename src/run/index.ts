@@ -11,14 +11,14 @@
  * (orphaned) is waited for through its lock, an interrupted one reruns from scratch.
  */
 import { availableParallelism, totalmem } from "node:os";
-import { accessSync, appendFileSync, constants, existsSync, renameSync, rmSync } from "node:fs";
-import { delimiter, isAbsolute, join } from "node:path";
+import { appendFileSync, existsSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { readManifest, type ManifestJob } from "../model/manifest.ts";
 import type { JobStateName } from "../model/state.ts";
 import { isDone, isForeign, lockHeld, markerPath, readFailed, readRecordedId, writeFailed, type FailedMarker, type FailReason } from "../model/workspace.ts";
 import { checkFits, Pool, type Allocation, type Capacity } from "./capacity.ts";
 import { ReadyQueue } from "./queue.ts";
-import { Spawner, type JobProcess } from "./spawner.ts";
+import { bashPath, Spawner, type JobProcess } from "./spawner.ts";
 
 /** What the runner reports as it goes (rendered by the CLI: lines, or one live line on a terminal). */
 export type RunEvent =
@@ -77,24 +77,6 @@ interface Running {
   timer: NodeJS.Timeout | undefined;
   /** Why the runner stopped it, if it did. */
   stoppedFor: "timeout" | "cancelled" | undefined;
-}
-
-/**
- * bash's absolute path, found on PATH once: spawned by name, every job would pay the search in
- * its forked child, one failed execve per PATH entry before bash's (2 ms a job, measured).
- */
-export function bashPath(path = process.env.PATH ?? ""): string {
-  for (const dir of path.split(delimiter)) {
-    if (!isAbsolute(dir)) continue;
-    const candidate = join(dir, "bash");
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // Not in this folder.
-    }
-  }
-  return "bash";
 }
 
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
