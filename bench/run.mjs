@@ -222,7 +222,8 @@ for (const n of only.includes("compile") ? N : []) {
   row(s, "dry-run", runs.dry, runs.floor, "floor", 0.3);
   if (n >= 100000) {
     const mb = Math.max(...runs.prepare.map((r) => r.mb), ...runs.again.map((r) => r.mb));
-    extra("peak RSS of prepare (MB), target <= 600", `${mb.toFixed(0)} MB ${mb <= 600 ? "pass" : "MISS"}`);
+    const each = (k) => runs[k].map((r) => r.mb.toFixed(0)).join(" ");
+    extra("peak RSS of prepare (MB), target <= 600", `${mb.toFixed(0)} MB ${mb <= 600 ? "pass" : "MISS"} (each run: first ${each("prepare")}, again ${each("again")})`);
   }
   for (const f of readdirSync(scratch)) if (f.startsWith(`ws-${n}-`) || f.startsWith(`floor-${n}-`)) rmSync(join(scratch, f), { recursive: true, force: true });
   settle();

@@ -12,7 +12,7 @@ import { compileLoaded, type Compiled, type Loaded } from "./compile.ts";
 import { describeSubmission } from "./emit/arrays.ts";
 import { updateGolden } from "./emit/golden.ts";
 import { materialize, type EmittedFiles } from "./emit/index.ts";
-import { WorkspaceWriter, type WriteReport } from "./emit/write.ts";
+import { WorkspaceWriter, type Spared, type WriteReport } from "./emit/write.ts";
 import { gitState, type GitState } from "./load/git.ts";
 import { chooseWorkspace, type ChosenWorkspace } from "./load/settings.ts";
 import { Codes, fail, type Diagnostic } from "./model/diagnostics.ts";
@@ -78,28 +78,27 @@ function golden(compiled: Compiled, request: NonNullable<ExperimentRequest["gold
 }
 
 /**
- * Job folders that prepare must leave alone: done (by us or by experimaestro: the record of what
- * ran stays as it ran) or holding experimaestro's own files. Only existing folders are looked at,
- * each task's folder listed once.
+ * The job folders that prepare must leave alone: done (by us or by experimaestro: the record of
+ * what ran stays as it ran) or holding experimaestro's own files. Asked by the writer only for a
+ * folder it would write to (an unchanged plan asks nothing), each folder once; only existing
+ * folders are looked at, each task's folder listed once.
  */
-function untouchable(workspace: string, plan: ResolvedPlan): Set<string> {
+function untouchable(workspace: string, plan: ResolvedPlan): Spared {
   const states = diskStates(workspace);
-  const out = new Set<string>();
-  for (const j of plan.jobs) {
-    const s = states(j);
+  let byDir: Map<string, ResolvedPlan["jobs"][number]> | undefined;
+  // A job's files come one after the other: the last answer is the one asked again.
+  let last = "";
+  let spared = false;
+  return (dir) => {
+    if (dir === last) return spared;
+    byDir ??= new Map(plan.jobs.map((j) => [j.jobPath, j]));
+    const j = byDir.get(dir);
+    const s = j && states(j);
     // diskStates says todo for a folder that does not exist: nothing there to protect.
-    if (s.state === "done" || (s.state !== "todo" && isForeign(workspace, { dir: j.jobPath, name: j.name }))) out.add(j.jobPath);
-  }
-  return out;
-}
-
-/** The emitted files less those inside the folders prepare must leave alone. */
-function* sparing(files: EmittedFiles, spared: ReadonlySet<string>): EmittedFiles {
-  for (const entry of files) {
-    const path = entry[0];
-    if (spared.size && path.startsWith("jobs/") && spared.has(path.slice(0, path.lastIndexOf("/")))) continue;
-    yield entry;
-  }
+    spared = !!j && !!s && (s.state === "done" || (s.state !== "todo" && isForeign(workspace, { dir: j.jobPath, name: j.name })));
+    last = dir;
+    return spared;
+  };
 }
 
 /** dry-run --against: what this compile would change relative to another plan. */
@@ -154,7 +153,7 @@ export async function prepareExperiment(loaded: Loaded, chosen: ChosenWorkspace,
   const plan = compiled.plan;
   const release = request.mode === "normal" ? await lockExperiment(join(workspace, experimentDir(xp.id))) : () => {};
   try {
-    const report = await writer.write(sparing(compiled.files!, untouchable(workspace, plan)), plan.jobs.length);
+    const report = await writer.write(compiled.files!, plan.jobs.length, untouchable(workspace, plan));
     if (report.warning) host.warn([report.warning]);
     host.written(workspace, plan, report);
     if (request.mode === "prepare") {

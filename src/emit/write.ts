@@ -53,22 +53,31 @@ function makeRoot(root: string): void {
 }
 
 /**
- * Deferred content: "unchanged" when the record shows the file is still what was written for
- * the same digest (nothing made, nothing read); otherwise the content made, and its digest.
+ * A job folder that must not be written to (done, or experimaestro's): asked only for a file that
+ * would be written, so an unchanged plan looks at no job folder at all.
  */
-function skipOrMake(rel: string, content: Content, record: PrepareRecord | undefined): "unchanged" | [Made, string] {
-  if (!isDeferred(content)) return [content, ""];
-  if (record?.fresh(rel, content.digest)) return "unchanged";
-  return [content.make(), content.digest];
+export type Spared = (jobDir: string) => boolean;
+
+/**
+ * Deferred content: "unchanged" when the record shows the file is still what was written for
+ * the same digest (nothing made, nothing read); "spared" when its job folder is left alone
+ * (not counted); otherwise the content made, and its digest.
+ */
+function skipOrMake(rel: string, content: Content, record: PrepareRecord | undefined, spared: Spared | undefined): "unchanged" | "spared" | [Made, string] {
+  const deferred = isDeferred(content);
+  if (deferred && record?.fresh(rel, content.digest)) return "unchanged";
+  if (spared && rel.startsWith("jobs/") && spared(rel.slice(0, rel.lastIndexOf("/")))) return "spared";
+  return deferred ? [content.make(), content.digest] : [content, ""];
 }
 
 /** Writes `files` (workspace-relative paths) under `root`, in this thread; `record` is updated, not committed. */
-export function writeFiles(root: string, files: EmittedFiles, record?: PrepareRecord): WriteReport {
+export function writeFiles(root: string, files: EmittedFiles, record?: PrepareRecord, spared?: Spared): WriteReport {
   makeRoot(root);
   const folders = new Folders(root);
   const report: WriteReport = { written: 0, unchanged: 0 };
   for (const [rel, content] of files) {
-    const todo = skipOrMake(rel, content, record);
+    const todo = skipOrMake(rel, content, record, spared);
+    if (todo === "spared") continue;
     report[todo === "unchanged" ? todo : writeOneHere(folders, rel, todo[0], todo[1], record)]++;
   }
   return report;
@@ -84,9 +93,9 @@ export const WRITER_THREADS = 4;
  * last prepare, for the same inputs, be skipped unmade; the new record replaces it once every
  * file is on disk (or is dropped on failure).
  */
-export async function writeWorkspace(root: string, files: EmittedFiles, jobs: number, record: PrepareRecord): Promise<WriteReport> {
+export async function writeWorkspace(root: string, files: EmittedFiles, jobs: number, record: PrepareRecord, spared?: Spared): Promise<WriteReport> {
   try {
-    const report = jobs >= THREADED_FROM_JOBS ? await writeFilesInParallel(root, files, WRITER_THREADS, record) : writeFiles(root, files, record);
+    const report = jobs >= THREADED_FROM_JOBS ? await writeFilesInParallel(root, files, WRITER_THREADS, record, spared) : writeFiles(root, files, record, spared);
     const warning = record.commit();
     if (warning) report.warning = warning;
     return report;
@@ -111,7 +120,7 @@ const IN_FLIGHT = 4;
  * the same thread (so "a folder this run created" stays exact); chunked content (the manifest)
  * is written here once every file before it is on disk, so it still comes last.
  */
-export async function writeFilesInParallel(root: string, files: EmittedFiles, threads = WRITER_THREADS, record?: PrepareRecord): Promise<WriteReport> {
+export async function writeFilesInParallel(root: string, files: EmittedFiles, threads = WRITER_THREADS, record?: PrepareRecord, spared?: Spared): Promise<WriteReport> {
   makeRoot(root);
   const report: WriteReport = { written: 0, unchanged: 0 };
   const folders = new Folders(root);
@@ -128,7 +137,8 @@ export async function writeFilesInParallel(root: string, files: EmittedFiles, th
       await writers[i]!.send(batch);
     };
     for (const [rel, original] of files) {
-      const todo = skipOrMake(rel, original, record);
+      const todo = skipOrMake(rel, original, record, spared);
+      if (todo === "spared") continue;
       if (todo === "unchanged") {
         report.unchanged++;
         continue;
@@ -256,7 +266,7 @@ export class WorkspaceWriter {
     this.check.cancel();
   }
 
-  async write(files: EmittedFiles, jobs: number): Promise<WriteReport> {
-    return writeWorkspace(this.root, files, jobs, new PrepareRecord(this.root, this.experimentId, await this.check.lines));
+  async write(files: EmittedFiles, jobs: number, spared?: Spared): Promise<WriteReport> {
+    return writeWorkspace(this.root, files, jobs, new PrepareRecord(this.root, this.experimentId, await this.check.lines), spared);
   }
 }
