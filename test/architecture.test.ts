@@ -88,6 +88,34 @@ export function longFunctions(files: readonly string[], limit: number): { where:
   return out.sort((a, b) => b.lines - a.lines);
 }
 
+/**
+ * What a module loads when imported: the packages, and our grammars (each loads chevrotain
+ * at import, by a top-level await), reached through its static imports (not `import type`,
+ * not `await import(...)`), transitively over our own files. `read` gives a file's text.
+ */
+export function packagesReached(entry: string, read: (f: string) => string): string[] {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const stack = [entry];
+  while (stack.length) {
+    const file = stack.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    if (relative(ROOT, file).startsWith("grammars/")) packages.add(relative(ROOT, file));
+    const text = read(file).replace(/^\s*\/\/.*$/gm, "");
+    for (const m of text.matchAll(/^\s*(?:import|export)\s+(?!type\b)(?:[^'";]*?\sfrom\s+)?["']([^"']+)["']/gm)) {
+      const spec = m[1]!;
+      if (spec.startsWith(".")) stack.push(resolve(dirname(file), spec));
+      else if (!spec.startsWith("node:")) packages.add(spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!);
+    }
+  }
+  return [...packages].sort();
+}
+
+/** Commands run many times a day: they must not pay for a parser, a template engine or a bundler they do not use. */
+const QUICK_COMMANDS = ["cli.ts", "cli/status.ts", "cli/jobs.ts", "cli/experiments.ts"];
+const HEAVY = ["chevrotain", "handlebars", "esbuild", "grammars/filter.ts", "grammars/requirements.ts"];
+
 describe("architecture", () => {
   const files = sources(SRC);
 
@@ -110,6 +138,19 @@ describe("architecture", () => {
       "src/emit/z.ts imports ../run/w.mjs (src/emit may import only emit, model, util, grammars)",
       "src/extra/w.ts: the folder src/extra has no architecture rule (add it to test/architecture.test.ts and ARCHITECTURE.md)",
     ]);
+  });
+
+  it("--version, status, jobs and results load no parser, template engine or bundler (a --filter loads its parser when given)", () => {
+    const read = (f: string) => readFileSync(f, "utf8");
+    for (const entry of QUICK_COMMANDS) expect({ entry, heavy: packagesReached(join(SRC, entry), read).filter((p) => HEAVY.includes(p)) }).toEqual({ entry, heavy: [] });
+    // The rule sees a static chain to a grammar and chevrotain, and not a dynamic import or a type-only one.
+    const fake = (rel: string) => join(SRC, rel);
+    const texts: Record<string, string> = {
+      [fake("cli/a.ts")]: 'import { parse } from "../util/b.ts";\nimport type { X } from "handlebars";\nconst c = await import("esbuild");',
+      [fake("util/b.ts")]: 'export { g } from "../../grammars/c.ts";',
+      [join(ROOT, "grammars/c.ts")]: 'import { createToken } from "chevrotain";',
+    };
+    expect(packagesReached(fake("cli/a.ts"), (f) => texts[f]!)).toEqual(["chevrotain", "grammars/c.ts"]);
   });
 
   it(`no function in src/ is longer than ${MAX_FUNCTION_LINES} lines`, () => {

@@ -5,10 +5,9 @@ import { experimentRows, type ExperimentRow } from "../inspect/experiments.ts";
 import { FORMATS, renderResults, resultsTable, type Format } from "../inspect/results.ts";
 import { xpInfo } from "../inspect/xpinfo.ts";
 import { Codes, fail } from "../model/diagnostics.ts";
-import { parseFilter } from "../util/filter.ts";
 import { displayPath } from "../util/text.ts";
 import { last, type Parsed } from "./args.ts";
-import { chosenWorkspace, onlyOptions, readView, statesOf } from "./jobs.ts";
+import { chosenWorkspace, filterOf, onlyOptions, readView, statesOf } from "./jobs.ts";
 import type { Out } from "./shared.ts";
 
 function when(t: number | undefined): string {
@@ -53,7 +52,7 @@ export function experimentsCommand(p: Parsed, out: Out, err: Out): number {
 }
 
 /** The results table of an experiment: tags and the fields of each job's declared result file. */
-export function resultsCommand(p: Parsed, out: Out, err: Out): number {
+export async function resultsCommand(p: Parsed, out: Out, err: Out): Promise<number> {
   onlyOptions(p, "results", ["--format", "--filter", "--sort", "--xpm-config-dir", "--help"]);
   const [ws, id, ...extra] = p.positional;
   if (!ws || !id || extra.length) fail(Codes.USAGE, "results takes a workspace and an experiment id", { hint: "experimaestro results ./workspace my-experiment [--format markdown|csv|json]" });
@@ -61,8 +60,8 @@ export function resultsCommand(p: Parsed, out: Out, err: Out): number {
   if (!FORMATS.includes(format)) fail(Codes.USAGE, `--format ${format}: the formats are ${FORMATS.join(", ")}`, { hint: "for example --format csv" });
   const workspace = resolvePath(ws);
   if (!existsSync(workspace)) fail(Codes.WORKSPACE_UNKNOWN, `no workspace at ${ws}`, { hint: "the first argument is the workspace folder (e.g. --workdir of run-experiment)" });
-  const filter = last(p, "--filter");
-  const table = resultsTable(xpInfo(workspace, id, statesOf(workspace)), { filter: filter === undefined ? undefined : parseFilter(filter), sort: last(p, "--sort") });
+  const filter = await filterOf(p);
+  const table = resultsTable(xpInfo(workspace, id, statesOf(workspace)), { filter, sort: last(p, "--sort") });
   out(renderResults(table, format));
   if (table.missing.length) {
     const by = new Map<string, number>();

@@ -21,7 +21,7 @@ import { Codes, fail, formatDiagnostics } from "../model/diagnostics.ts";
 import { stateLabel } from "../model/state.ts";
 import { jobLabel } from "../model/workspace.ts";
 import { experimentStatus } from "../submit/status.ts";
-import { parseFilter } from "../util/filter.ts";
+import type { Filter } from "../util/filter.ts";
 import { displayPath } from "../util/text.ts";
 import { last, type Parsed } from "./args.ts";
 import { configOpt, type Out } from "./shared.ts";
@@ -65,9 +65,14 @@ export const statesOf =
   (m) =>
     experimentStatus(workspace, m, backends);
 
-function selected(p: Parsed, view: WorkspaceView): JobRow[] {
-  const filter = last(p, "--filter");
-  return selectJobs(view, { experiment: last(p, "--experiment"), filter: filter === undefined ? undefined : parseFilter(filter) });
+/** The --filter expression, parsed: its parser (and chevrotain) is loaded only when one is given. */
+export async function filterOf(p: Parsed): Promise<Filter | undefined> {
+  const text = last(p, "--filter");
+  return text === undefined ? undefined : (await import("../util/filter-parse.ts")).parseFilter(text);
+}
+
+function selected(p: Parsed, view: WorkspaceView, filter: Filter | undefined): JobRow[] {
+  return selectJobs(view, { experiment: last(p, "--experiment"), filter });
 }
 
 function age(time: number | undefined, now: number): string {
@@ -134,9 +139,9 @@ function countOf(p: Parsed): number | undefined {
   return n || undefined;
 }
 
-function listJobs(p: Parsed, view: WorkspaceView, out: Out): number {
+function listJobs(p: Parsed, view: WorkspaceView, filter: Filter | undefined, out: Out): number {
   const count = countOf(p);
-  const jobs = selected(p, view).slice(0, count);
+  const jobs = selected(p, view, filter).slice(0, count);
   const now = Date.now();
   if (p.flags.has("--json")) out(JSON.stringify(jobs.map((j) => jobJson(view, j, now)), null, 2));
   else if (!jobs.length) out("no jobs found");
@@ -150,8 +155,8 @@ function oneJob(p: Parsed, view: WorkspaceView, command: string): JobRow {
   return findJob(view, id);
 }
 
-async function killJobs(p: Parsed, view: WorkspaceView, out: Out): Promise<number> {
-  const targets = killTargets(view.workspace, selected(p, view), backends);
+async function killJobs(p: Parsed, view: WorkspaceView, filter: Filter | undefined, out: Out): Promise<number> {
+  const targets = killTargets(view.workspace, selected(p, view, filter), backends);
   const label = (j: JobRow) => (p.flags.has("--fullpath") ? join(view.workspace, j.dir) : jobLabel(j)) + (p.flags.has("--tags") && Object.keys(j.tags).length ? `  ${tagText(j)}` : "");
   if (!targets.length) {
     out("no running or queued job matches");
@@ -167,8 +172,8 @@ async function killJobs(p: Parsed, view: WorkspaceView, out: Out): Promise<numbe
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
-function cleanJobs(p: Parsed, view: WorkspaceView, out: Out): number {
-  const plan = planClean(view, selected(p, view), p.flags.has("--force"));
+function cleanJobs(p: Parsed, view: WorkspaceView, filter: Filter | undefined, out: Out): number {
+  const plan = planClean(view, selected(p, view, filter), p.flags.has("--force"));
   const label = (j: JobRow) => (p.flags.has("--fullpath") ? join(view.workspace, j.dir) : jobLabel(j)) + (p.flags.has("--tags") && Object.keys(j.tags).length ? `  ${tagText(j)}` : "");
   const perform = p.flags.has("--perform");
   const refused = [...plan.refused, ...(perform ? performClean(view.workspace, plan) : [])];
@@ -192,9 +197,10 @@ export async function jobsCommand(p: Parsed, out: Out, err: Out): Promise<number
   }
   const ws = chosenWorkspace(q, err);
   const view = readView(ws, err);
+  const filter = await filterOf(q);
   switch (sub) {
     case "list":
-      return listJobs(q, view, out);
+      return listJobs(q, view, filter, out);
     case "path":
       out(join(ws, oneJob(q, view, "path").dir));
       return 0;
@@ -204,8 +210,8 @@ export async function jobsCommand(p: Parsed, out: Out, err: Out): Promise<number
       return 0;
     }
     case "kill":
-      return killJobs(q, view, out);
+      return killJobs(q, view, filter, out);
     default:
-      return cleanJobs(q, view, out);
+      return cleanJobs(q, view, filter, out);
   }
 }

@@ -1,7 +1,8 @@
 /** Job filters: valid strings and the jobs they select; invalid ones with code, column and caret. */
 import { describe, expect, it } from "vitest";
 import { FilterParser, grammarLexer } from "../../grammars/filter.ts";
-import { matches, parseFilter, type FilterSubject } from "../../src/util/filter.ts";
+import { parseFilter } from "../../src/util/filter-parse.ts";
+import { matches, type FilterSubject } from "../../src/util/filter.ts";
 import { XpmError, type Diagnostic } from "../../src/model/diagnostics.ts";
 
 /** A few jobs, params shaped as in a params.json (golden/grid/jobs/grid.train/.../params.json). */

@@ -12,7 +12,7 @@ import { renderResults, resultsTable } from "../../src/inspect/results.ts";
 import { findJob } from "../../src/inspect/select.ts";
 import type { XpInfo, XpJob } from "../../src/inspect/xpinfo.ts";
 import { XpmError } from "../../src/model/diagnostics.ts";
-import { parseFilter } from "../../src/util/filter.ts";
+import { parseFilter } from "../../src/util/filter-parse.ts";
 import { fixture, scratchFolders } from "../helpers.ts";
 
 const scratch = scratchFolders("xpm-inspect-");
