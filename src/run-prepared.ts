@@ -3,8 +3,10 @@
  * by their drivers. Apart from prepare.ts, so that `experimaestro run` loads the runner and the
  * drivers, not the compile chain (loading, evaluation, emission).
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { backends } from "./backends/index.ts";
-import { configDir, loadLaunchers } from "./load/launchers.ts";
+import { configDir } from "./load/config-dir.ts";
 import { startService, type RunningService } from "./act/services.ts";
 import { Codes, type Diagnostic } from "./model/diagnostics.ts";
 import { readManifest, type Manifest } from "./model/manifest.ts";
@@ -41,10 +43,16 @@ export interface RunOutcome {
   submitted: number | undefined;
 }
 
-/** The local launcher's capacity from launchers.yaml, else this machine as detected. */
-function localCapacity(dir: string | undefined): Capacity {
-  const local = loadLaunchers(configDir(dir), backends).launchers.find((l) => l.type === "local");
+/**
+ * The local launcher's capacity from launchers.yaml, else this machine as detected. (Its
+ * reader, and the schemas it needs, are loaded only when the file exists.)
+ */
+async function localCapacity(dir: string | undefined): Promise<Capacity> {
+  const folder = configDir(dir);
   const detected = detectedCapacity();
+  if (!existsSync(join(folder, "launchers.yaml"))) return detected;
+  const { loadLaunchers } = await import("./load/launchers.ts");
+  const local = loadLaunchers(folder, backends).launchers.find((l) => l.type === "local");
   if (!local) return detected;
   return {
     cores: local.cores ?? detected.cores,
@@ -93,7 +101,7 @@ async function runJobs(workspace: string, manifest: Manifest, request: RunReques
       workspace,
       experimentId,
       onEvent: progress.onEvent,
-      capacity: localCapacity(request.configDir),
+      capacity: await localCapacity(request.configDir),
       failFast: request.failFast ?? false,
       ...(request.parallel ? { parallel: request.parallel } : {}),
     });

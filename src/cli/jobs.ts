@@ -15,7 +15,7 @@ import { readWorkspace, type JobRow, type StatesOf, type WorkspaceView } from ".
 import { killTargets, performKill } from "../inspect/kill.ts";
 import { logFile, printLog } from "../inspect/log.ts";
 import { findJob, selectJobs } from "../inspect/select.ts";
-import { configDir } from "../load/launchers.ts";
+import { configDir } from "../load/config-dir.ts";
 import { chooseWorkspace, loadSettings } from "../load/settings.ts";
 import { Codes, fail, formatDiagnostics } from "../model/diagnostics.ts";
 import { stateLabel } from "../model/state.ts";

@@ -15,10 +15,7 @@ import { parseDuration, parseSize } from "../util/format.ts";
 import { EnvSchema } from "./settings.ts";
 import { fileLocator, locate, readYaml, zodDiagnostics } from "./yaml.ts";
 
-/** The settings folder, by precedence: explicit flag, environment, default. */
-export function configDir(explicit?: string): string {
-  return explicit ?? process.env.XPM_CONFIG_DIR ?? join(homedir(), ".config", "experimaestro");
-}
+export { configDir } from "./config-dir.ts";
 
 const withUnit = (parse: (s: string) => number | undefined, example: string, what: string) =>
   z.union([z.string(), z.number()]).transform((v, ctx) => {
